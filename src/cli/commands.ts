@@ -1,0 +1,45 @@
+/**
+ * The `ligo` commands as data: name, summary, usage, description, flags and examples. Help text and flag
+ * validation are generated from this table; adding a command here is enough for both.
+ */
+import { DEFAULT_HOST, DEFAULT_PORT } from '../host/serve/http-server'
+import { BACKEND_ENV_VAR } from '../shared'
+import type { CommandSpec } from './args'
+import { BACKEND_FLAG } from './backend-flag'
+import { runInfo, type InfoFlags } from './commands/info'
+import { runServe, type ServeFlags } from './commands/serve'
+
+const info: CommandSpec<InfoFlags> = {
+  name: 'info',
+  summary: 'Show the compute backend, CPU, memory and GPU the engine uses, and how to get a faster one',
+  usage: 'ligo info [--json] [--backend <name>]',
+  description:
+    'Starts the engine and prints its hardware record: the TensorFlow.js backend in use and why each faster ' +
+    'backend was skipped, the CPU (model, cores, SIMD), memory, GPUs, and advice.',
+  flags: [{ name: 'json', type: 'boolean', help: 'Print the record as JSON (for scripts)' }, BACKEND_FLAG],
+  examples: ['ligo info', 'ligo info --json', `${BACKEND_ENV_VAR}=cpu ligo info`],
+  run: runInfo,
+}
+
+const serve: CommandSpec<ServeFlags> = {
+  name: 'serve',
+  summary: 'Serve LiGO Studio to a web browser',
+  usage: 'ligo serve [--host <address>] [--port <N>] [--no-token] [--backend <name>]',
+  description:
+    'Runs the Studio UI as a local web server and prints its URL with an access token (open it in a browser). ' +
+    'Listens on 127.0.0.1 unless --host says otherwise. Stop it with Ctrl+C.',
+  flags: [
+    { name: 'host', type: 'string', valueName: 'address', default: DEFAULT_HOST, help: 'Address to listen on; a non-loopback address is reachable from other machines' },
+    { name: 'port', type: 'integer', valueName: 'N', min: 0, max: 65535, default: DEFAULT_PORT, help: 'Port to listen on; 0 picks a free one' },
+    { name: 'no-token', type: 'boolean', help: 'Do not require the access token (only with a loopback --host)' },
+    BACKEND_FLAG,
+  ],
+  examples: ['ligo serve', 'ligo serve --port 0', 'ligo serve --host 0.0.0.0 --port 8080'],
+  run: runServe,
+}
+
+export const COMMANDS: readonly CommandSpec<never>[] = [info, serve]
+
+export function findCommand(name: string): CommandSpec<never> | undefined {
+  return COMMANDS.find((command) => command.name === name)
+}

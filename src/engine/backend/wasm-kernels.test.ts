@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from './select-backend'
+
+const execFileAsync = promisify(execFile)
+
+/** Runs fn on a backend and returns plain arrays (so results from two backends can be compared). */
+async function on<T>(backend: 'wasm' | 'cpu', fn: () => T): Promise<T> {
+  await tf.setBackend(backend)
+  return fn()
+}
+
+describe('UnsortedSegmentSum on wasm', () => {
+  beforeAll(async () => {
+    // The real selection path: loads the wasm package, sets its paths, registers the extra kernels.
+    const { record } = await selectBackend({ start: { backend: 'wasm', backendSource: 'environment' }, probeGpus: async () => ({ gpus: [], note: null }) })
+    expect(record.backend).toBe('wasm')
+  })
+
+  it('is registered for wasm (tfjs-backend-wasm 4.22 ships none)', () => {
+    expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined()
+  })
+
+  it('matches the cpu backend and a hand-computed sum, for float32 and int32, skipping out-of-range ids', async () => {
+    // x: [4, 3], segmentIds: [4], numSegments 3 -> out [3, 3]; id -1 is skipped, segment 1 gets nothing
+    const x = [[1, 2, 3], [10, 20, 30], [100, 200, 300], [0.5, 0.25, 0.125]]
+    const ids = [2, 0, -1, 2]
+    const expected = [[10, 20, 30], [0, 0, 0], [1.5, 2.25, 3.125]]
+    const compute = (dtype: 'float32' | 'int32') => () =>
+      tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d(x, [4, 3], dtype), tf.tensor1d(ids, 'int32'), 3).arraySync())
+    const before = tf.memory().numTensors
+    const wasm = await on('wasm', compute('float32'))
+    const cpu = await on('cpu', compute('float32'))
+    expect(wasm).toEqual(cpu)
+    expect(wasm).toEqual(expected)
+    expect(await on('wasm', compute('int32'))).toEqual(await on('cpu', compute('int32')))
+    expect(await on('wasm', compute('int32'))).toEqual([[10, 20, 30], [0, 0, 0], [1, 2, 3]])
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('matches the cpu backend on a larger random case', async () => {
+    // x: [50, 7], ids in [-1, 12): every segment, repeats and skipped rows; sums of the same floats in the same order
+    const values = Array.from({ length: 50 * 7 }, (_, i) => Math.sin(i) * 10)
+    const ids = Array.from({ length: 50 }, (_, i) => ((i * 7) % 13) - 1)
+    const compute = () => tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d(values, [50, 7]), tf.tensor1d(ids, 'int32'), 12).arraySync())
+    const wasm = await on('wasm', compute)
+    const cpu = await on('cpu', compute)
+    expect(wasm).toHaveLength(12)
+    wasm.flat().forEach((v, i) => expect(v).toBeCloseTo(cpu.flat()[i], 4))
+  })
+
+  it("makes tf.gather's gradient (an embedding lookup's) work and agree with cpu", async () => {
+    // In a child process: gradients load through Node's own import + resolve hook, which vitest cannot host.
+    const script = join(import.meta.dirname, '..', '..', '..', 'test', 'helpers', 'gather-gradient.ts')
+    const { stdout } = await execFileAsync(process.execPath, ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, script], { timeout: 30_000 })
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
+    expect(line, stdout).toBeDefined()
+    const { wasm, cpu, leaked } = JSON.parse(line!.slice('RESULT '.length))
+    expect(wasm).toEqual(cpu)
+    expect(wasm).toEqual([[0, 0], [6, 8], [0, 0], [3, 4], [0, 0]])
+    expect(leaked).toBe(0)
+  })
+})

@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { StudioError } from '../shared'
+import { resolveUserPath } from './path-check'
+
+/** The StudioError a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<StudioError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(StudioError)
+  return error as StudioError
+}
+
+describe('resolveUserPath', () => {
+  let root: string
+  let socketServer: Server
+  beforeAll(async () => {
+    // realpath: the temp folder itself may sit behind a link (macOS /var -> /private/var)
+    root = realpathSync(mkdtempSync(join(tmpdir(), 'ligo-path-')))
+    writeFileSync(join(root, 'model.safetensors'), 'x')
+    mkdirSync(join(root, 'folder'))
+    symlinkSync(join(root, 'model.safetensors'), join(root, 'link.safetensors'))
+    symlinkSync(join(root, 'missing'), join(root, 'dangling'))
+    execFileSync('mkfifo', [join(root, 'pipe')])
+    socketServer = createServer()
+    await new Promise<void>((done) => socketServer.listen(join(root, 'sock'), done))
+  })
+  afterAll(async () => {
+    await new Promise((done) => socketServer.close(done))
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('accepts absolute files and folders and returns their stat', async () => {
+    const file = await resolveUserPath(join(root, 'model.safetensors'))
+    expect(file.path).toBe(join(root, 'model.safetensors'))
+    expect(file.stat.isFile()).toBe(true)
+    const folder = await resolveUserPath(join(root, 'folder') + '/')
+    expect(folder.path).toBe(join(root, 'folder'))
+    expect(folder.stat.isDirectory()).toBe(true)
+  })
+
+  it('resolves symbolic links and dot segments to the real path', async () => {
+    expect((await resolveUserPath(join(root, 'link.safetensors'))).path).toBe(join(root, 'model.safetensors'))
+    expect((await resolveUserPath(`${root}/folder/../model.safetensors`)).path).toBe(join(root, 'model.safetensors'))
+  })
+
+  it('resolves relative paths only against an explicit cwd', async () => {
+    expect((await resolveUserPath('model.safetensors', { cwd: root })).path).toBe(join(root, 'model.safetensors'))
+    const error = await rejection(resolveUserPath('model.safetensors'))
+    expect(error.code).toBe('invalid_request')
+    expect(error.message).toBe('The path "model.safetensors" is relative; an absolute path is needed here.')
+  })
+
+  it('expands ~ to the home folder', async () => {
+    vi.stubEnv('HOME', root)
+    try {
+      expect((await resolveUserPath('~/model.safetensors')).path).toBe(join(root, 'model.safetensors'))
+      expect((await resolveUserPath('~')).path).toBe(root)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+  })
+
+  it('refuses empty paths and NUL characters', async () => {
+    expect((await rejection(resolveUserPath(''))).message).toBe('The path is empty.')
+    expect((await rejection(resolveUserPath('   '))).code).toBe('invalid_request')
+    const nul = await rejection(resolveUserPath(`${root}/a\0b`))
+    expect(nul.code).toBe('invalid_request')
+    expect(nul.message).toContain('NUL')
+  })
+
+  it('names the missing path (also for dangling links)', async () => {
+    const missing = await rejection(resolveUserPath(join(root, 'nope.bin')))
+    expect(missing.code).toBe('not_found')
+    expect(missing.message).toBe(`No such file or folder: ${join(root, 'nope.bin')}`)
+    expect((await rejection(resolveUserPath(join(root, 'dangling')))).code).toBe('not_found')
+    expect((await rejection(resolveUserPath(join(root, 'model.safetensors', 'inside')))).code).toBe('not_found')
+  })
+
+  it('refuses FIFOs, sockets and devices', async () => {
+    const fifo = await rejection(resolveUserPath(join(root, 'pipe')))
+    expect(fifo.code).toBe('forbidden')
+    expect(fifo.message).toBe(`${join(root, 'pipe')} is a named pipe (FIFO), not a file or folder.`)
+    expect((await rejection(resolveUserPath(join(root, 'sock')))).message).toContain('is a socket')
+    expect((await rejection(resolveUserPath('/dev/null'))).message).toBe('/dev/null is a device, not a file or folder.')
+  })
+})

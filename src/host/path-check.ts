@@ -1,0 +1,72 @@
+/**
+ * Checks a path that came from outside (a drop, File > Open, a second launch, a browser, the command line)
+ * before anything reads it: resolved to an absolute real path that exists and is a regular file or a folder.
+ */
+import type { Stats } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { StudioError } from '../shared'
+
+export interface CheckedPath {
+  /** Absolute, with symbolic links resolved. */
+  path: string
+  stat: Stats
+}
+
+/** "~" and "~/x" mean the home folder, as in a shell. ("~user" is not expanded.) */
+function expandHome(input: string): string {
+  if (input === '~') return homedir()
+  if (input.startsWith('~/') || input.startsWith('~\\')) return join(homedir(), input.slice(2))
+  return input
+}
+
+function describeSpecialFile(info: Stats): string {
+  if (info.isSocket()) return 'a socket'
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  return 'not a regular file'
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as NodeJS.ErrnoException).code : undefined
+}
+
+/**
+ * Resolve a user-supplied path. Relative paths need options.cwd (a desktop drop or a browser request has no
+ * meaningful working folder). Throws StudioError: invalid_request (empty, NUL, relative), not_found (missing),
+ * forbidden (not readable, or a device / socket / FIFO).
+ */
+export async function resolveUserPath(input: string, options: { cwd?: string } = {}): Promise<CheckedPath> {
+  if (typeof input !== 'string' || input.trim().length === 0) throw new StudioError('invalid_request', 'The path is empty.')
+  if (input.includes('\0')) throw new StudioError('invalid_request', `The path ${JSON.stringify(input)} contains a NUL character.`)
+  const expanded = expandHome(input)
+  if (!isAbsolute(expanded) && options.cwd === undefined) {
+    throw new StudioError('invalid_request', `The path "${input}" is relative; an absolute path is needed here.`)
+  }
+  const absolute = options.cwd === undefined ? resolve(expanded) : resolve(options.cwd, expanded)
+
+  let real: string
+  try {
+    real = await realpath(absolute)
+  } catch (error) {
+    const code = errnoOf(error)
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new StudioError('not_found', `No such file or folder: ${absolute}`)
+    if (code === 'EACCES' || code === 'EPERM') throw new StudioError('forbidden', `Permission denied: ${absolute}`)
+    if (code === 'ELOOP') throw new StudioError('invalid_request', `Too many symbolic links in ${absolute}`)
+    throw new StudioError('not_found', `Cannot open ${absolute}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+
+  let info: Stats
+  try {
+    info = await stat(real)
+  } catch (error) {
+    const code = errnoOf(error)
+    if (code === 'EACCES' || code === 'EPERM') throw new StudioError('forbidden', `Permission denied: ${real}`)
+    throw new StudioError('not_found', `No such file or folder: ${real}`)
+  }
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new StudioError('forbidden', `${real} is ${describeSpecialFile(info)}, not a file or folder.`)
+  }
+  return { path: real, stat: info }
+}

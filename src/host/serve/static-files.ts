@@ -1,0 +1,33 @@
+/**
+ * Sends one file of the built renderer as an HTTP response (GET/HEAD). Which file a URL names, and whether it
+ * may be served at all, is decided by resolveStaticPath in src/host/renderer-files.ts.
+ */
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { contentTypeFor } from '../renderer-files'
+
+/** Sends a file with its content type and the given headers; HEAD sends the headers only. */
+export async function sendFile(request: IncomingMessage, response: ServerResponse, path: string, headers: Record<string, string>): Promise<void> {
+  const info = await stat(path)
+  response.writeHead(200, {
+    ...headers,
+    'Content-Type': contentTypeFor(path),
+    'Content-Length': String(info.size),
+    // index.html names the hashed bundles, so it must be fetched fresh; the bundles may be cached.
+    'Cache-Control': path.endsWith('.html') ? 'no-store' : 'no-cache',
+  })
+  if (request.method === 'HEAD') {
+    response.end()
+    return
+  }
+  await new Promise<void>((done) => {
+    const stream = createReadStream(path)
+    stream.on('error', () => {
+      response.destroy()
+      done()
+    })
+    stream.on('end', done)
+    stream.pipe(response)
+  })
+}

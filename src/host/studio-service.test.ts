@@ -1,0 +1,206 @@
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { StudioError, type EngineEvent, type EngineStatusEvent, type HardwareRecord, type StudioEvent } from '../shared'
+import type { EngineCallOptions, EngineHost } from './engine-types'
+import { DEFAULT_BENCHMARK_SIZES, StudioService } from './studio-service'
+
+interface Call {
+  method: string
+  params: unknown
+  options?: EngineCallOptions
+  finish: (result: unknown) => void
+}
+
+/** An EngineHost that records calls; the test decides when each one finishes. Aborts reject as the real one does. */
+class FakeEngine implements EngineHost {
+  calls: Call[] = []
+  statusListeners = new Set<(e: EngineStatusEvent) => void>()
+  hardware = { backend: 'cpu' } as HardwareRecord
+
+  call(method: string, params: unknown, options?: EngineCallOptions): Promise<never> {
+    if (method === 'hardware') return Promise.resolve(this.hardware as never)
+    return new Promise((resolve, reject) => {
+      this.calls.push({ method, params, options, finish: resolve as (r: unknown) => void })
+      options?.signal?.addEventListener('abort', () => reject(new StudioError('cancelled', `${method} was cancelled`)))
+    })
+  }
+  onStatus(listener: (e: EngineStatusEvent) => void): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+  async stop(): Promise<void> {}
+}
+
+async function rejection(promise: Promise<unknown>): Promise<StudioError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(StudioError)
+  return error as StudioError
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0))
+
+/** Polls until the condition holds (timers on a busy 2-core machine may fire late, so no fixed sleeps). */
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now()
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+describe('StudioService', () => {
+  let engine: FakeEngine
+  let service: StudioService
+  let batches: StudioEvent[][]
+  beforeEach(() => {
+    engine = new FakeEngine()
+    service = new StudioService({ engine, host: 'serve', version: '1.2.3', features: ['export'], eventBatchMs: 100 })
+    batches = []
+    service.onEvents((events) => batches.push(events))
+  })
+  afterEach(() => service.dispose())
+
+  it('answers getAppInfo and getHardware', async () => {
+    expect(await service.invoke('getAppInfo', {})).toEqual({ name: 'LiGO Studio', version: '1.2.3', host: 'serve', features: ['export'] })
+    expect(await service.invoke('getAppInfo', undefined)).toMatchObject({ host: 'serve' })
+    expect(await service.invoke('getHardware', {})).toBe(engine.hardware)
+  })
+
+  describe('refuses malformed requests with a message that names the problem', () => {
+    const cases: Array<[string, string, unknown, string, string]> = [
+      ['unknown method', 'deleteEverything', {}, 'unknown_method', 'Unknown method "deleteEverything". Expected one of: getAppInfo'],
+      ['extra field', 'getAppInfo', { admin: true }, 'invalid_request', 'getAppInfo params has unknown field "admin"'],
+      ['params not an object', 'inspectPath', 'x', 'invalid_request', 'inspectPath params must be an object, got a string'],
+      ['wrong type', 'inspectPath', { path: 42 }, 'invalid_request', 'inspectPath params.path must be a string, got number'],
+      ['too-long string', 'inspectPath', { path: `/${'a'.repeat(5000)}` }, 'invalid_request', 'inspectPath params.path must be at most 4096 characters'],
+      ['bad task id', 'benchmarkMatmul', { taskId: '../x' }, 'invalid_request', 'benchmarkMatmul params.taskId must match'],
+      ['size out of range', 'benchmarkMatmul', { taskId: 't', sizes: [8] }, 'invalid_request', 'params.sizes[0] must be between 16 and 4096'],
+      ['not base64', 'inspectUpload', { name: 'a', sizeBytes: 1, headBase64: '***' }, 'invalid_request', 'params.headBase64 must match'],
+      ['negative size', 'inspectUpload', { name: 'a', sizeBytes: -1, headBase64: '' }, 'invalid_request', 'params.sizeBytes must be between 0'],
+    ]
+    for (const [label, method, params, code, message] of cases) {
+      it(label, async () => {
+        const error = await rejection(service.invoke(method, params))
+        expect(error.code).toBe(code)
+        expect(error.message).toContain(message)
+        expect(engine.calls).toHaveLength(0)
+      })
+    }
+  })
+
+  it('re-tags benchmark events with the caller task id and sends them before the response', async () => {
+    const result = service.invoke('benchmarkMatmul', { taskId: 'bench-1' })
+    await tick()
+    const [call] = engine.calls
+    expect(call.params).toEqual({ sizes: [...DEFAULT_BENCHMARK_SIZES] })
+    const progress: EngineEvent = { type: 'task.progress', taskId: '17', done: 1, total: 3, unit: 'sizes', elapsedSeconds: 0.1, etaSeconds: 0.2, message: '128' }
+    call.options?.onEvent?.(progress)
+    call.options?.onEvent?.({ type: 'task.log', taskId: null, level: 'info', message: 'warm-up done' })
+    call.finish({ backend: 'cpu', rows: [] })
+    expect(await result).toEqual({ backend: 'cpu', rows: [] })
+    // flushed before the response resolved, in one batch, both tagged bench-1
+    expect(batches).toEqual([[{ ...progress, taskId: 'bench-1' }, { type: 'task.log', taskId: 'bench-1', level: 'info', message: 'warm-up done' }]])
+  })
+
+  it('passes explicit sizes through', async () => {
+    void service.invoke('benchmarkMatmul', { taskId: 'b', sizes: [64, 32] })
+    await tick()
+    expect(engine.calls[0].params).toEqual({ sizes: [64, 32] })
+    engine.calls[0].finish({ backend: 'cpu', rows: [] })
+  })
+
+  it('cancels a running task, refuses a second task with a live id, and reports unknown ids', async () => {
+    const running = service.invoke('benchmarkMatmul', { taskId: 'job' })
+    await tick()
+    const duplicate = await rejection(service.invoke('benchmarkMatmul', { taskId: 'job' }))
+    expect(duplicate.code).toBe('invalid_request')
+    expect(duplicate.message).toBe('Task "job" is already running; cancel it or use another task id.')
+    expect(await service.invoke('cancelTask', { taskId: 'job' })).toEqual({ cancelled: true })
+    expect(engine.calls[0].options?.signal?.aborted).toBe(true)
+    expect((await rejection(running)).code).toBe('cancelled')
+    expect(await service.invoke('cancelTask', { taskId: 'job' })).toEqual({ cancelled: false })
+    expect(await service.invoke('cancelTask', { taskId: 'never-started' })).toEqual({ cancelled: false })
+    // the id is free again once the task has ended
+    void service.invoke('benchmarkMatmul', { taskId: 'job' })
+    await tick()
+    expect(engine.calls).toHaveLength(2)
+    engine.calls[1].finish({ backend: 'cpu', rows: [] })
+  })
+
+  it('batches events: at most one batch per interval, engine status included', async () => {
+    const status = (s: EngineStatusEvent['status']): EngineStatusEvent => ({ type: 'engine.status', status: s, detail: null })
+    for (const listener of engine.statusListeners) listener(status('starting'))
+    await until(() => batches.length === 1)
+    const firstAt = Date.now()
+    expect(batches).toEqual([[status('starting')]])
+    for (const listener of engine.statusListeners) listener(status('ready'))
+    for (const listener of engine.statusListeners) listener(status('crashed'))
+    await until(() => batches.length === 2)
+    // both later events waited out the interval together
+    expect(batches).toEqual([[status('starting')], [status('ready'), status('crashed')]])
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(90)
+  })
+
+  describe('files', () => {
+    let root: string
+    beforeEach(() => {
+      root = realpathSync(mkdtempSync(join(tmpdir(), 'ligo-service-')))
+      writeFileSync(join(root, 'rows.jsonl'), '{"a":1}\n{"a":2}\n')
+    })
+    afterEach(() => rmSync(root, { recursive: true, force: true }))
+
+    it('inspectPath checks and sniffs a path; a relative or missing one is refused', async () => {
+      expect(await service.invoke('inspectPath', { path: join(root, 'rows.jsonl') })).toEqual({
+        path: join(root, 'rows.jsonl'),
+        name: 'rows.jsonl',
+        isDirectory: false,
+        sizeBytes: 16,
+        kind: 'jsonl',
+        detail: 'JSON lines, 2 records',
+        source: 'path',
+      })
+      expect((await rejection(service.invoke('inspectPath', { path: 'rows.jsonl' }))).code).toBe('invalid_request')
+      expect((await rejection(service.invoke('inspectPath', { path: join(root, 'gone') }))).code).toBe('not_found')
+    })
+
+    it('inspectUpload sniffs the uploaded head by name and size', async () => {
+      const head = Buffer.from('{"model_type": "vit", "architectures": ["ViTModel"]}')
+      expect(await service.invoke('inspectUpload', { name: 'config.json', sizeBytes: head.length, headBase64: head.toString('base64') })).toEqual({
+        path: 'config.json',
+        name: 'config.json',
+        isDirectory: false,
+        sizeBytes: head.length,
+        kind: 'hf-config',
+        detail: 'HuggingFace config: vit (ViTModel)',
+        source: 'upload',
+      })
+      const tooLong = await rejection(service.invoke('inspectUpload', { name: 'a.txt', sizeBytes: 2, headBase64: Buffer.from('abc').toString('base64') }))
+      expect(tooLong.message).toContain('holds 3 bytes but sizeBytes is 2')
+      expect((await rejection(service.invoke('inspectUpload', { name: '../etc/passwd', sizeBytes: 1, headBase64: '' }))).message).toContain('bare file name')
+    })
+
+    it('openPath emits app.opened, or app.error naming the path', async () => {
+      await service.openPath(join(root, 'rows.jsonl'))
+      await service.openPath(join(root, 'missing.bin'))
+      await until(() => batches.flat().length === 2)
+      const events = batches.flat()
+      expect(events[0]).toMatchObject({ type: 'app.opened', report: { kind: 'jsonl', path: join(root, 'rows.jsonl') } })
+      expect(events[1]).toEqual({ type: 'app.error', message: `No such file or folder: ${join(root, 'missing.bin')}` })
+    })
+  })
+
+  it('after dispose: tasks aborted, no more events or requests', async () => {
+    const running = service.invoke('benchmarkMatmul', { taskId: 'late' })
+    await tick()
+    service.dispose()
+    expect((await rejection(running)).code).toBe('cancelled')
+    for (const listener of engine.statusListeners) listener({ type: 'engine.status', status: 'ready', detail: null })
+    expect(engine.statusListeners.size).toBe(0)
+    expect((await rejection(service.invoke('getAppInfo', {}))).code).toBe('unsupported')
+  })
+})

@@ -1,0 +1,182 @@
+/**
+ * The desktop app, composed: single instance, app:// scheme, hardened window, IPC onto StudioService, menu,
+ * engine in a utility process, files from the OS. Each part lives in its own module; this file only wires
+ * them to Electron's lifecycle. It takes electron as a parameter so tests can run it against a fake.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type * as Electron from 'electron'
+import { createEngineHost } from '../host/engine-client'
+import type { EngineHost } from '../host/engine-types'
+import { StudioService } from '../host/studio-service'
+import { isAppUrl, registerAppScheme, serveAppProtocol } from './app-protocol'
+import { chooseBackend } from './backend-choice'
+import { createUtilityEngineLauncher } from './engine-launcher'
+import { createSenderCheck, forwardStudioEvents, registerStudioIpc } from './ipc'
+import { buildMenuTemplate, chooseOpenPaths, installMenu } from './menu'
+import { PathOpenQueue, filePathsFromArgv, listenForOpenFile } from './open-paths'
+import { denyAllPermissions, hardenWebContents } from './security'
+import { claimSingleInstance } from './single-instance'
+import { MAIN_WINDOW_TITLE, createMainWindow, rendererEntryUrl, revealWindow } from './window'
+
+export interface DesktopElectron {
+  app: Electron.App
+  BrowserWindow: typeof Electron.BrowserWindow
+  dialog: Pick<Electron.Dialog, 'showOpenDialog' | 'showMessageBox'>
+  ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler'>
+  Menu: Pick<typeof Electron.Menu, 'buildFromTemplate' | 'setApplicationMenu'>
+  protocol: Pick<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'>
+  session: { defaultSession: Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> }
+  shell: Pick<Electron.Shell, 'openExternal' | 'openPath'>
+  utilityProcess: Pick<typeof Electron.utilityProcess, 'fork'>
+}
+
+export interface DesktopOptions {
+  /** Folder of the built main bundle (out/main): engine.js sits here, preload and renderer next to it. */
+  mainDir: string
+  env: Record<string, string | undefined>
+  argv: readonly string[]
+  platform: NodeJS.Platform
+  /** process.defaultApp: running unpackaged as `electron <path>`. */
+  defaultApp: boolean
+  cwd: string
+  log?: Pick<Console, 'log' | 'warn' | 'error'>
+}
+
+export interface DesktopApp {
+  readonly window: Electron.BrowserWindow | null
+  readonly service: StudioService | null
+  /** Resolves once the app is ready and the window exists. */
+  readonly started: Promise<void>
+}
+
+/** Returns null when another instance is running (this one then quits). */
+export function startDesktopApp(electron: DesktopElectron, options: DesktopOptions): DesktopApp | null {
+  const { app } = electron
+  const log = options.log ?? console
+  // Privileged schemes must be registered before 'ready'; doing it first also covers the quitting case.
+  registerAppScheme(electron.protocol)
+  if (!claimSingleInstance(app, (argv, workingDirectory) => openFromOs(filePathsFromArgv(argv, argvContext(workingDirectory))))) return null
+
+  // A packaged app never follows ELECTRON_RENDERER_URL: only electron-vite dev sets it, for development.
+  const devServerUrl = app.isPackaged ? undefined : options.env.ELECTRON_RENDERER_URL || undefined
+  const isOwnUrl = (url: string) => isAppUrl(url, devServerUrl)
+  const openExternal = (url: string) => void electron.shell.openExternal(url).catch((error: unknown) => log.error(`Could not open ${url}:`, error))
+
+  let window: Electron.BrowserWindow | null = null
+  let service: StudioService | null = null
+  let engine: EngineHost | null = null
+  const teardown: Array<() => void> = []
+  const opens = new PathOpenQueue(async (path) => service?.openPath(path))
+
+  function argvContext(workingDirectory: string) {
+    return { workingDirectory, defaultApp: options.defaultApp, appPath: app.getAppPath() }
+  }
+
+  function openWindow(): Electron.BrowserWindow {
+    const created = createMainWindow(electron.BrowserWindow, {
+      preloadPath: join(options.mainDir, '../preload/index.js'),
+      url: rendererEntryUrl(devServerUrl),
+      onLoadError: (error) => log.error('The Studio window could not load its page:', error),
+    })
+    created.on('closed', () => {
+      if (window === created) window = null
+      opens.pause() // events sent now would reach no one: hold opened files for the next window
+    })
+    // the renderer subscribes to events while it loads; opened files are reported after that
+    created.webContents.once('did-finish-load', () => opens.markReady())
+    window = created
+    return created
+  }
+
+  /** Files from a second launch or the Dock: bring the window up (or back) and open them there. */
+  function openFromOs(paths: string[]): void {
+    opens.request(paths)
+    if (!app.isReady()) return
+    if (window && !window.isDestroyed()) revealWindow(window)
+    else openWindow()
+  }
+
+  listenForOpenFile(app, { request: openFromOs })
+  opens.request(filePathsFromArgv(options.argv, argvContext(options.cwd)))
+
+  // Every webContents (the window, DevTools, anything created later) gets the same guards.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { isAppUrl: isOwnUrl, openExternal }))
+
+  const started = app.whenReady().then(() => {
+    denyAllPermissions(electron.session.defaultSession)
+    serveAppProtocol(electron.protocol, join(options.mainDir, '../renderer'))
+
+    const backend = chooseBackend(app.getPath('userData'), options.env)
+    backend.warnings.forEach((warning) => log.warn(warning))
+    engine = createEngineHost(createUtilityEngineLauncher(electron.utilityProcess, join(options.mainDir, 'engine.js'), log), {
+      backend: backend.backend,
+      backendSource: backend.backendSource,
+    })
+    service = new StudioService({ engine, host: 'desktop', version: app.getVersion() })
+    teardown.push(registerStudioIpc(electron.ipcMain, service, createSenderCheck(() => window, isOwnUrl)))
+    teardown.push(forwardStudioEvents(service, () => window))
+
+    const readmePath = join(app.getAppPath(), 'README.md')
+    installMenu(
+      electron.Menu,
+      buildMenuTemplate(
+        // a README inside an asar archive cannot be opened by another program
+        { appName: MAIN_WINDOW_TITLE, platform: options.platform, isPackaged: app.isPackaged, readmeAvailable: !readmePath.includes('.asar') && existsSync(readmePath) },
+        {
+          open: (kind) => {
+            chooseOpenPaths(electron.dialog, window, kind)
+              .then((paths) => opens.request(paths))
+              .catch((error: unknown) => log.error('The open dialog failed:', error))
+          },
+          about: () => void showAbout(),
+          openReadme: () => void electron.shell.openPath(readmePath),
+          openExternal,
+        },
+      ),
+    )
+    openWindow()
+  })
+  started.catch((error: unknown) => log.error('LiGO Studio could not start:', error))
+
+  async function showAbout(): Promise<void> {
+    const detail = `Grow pretrained transformers with LiGO (Learning to Grow Pretrained Models).\nElectron ${process.versions.electron ?? '?'}, Node ${process.versions.node}, Chromium ${process.versions.chrome ?? '?'}`
+    const box = { type: 'info' as const, title: `About ${MAIN_WINDOW_TITLE}`, message: `${MAIN_WINDOW_TITLE} ${app.getVersion()}`, detail, buttons: ['OK'] }
+    await (window ? electron.dialog.showMessageBox(window, box) : electron.dialog.showMessageBox(box))
+  }
+
+  // macOS keeps the app alive without windows and reopens one from the Dock.
+  app.on('activate', () => {
+    if (app.isReady() && !window) openWindow()
+  })
+  app.on('window-all-closed', () => {
+    if (options.platform !== 'darwin') app.quit()
+  })
+
+  // Quit waits for the engine to stop (graceful shutdown, then kill), so no orphan process stays behind.
+  let shutdown: 'running' | 'stopping' | 'done' = 'running'
+  app.on('will-quit', (event) => {
+    if (shutdown === 'done') return
+    event.preventDefault()
+    if (shutdown === 'stopping') return
+    shutdown = 'stopping'
+    teardown.splice(0).forEach((undo) => undo())
+    service?.dispose()
+    ;(engine ? engine.stop() : Promise.resolve())
+      .catch((error: unknown) => log.error('The engine did not stop cleanly:', error))
+      .finally(() => {
+        shutdown = 'done'
+        app.quit()
+      })
+  })
+
+  return {
+    get window() {
+      return window
+    },
+    get service() {
+      return service
+    },
+    started,
+  }
+}

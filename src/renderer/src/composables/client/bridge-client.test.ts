@@ -1,0 +1,44 @@
+import { describe, expect, it, vi } from 'vitest'
+import type { StudioBridge } from '../../../../preload/api'
+import { createBridgeClient, findBridge } from './bridge-client'
+
+function bridge(overrides: Partial<StudioBridge> = {}): StudioBridge {
+  return {
+    getAppInfo: vi.fn(),
+    getHardware: vi.fn(),
+    benchmarkMatmul: vi.fn(),
+    cancelTask: vi.fn(),
+    inspectDroppedFile: vi.fn(),
+    onEvents: vi.fn(() => () => {}),
+    ...overrides,
+  } as StudioBridge
+}
+
+describe('createBridgeClient', () => {
+  it('finds window.studio only when it looks like the bridge', () => {
+    const studio = bridge()
+    expect(findBridge({ studio })).toBe(studio)
+    expect(findBridge({})).toBeNull()
+    expect(findBridge({ studio: { name: 'something else' } })).toBeNull()
+  })
+
+  it('decodes the "[code] message" the contextBridge leaves of an error', async () => {
+    const client = createBridgeClient(
+      bridge({ benchmarkMatmul: () => Promise.reject(new Error("Error invoking remote method 'studio:benchmarkMatmul': Error: [cancelled] Task m-1 was cancelled")) }),
+    )
+    await expect(client.benchmarkMatmul({ taskId: 'm-1' })).rejects.toMatchObject({ code: 'cancelled', message: 'Task m-1 was cancelled' })
+  })
+
+  it('passes results and event subscriptions through and is always connected', async () => {
+    const stop = vi.fn()
+    const studio = bridge({ cancelTask: vi.fn(async () => ({ cancelled: true })), onEvents: vi.fn(() => stop) })
+    const client = createBridgeClient(studio)
+    await expect(client.cancelTask('m-2')).resolves.toEqual({ cancelled: true })
+    expect(studio.cancelTask).toHaveBeenCalledWith('m-2')
+    const listener = vi.fn()
+    expect(client.onEvents(listener)).toBe(stop)
+    expect(studio.onEvents).toHaveBeenCalledWith(listener)
+    expect(client.mode).toBe('desktop')
+    expect(client.getConnectionState().status).toBe('connected')
+  })
+})
