@@ -1,0 +1,79 @@
+/**
+ * CaiT (Touvron et al. 2021; timm cait.py; checkpoint-formats.md §2.6) as pure functions of the canonical map.
+ *
+ *   1. Self-attention stage on patch tokens only (positions have no CLS row): numLayers LayerScale blocks with
+ *      talking-heads attention,  x += γ1 ⊙ Attn(LN1(x));  x += γ2 ⊙ MLP(LN2(x)).
+ *   2. Class-attention stage: numClassLayers blocks that update only the CLS token, reading [CLS; patches]:
+ *      u = [cls; x];  cls += γ1 ⊙ ClassAttn(LN1(u));  cls += γ2 ⊙ MLP(LN2(cls)).
+ *   3. final LN and head.cls on the CLS token.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { CaiTConfig } from './config'
+import { classAttention, resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { makeDropout } from './layers/dropout'
+import { gelu } from './layers/gelu'
+import { layerNorm } from './layers/layer-norm'
+import { linear } from './layers/linear'
+import { mlp } from './layers/mlp'
+import { paramReader, type ParamMap, type ParamReader } from './layers/params'
+import { checkPixels, patchEmbed } from './layers/patch-embed'
+import type { ForwardOptions, VisionInputs } from './types'
+import { tokenAt, tokenRows } from './vit'
+
+function settingsFor(config: CaiTConfig, options: ForwardOptions, dropout = makeDropout(options.training, options.dropoutSeed)): AttentionSettings {
+  return { numHeads: config.numHeads, impl: resolveAttentionImpl(options.attention), probsDropout: config.attentionDropout, dropout }
+}
+
+/** Stage 1: patch tokens [B, N, H] after the talking-heads self-attention blocks. */
+export function caitPatchTokens(p: ParamReader, config: CaiTConfig, inputs: VisionInputs, settings: AttentionSettings): tf.Tensor {
+  const layout = inputs.layout ?? 'NHWC'
+  checkPixels('cait', inputs.pixels, layout, config.imageSize, config.numChannels)
+  const eps = config.layerNormEps
+  const patches = patchEmbed(inputs.pixels, p('embed.patch.weight'), p('embed.patch.bias'), layout) // [B, N, H]
+  let x = settings.dropout(tf.add(patches, p('embed.pos.weight')), config.hiddenDropout) // [B, N, H]
+  for (let i = 0; i < config.numLayers; i++) {
+    const b = `blocks.${i}`
+    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), eps)
+    const attended = settings.dropout(selfAttention(p, `${b}.attn`, normed1, settings, true), config.hiddenDropout)
+    x = tf.add(x, tf.mul(p(`${b}.attn_scale`), attended))
+    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), eps)
+    x = tf.add(x, tf.mul(p(`${b}.mlp_scale`), settings.dropout(mlp(p, `${b}.mlp`, normed2, gelu), config.hiddenDropout)))
+  }
+  return x
+}
+
+/** One class-attention block: CLS [B, 1, H] and patches [B, N, H] -> the new CLS [B, 1, H]. Patches are read only. */
+export function classAttentionBlock(p: ParamReader, prefix: string, config: CaiTConfig, cls: tf.Tensor, patches: tf.Tensor, settings: AttentionSettings): tf.Tensor {
+  const eps = config.layerNormEps
+  const u = tf.concat([cls, patches], 1) // [B, 1+N, H]
+  const normedU = layerNorm(u, p(`${prefix}.attn_norm.weight`), p(`${prefix}.attn_norm.bias`), eps)
+  const attended = settings.dropout(classAttention(p, `${prefix}.attn`, normedU, settings), config.hiddenDropout) // [B, 1, H]
+  let c = tf.add(cls, tf.mul(p(`${prefix}.attn_scale`), attended))
+  const normedC = layerNorm(c, p(`${prefix}.mlp_norm.weight`), p(`${prefix}.mlp_norm.bias`), eps)
+  c = tf.add(c, tf.mul(p(`${prefix}.mlp_scale`), settings.dropout(mlp(p, `${prefix}.mlp`, normedC, gelu), config.hiddenDropout)))
+  return c // [B, 1, H]
+}
+
+/** Stage 2: tokens [B, 1+N, H] = [CLS after the class-attention blocks; patches unchanged]. */
+export function classAttentionStage(params: ParamMap, config: CaiTConfig, patches: tf.Tensor, options: ForwardOptions, settings = settingsFor(config, options)): tf.Tensor {
+  const p = paramReader(params, 'cait')
+  let cls = tokenRows(p('embed.cls'), patches.shape[0]) // [B, 1, H]
+  for (let j = 0; j < config.numClassLayers; j++) cls = classAttentionBlock(p, `cls_blocks.${j}`, config, cls, patches, settings)
+  return tf.concat([cls, patches], 1) // [B, 1+N, H]
+}
+
+/** Final-normed tokens [B, 1+N, H]. */
+export function caitHidden(params: ParamMap, config: CaiTConfig, inputs: VisionInputs, options: ForwardOptions): tf.Tensor {
+  const p = paramReader(params, 'cait')
+  const settings = settingsFor(config, options)
+  const patches = caitPatchTokens(p, config, inputs, settings)
+  const tokens = classAttentionStage(params, config, patches, options, settings)
+  return layerNorm(tokens, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps)
+}
+
+/** Class logits [B, K] from the CLS token. */
+export function caitForward(params: ParamMap, config: CaiTConfig, inputs: VisionInputs, options: ForwardOptions): tf.Tensor {
+  const p = paramReader(params, 'cait')
+  const cls = tokenAt(caitHidden(params, config, inputs, options), 0) // [B, H]
+  return linear(cls, p('head.cls.weight'), p('head.cls.bias')) // [B, K]
+}

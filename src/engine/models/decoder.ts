@@ -1,0 +1,52 @@
+/**
+ * GPT-2 (checkpoint-formats.md §2.3) as a pure function of the canonical parameter map.
+ * Pre-LN blocks: x += Attn(LN1(x)) with a causal mask; x += MLP(LN2(x)) with gelu_new; final LN; LM head tied to
+ * embed.tok unless tieWordEmbeddings is false.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { DecoderConfig } from './config'
+import { causalBias, paddingBias, resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { makeDropout } from './layers/dropout'
+import { embedding } from './layers/embedding'
+import { geluNew } from './layers/gelu'
+import { layerNorm } from './layers/layer-norm'
+import { linear } from './layers/linear'
+import { mlp } from './layers/mlp'
+import { paramReader, type ParamMap } from './layers/params'
+import type { ForwardOptions, TextInputs } from './types'
+
+/** Final hidden states [B, T, H] (after ln_f). */
+export function decoderHidden(params: ParamMap, config: DecoderConfig, inputs: TextInputs, options: ForwardOptions): tf.Tensor {
+  const ids = inputs.inputIds
+  if (ids.rank !== 2) throw new Error(`gpt2 forward: inputIds must be [batch, seq], got shape [${ids.shape}]`)
+  const [, length] = ids.shape
+  if (length > config.maxPositions) throw new Error(`gpt2 forward: sequence length ${length} exceeds the ${config.maxPositions} positions of this model`)
+  const p = paramReader(params, 'gpt2')
+  const dropout = makeDropout(options.training, options.dropoutSeed)
+  const causal = causalBias(length) // [1, 1, T, T]
+  const settings: AttentionSettings = {
+    numHeads: config.numHeads,
+    impl: resolveAttentionImpl(options.attention),
+    probsDropout: config.attentionDropout,
+    dropout,
+    bias: inputs.attentionMask ? tf.add(causal, paddingBias(inputs.attentionMask)) : causal, // [B|1, 1, T, T]
+  }
+  const words = embedding(p('embed.tok.weight'), ids) // [B, T, H]
+  const positions = tf.slice(p('embed.pos.weight'), [0, 0], [length, config.hiddenSize]) // [T, H], broadcast over B
+  let x = dropout(tf.add(words, positions), config.hiddenDropout)
+  for (let i = 0; i < config.numLayers; i++) {
+    const b = `blocks.${i}`
+    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps)
+    x = tf.add(x, dropout(selfAttention(p, `${b}.attn`, normed1, settings), config.hiddenDropout))
+    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps)
+    x = tf.add(x, dropout(mlp(p, `${b}.mlp`, normed2, geluNew), config.hiddenDropout))
+  }
+  return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps)
+}
+
+/** Next-token logits [B, T, V]; position t predicts token t+1. */
+export function decoderForward(params: ParamMap, config: DecoderConfig, inputs: TextInputs, options: ForwardOptions): tf.Tensor {
+  const p = paramReader(params, 'gpt2')
+  const hidden = decoderHidden(params, config, inputs, options)
+  return linear(hidden, config.tieWordEmbeddings ? p('embed.tok.weight') : p('head.lm.weight')) // [B, T, V], no bias
+}

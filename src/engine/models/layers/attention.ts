@@ -1,0 +1,154 @@
+/**
+ * Multi-head attention, in the shapes all families share:
+ *   self-attention (BERT/RoBERTa/GPT-2/ViT/DeiT/CaiT SA blocks), with an optional additive bias that carries the
+ *   padding mask and/or the causal mask, optional talking heads (CaiT: head-mixing linear maps before and after the
+ *   softmax, Shazeer et al. 2020), and class attention (CaiT: only the CLS token asks, every token answers).
+ *
+ * Heads are computed either as one batched matmul over [B·A] (fast on cpu/tensorflow) or as one 2-D matmul per
+ * (example, head) (fast on wasm, whose batched matmul is a naive loop: engine-measurements.md §3.4). Both give the
+ * same values; 'auto' picks per-head on wasm.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { fastMatMul, linear } from './linear'
+import type { Dropout } from './dropout'
+import type { ParamReader } from './params'
+
+export type AttentionImpl = 'batched' | 'per-head'
+export type AttentionImplChoice = AttentionImpl | 'auto'
+
+export function resolveAttentionImpl(choice: AttentionImplChoice = 'auto'): AttentionImpl {
+  if (choice !== 'auto') return choice
+  return tf.getBackend() === 'wasm' ? 'per-head' : 'batched'
+}
+
+/** A large negative logit: exp() of it is exactly 0 in float32, unlike -Infinity it never produces NaN. */
+export const MASKED_LOGIT = -1e9
+
+/** Padding mask [B, Tk] (1 = attend, 0 = padding) -> additive bias [B, 1, 1, Tk]. */
+export function paddingBias(attentionMask: tf.Tensor): tf.Tensor {
+  const [batch, keys] = attentionMask.shape
+  const blocked = tf.sub(1, tf.cast(attentionMask, 'float32')) // [B, Tk], 1 where padded
+  return tf.reshape(tf.mul(blocked, MASKED_LOGIT), [batch, 1, 1, keys]) // [B, 1, 1, Tk]
+}
+
+/** Causal mask: query t may see keys 0..t. Additive bias [1, 1, T, T]. */
+export function causalBias(length: number): tf.Tensor {
+  const values = new Float32Array(length * length)
+  for (let q = 0; q < length; q++) for (let k = q + 1; k < length; k++) values[q * length + k] = MASKED_LOGIT
+  return tf.tensor4d(values, [1, 1, length, length])
+}
+
+export interface AttentionSettings {
+  numHeads: number
+  impl: AttentionImpl
+  /** Dropout on attention probabilities. */
+  probsDropout: number
+  dropout: Dropout
+  /** Additive bias broadcastable to [B, A, Tq, Tk] (paddingBias, causalBias, or their sum). */
+  bias?: tf.Tensor
+}
+
+/** [B, T, H] -> [B·A, T, d] (head-contiguous columns, as HF/timm reshape(B, T, A, d)). */
+export function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor3D {
+  const [batch, length, hidden] = x.shape
+  const d = hidden / numHeads
+  const heads = tf.transpose(tf.reshape(x, [batch, length, numHeads, d]), [0, 2, 1, 3]) // [B, A, T, d]
+  return tf.reshape(heads, [batch * numHeads, length, d]) // [B·A, T, d]
+}
+
+/** [B·A, T, d] -> [B, T, H] */
+export function mergeHeads(x: tf.Tensor, batch: number, numHeads: number): tf.Tensor {
+  const [, length, d] = x.shape
+  const heads = tf.reshape(x, [batch, numHeads, length, d]) // [B, A, T, d]
+  return tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [batch, length, numHeads * d]) // [B, T, H]
+}
+
+/** q [B·A, Tq, d] · k [B·A, Tk, d]ᵀ -> [B·A, Tq, Tk] */
+function headScores(q: tf.Tensor3D, k: tf.Tensor3D, impl: AttentionImpl): tf.Tensor3D {
+  if (impl === 'batched') return tf.matMul(q, k, false, true)
+  const qs = tf.unstack(q) as tf.Tensor2D[] // B·A × [Tq, d]
+  const ks = tf.unstack(k) as tf.Tensor2D[] // B·A × [Tk, d]
+  return tf.stack(qs.map((qi, i) => fastMatMul(qi, ks[i], false, true))) as tf.Tensor3D // [B·A, Tq, Tk]
+}
+
+/** probs [B·A, Tq, Tk] · v [B·A, Tk, d] -> [B·A, Tq, d] */
+function headContext(probs: tf.Tensor3D, v: tf.Tensor3D, impl: AttentionImpl): tf.Tensor3D {
+  if (impl === 'batched') return tf.matMul(probs, v)
+  const ps = tf.unstack(probs) as tf.Tensor2D[]
+  const vs = tf.unstack(v) as tf.Tensor2D[]
+  return tf.stack(ps.map((pi, i) => fastMatMul(pi, vs[i]))) as tf.Tensor3D
+}
+
+/** Add a bias broadcastable to [B, A, Tq, Tk] to scores [B·A, Tq, Tk]. */
+function addBias(scores: tf.Tensor3D, bias: tf.Tensor, batch: number, numHeads: number): tf.Tensor3D {
+  const [, tq, tk] = scores.shape
+  const biased = tf.add(tf.reshape(scores, [batch, numHeads, tq, tk]), bias) // [B, A, Tq, Tk]
+  return tf.reshape(biased, [batch * numHeads, tq, tk]) as tf.Tensor3D
+}
+
+/**
+ * Talking heads: a linear map over the head axis, out[b, a', q, k] = Σ_a W[a', a]·s[b, a, q, k] + bias[a']
+ * (timm proj_l / proj_w applied after permute(0, 2, 3, 1)). Done as one 2-D matmul W [A, A] · S [A, B·Tq·Tk].
+ */
+export function mixHeads(scores: tf.Tensor3D, weight: tf.Tensor, bias: tf.Tensor, batch: number): tf.Tensor3D {
+  const [batchHeads, tq, tk] = scores.shape
+  const numHeads = batchHeads / batch
+  const byHead = tf.transpose(tf.reshape(scores, [batch, numHeads, tq * tk]), [1, 0, 2]) // [A, B, Tq·Tk]
+  const flat = tf.reshape(byHead, [numHeads, batch * tq * tk]) as tf.Tensor2D // [A, B·Tq·Tk]
+  const mixed = tf.add(fastMatMul(weight as tf.Tensor2D, flat), tf.reshape(bias, [numHeads, 1])) // [A, B·Tq·Tk]
+  const back = tf.transpose(tf.reshape(mixed, [numHeads, batch, tq * tk]), [1, 0, 2]) // [B, A, Tq·Tk]
+  return tf.reshape(back, [batchHeads, tq, tk]) as tf.Tensor3D
+}
+
+export interface TalkingHeads {
+  pre: { weight: tf.Tensor; bias: tf.Tensor }
+  post: { weight: tf.Tensor; bias: tf.Tensor }
+}
+
+/**
+ * softmax(q·kᵀ/√d + bias)·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].
+ */
+export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
+  const batch = q.shape[0]
+  const d = q.shape[q.rank - 1] / s.numHeads
+  const qh = splitHeads(q, s.numHeads) // [B·A, Tq, d]
+  const kh = splitHeads(k, s.numHeads) // [B·A, Tk, d]
+  const vh = splitHeads(v, s.numHeads) // [B·A, Tk, d]
+  let scores = tf.mul(headScores(qh, kh, s.impl), 1 / Math.sqrt(d)) as tf.Tensor3D // [B·A, Tq, Tk]
+  if (s.bias) scores = addBias(scores, s.bias, batch, s.numHeads)
+  if (talking) scores = mixHeads(scores, talking.pre.weight, talking.pre.bias, batch)
+  let probs = tf.softmax(scores) as tf.Tensor3D // over Tk
+  if (talking) probs = mixHeads(probs, talking.post.weight, talking.post.bias, batch)
+  probs = s.dropout(probs, s.probsDropout) as tf.Tensor3D
+  return mergeHeads(headContext(probs, vh, s.impl), batch, s.numHeads) // [B, Tq, H]
+}
+
+/**
+ * Self-attention with canonical names {prefix}.{q,k,v,out}.{weight,bias} (q/k/v bias optional)
+ * and, when talkingHeads is set, {prefix}.talk_pre.* / {prefix}.talk_post.* [A, A] / [A]. x [B, T, H] -> [B, T, H].
+ */
+export function selfAttention(p: ParamReader, prefix: string, x: tf.Tensor, s: AttentionSettings, talkingHeads = false): tf.Tensor {
+  const project = (name: string) => linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`)) // [B, T, H]
+  const talking: TalkingHeads | undefined = talkingHeads
+    ? {
+        pre: { weight: p(`${prefix}.talk_pre.weight`), bias: p(`${prefix}.talk_pre.bias`) },
+        post: { weight: p(`${prefix}.talk_post.weight`), bias: p(`${prefix}.talk_post.bias`) },
+      }
+    : undefined
+  const context = scaledDotProductAttention(project('q'), project('k'), project('v'), s, talking)
+  return linear(context, p(`${prefix}.out.weight`), p.optional(`${prefix}.out.bias`))
+}
+
+/**
+ * Class attention (CaiT, timm ClassAttn): the query comes from the CLS token only, keys and values from all
+ * tokens. u [B, 1+N, H] (CLS first) -> [B, 1, H], the update for the CLS token; the other tokens get none.
+ */
+export function classAttention(p: ParamReader, prefix: string, u: tf.Tensor, s: AttentionSettings): tf.Tensor {
+  const [batch, , hidden] = u.shape
+  const cls = tf.slice(u, [0, 0, 0], [batch, 1, hidden]) // [B, 1, H]
+  const q = linear(cls, p(`${prefix}.q.weight`), p.optional(`${prefix}.q.bias`)) // [B, 1, H]
+  const k = linear(u, p(`${prefix}.k.weight`), p.optional(`${prefix}.k.bias`)) // [B, 1+N, H]
+  const v = linear(u, p(`${prefix}.v.weight`), p.optional(`${prefix}.v.bias`)) // [B, 1+N, H]
+  const context = scaledDotProductAttention(q, k, v, s) // [B, 1, H]
+  return linear(context, p(`${prefix}.out.weight`), p.optional(`${prefix}.out.bias`))
+}

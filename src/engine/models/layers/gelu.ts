@@ -1,0 +1,22 @@
+/**
+ * The two GELUs of the families (checkpoint-formats.md §2.0):
+ * exact erf GELU ("gelu": BERT, RoBERTa, ViT, DeiT, CaiT's nn.GELU) and the tanh approximation ("gelu_new": GPT-2).
+ */
+import * as tf from '@tensorflow/tfjs-core'
+
+export type Activation = 'gelu' | 'gelu_new'
+
+/** 0.5·x·(1 + erf(x/√2)) */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))))
+}
+
+/** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) */
+export function geluNew(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))))
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)))
+}
+
+export function activation(name: Activation): (x: tf.Tensor) => tf.Tensor {
+  return name === 'gelu' ? gelu : geluNew
+}

@@ -1,0 +1,34 @@
+/** Inputs and options of every family's forward function. */
+import type * as tf from '@tensorflow/tfjs-core'
+import type { AttentionImplChoice } from './layers/attention'
+
+export interface TextInputs {
+  /** [B, T] integer token ids. */
+  inputIds: tf.Tensor
+  /** [B, T]: 1 = real token, 0 = padding (keys at padding get no attention). Default: all ones. */
+  attentionMask?: tf.Tensor
+  /** [B, T] segment ids for BERT's token-type table. Default: all zeros. */
+  tokenTypeIds?: tf.Tensor
+}
+
+export interface VisionInputs {
+  /** Images, [B, S, S, C] (NHWC, TF.js convention, the default) or [B, C, S, S] (NCHW, torch pixel_values). */
+  pixels: tf.Tensor
+  layout?: 'NHWC' | 'NCHW'
+}
+
+export type ModelInputs = TextInputs | VisionInputs
+
+export interface ForwardOptions {
+  /** Dropout on (true) or off (false). */
+  training: boolean
+  /** Seed for reproducible dropout masks; without it masks are random. */
+  dropoutSeed?: number
+  /** How heads are computed: 'auto' (default) = per-head 2-D matmuls on wasm, one batched matmul elsewhere. */
+  attention?: AttentionImplChoice
+  /**
+   * DeiT only: 'average' (default, DeiT inference) returns [B, K] = mean of the CLS and distillation heads;
+   * 'both' returns [2, B, K] with the CLS head at index 0 and the distillation head at index 1 (for training).
+   */
+  deitHeads?: 'average' | 'both'
+}

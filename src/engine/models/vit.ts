@@ -1,0 +1,65 @@
+/**
+ * ViT and distilled DeiT (checkpoint-formats.md §2.4, §2.5) as pure functions of the canonical parameter map.
+ * Tokens [CLS, (DIST), patches] + learned positions; pre-LN blocks: x += Attn(LN1(x)); x += MLP(LN2(x));
+ * final LN; head.cls reads CLS, DeiT's head.dist reads DIST; DeiT inference averages the two heads.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { prefixTokens, type ViTConfig } from './config'
+import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { makeDropout } from './layers/dropout'
+import { gelu } from './layers/gelu'
+import { layerNorm } from './layers/layer-norm'
+import { linear } from './layers/linear'
+import { mlp } from './layers/mlp'
+import { paramReader, type ParamMap } from './layers/params'
+import { checkPixels, patchEmbed } from './layers/patch-embed'
+import type { ForwardOptions, VisionInputs } from './types'
+
+/** Learned tokens [H] broadcast to [B, 1, H]. */
+export function tokenRows(token: tf.Tensor, batch: number): tf.Tensor {
+  const h = token.shape[0]
+  return tf.tile(tf.reshape(token, [1, 1, h]), [batch, 1, 1]) // [B, 1, H]
+}
+
+/** Final-normed tokens [B, prefix + N, H]. */
+export function vitHidden(params: ParamMap, config: ViTConfig, inputs: VisionInputs, options: ForwardOptions): tf.Tensor {
+  const layout = inputs.layout ?? 'NHWC'
+  checkPixels(config.family, inputs.pixels, layout, config.imageSize, config.numChannels)
+  const p = paramReader(params, config.family)
+  const dropout = makeDropout(options.training, options.dropoutSeed)
+  const settings: AttentionSettings = { numHeads: config.numHeads, impl: resolveAttentionImpl(options.attention), probsDropout: config.attentionDropout, dropout }
+  const batch = inputs.pixels.shape[0]
+  const patches = patchEmbed(inputs.pixels, p('embed.patch.weight'), p('embed.patch.bias'), layout) // [B, N, H]
+  const prefix = [tokenRows(p('embed.cls'), batch)]
+  if (config.family === 'deit') prefix.push(tokenRows(p('embed.dist'), batch))
+  let x = tf.add(tf.concat([...prefix, patches], 1), p('embed.pos.weight')) // [B, prefix + N, H]
+  x = dropout(x, config.hiddenDropout)
+  for (let i = 0; i < config.numLayers; i++) {
+    const b = `blocks.${i}`
+    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps)
+    x = tf.add(x, dropout(selfAttention(p, `${b}.attn`, normed1, settings), config.hiddenDropout))
+    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps)
+    x = tf.add(x, dropout(mlp(p, `${b}.mlp`, normed2, gelu), config.hiddenDropout))
+  }
+  return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps)
+}
+
+/** Token `index` of [B, T, H] -> [B, H]. */
+export function tokenAt(x: tf.Tensor, index: number): tf.Tensor {
+  const [batch, , h] = x.shape
+  return tf.reshape(tf.slice(x, [0, index, 0], [batch, 1, h]), [batch, h])
+}
+
+/**
+ * Class logits: ViT [B, K]; DeiT [B, K] = mean of the two heads (deitHeads 'average', default)
+ * or [2, B, K] = [CLS head, DIST head] (deitHeads 'both').
+ */
+export function vitForward(params: ParamMap, config: ViTConfig, inputs: VisionInputs, options: ForwardOptions): tf.Tensor {
+  const p = paramReader(params, config.family)
+  const x = vitHidden(params, config, inputs, options)
+  const clsLogits = linear(tokenAt(x, 0), p('head.cls.weight'), p('head.cls.bias')) // [B, K]
+  if (config.family === 'vit') return clsLogits
+  const distLogits = linear(tokenAt(x, prefixTokens(config) - 1), p('head.dist.weight'), p('head.dist.bias')) // [B, K]
+  if (options.deitHeads === 'both') return tf.stack([clsLogits, distLogits]) // [2, B, K]
+  return tf.div(tf.add(clsLogits, distLogits), 2)
+}
