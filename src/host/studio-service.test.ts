@@ -1,7 +1,7 @@
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { StudioError, type EngineEvent, type EngineStatusEvent, type HardwareRecord, type StudioEvent } from '../shared'
 import type { EngineCallOptions, EngineHost } from './engine-types'
 import { DEFAULT_BENCHMARK_SIZES, StudioService } from './studio-service'
@@ -133,17 +133,23 @@ describe('StudioService', () => {
   })
 
   it('batches events: at most one batch per interval, engine status included', async () => {
-    const status = (s: EngineStatusEvent['status']): EngineStatusEvent => ({ type: 'engine.status', status: s, detail: null })
-    for (const listener of engine.statusListeners) listener(status('starting'))
-    await until(() => batches.length === 1)
-    const firstAt = Date.now()
-    expect(batches).toEqual([[status('starting')]])
-    for (const listener of engine.statusListeners) listener(status('ready'))
-    for (const listener of engine.statusListeners) listener(status('crashed'))
-    await until(() => batches.length === 2)
-    // both later events waited out the interval together
-    expect(batches).toEqual([[status('starting')], [status('ready'), status('crashed')]])
-    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(90)
+    // Fake timers (and Date): the interval is checked exactly, without depending on how busy the machine is.
+    vi.useFakeTimers()
+    try {
+      const status = (s: EngineStatusEvent['status']): EngineStatusEvent => ({ type: 'engine.status', status: s, detail: null })
+      for (const listener of engine.statusListeners) listener(status('starting'))
+      await vi.advanceTimersByTimeAsync(0)
+      expect(batches).toEqual([[status('starting')]])
+      for (const listener of engine.statusListeners) listener(status('ready'))
+      for (const listener of engine.statusListeners) listener(status('crashed'))
+      // both later events wait out the rest of the 100 ms interval together
+      await vi.advanceTimersByTimeAsync(99)
+      expect(batches).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(batches).toEqual([[status('starting')], [status('ready'), status('crashed')]])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   describe('files', () => {
