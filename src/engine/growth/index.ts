@@ -1,0 +1,13 @@
+// Growth operators: LiGO and its baselines behind one interface. See README.md.
+export * from './types'
+export { GrowthError, checkGrowthPair, checkDepthOnlyPair, sameWidth } from './validate-pair'
+export { GROWTH_OPERATORS, getGrowthOperator } from './registry'
+export { ligo, createLigoOperator, LIGO_DEFAULTS, LIGO_TRAINING_DEFAULTS, type LigoOptions } from './ligo'
+export { ligoCoefficientTable, ligoCoefficientCounts } from './ligo-coefficients'
+export { stackbert } from './stackbert'
+export { interpolation } from './interpolation'
+export { mslt, msltSchedule, stageAt, MSLT_DEFAULT_NEW_LAYERS_FRACTION, type StageSchedule, type TrainingStage } from './mslt'
+export { net2net, type Net2NetOptions } from './net2net'
+export { bert2bertFpi, bert2bertAki } from './bert2bert'
+export { ki, kiAlpha, kiLoss, kiSchedule, distillationLoss, distillationMask, KI_TEMPERATURE, type KiSchedule } from './ki'
+export { scratch } from './scratch'

@@ -1,0 +1,21 @@
+/**
+ * Scratch: the large model initialised by its family's own init (models/init.ts) from the seed. The baseline every
+ * saving is measured against (ligo-method.md §3.3); it ignores the small model.
+ */
+import { getFamily, type ModelConfig, type ParamMap } from '../models'
+import type { GrowOptions, MapGrowthOperator } from './types'
+import { assertSupported, checkGrowthPair } from './validate-pair'
+
+export const scratch: MapGrowthOperator = {
+  kind: 'map',
+  name: 'scratch',
+  label: 'Scratch: random initialisation of the large model',
+  paper: 'baseline (ligo-method.md §3.3)',
+  grows: { depth: true, width: true },
+  functionPreserving: 'n/a',
+  supports: checkGrowthPair,
+  grow(_smallParams: ParamMap, small: ModelConfig, large: ModelConfig, options: GrowOptions): ParamMap {
+    assertSupported(checkGrowthPair(small, large), 'scratch')
+    return getFamily(large.family).init(large, options.seed)
+  },
+}
