@@ -22,6 +22,14 @@ export interface FlagSpec {
   default?: FlagValue
 }
 
+/** A positional argument (e.g. the checkpoint path of `ligo inspect <path>`); its value is stored under `name`. */
+export interface PositionalSpec {
+  name: string
+  help: string
+  /** Missing required positionals are usage errors (exit 2). */
+  required: boolean
+}
+
 export interface CommandSpec<Flags = Record<string, FlagValue | undefined>> {
   name: string
   /** One line for the command list. */
@@ -30,6 +38,8 @@ export interface CommandSpec<Flags = Record<string, FlagValue | undefined>> {
   /** Paragraphs shown by `ligo <command> --help`. */
   description: string
   flags: readonly FlagSpec[]
+  /** Positional arguments in order; commands without them refuse any. */
+  positionals?: readonly PositionalSpec[]
   examples: readonly string[]
   run: (flags: Flags, context: import('./context').CliContext) => Promise<number>
 }
@@ -107,12 +117,22 @@ export function parseFlags(command: CommandSpec<never>, argv: readonly string[])
   const byName = new Map(command.flags.map((f) => [f.name, f]))
   const values: Record<string, FlagValue | undefined> = {}
   const seen = new Set<string>()
+  const positionals = command.positionals ?? []
+  let positionalCount = 0
+  const takePositional = (token: string): boolean => {
+    if (positionalCount >= positionals.length) return false
+    values[positionals[positionalCount++].name] = token
+    return true
+  }
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]
     if (token === '--') {
-      if (i + 1 < argv.length) throw new UsageError(`"ligo ${command.name}" takes no arguments, got "${argv[i + 1]}".`, command.name)
+      for (const rest of argv.slice(i + 1)) {
+        if (!takePositional(rest)) throw new UsageError(`"ligo ${command.name}" takes ${positionals.length === 0 ? 'no' : `at most ${positionals.length}`} arguments, got "${rest}".`, command.name)
+      }
       break
     }
+    if (!token.startsWith('-') && takePositional(token)) continue
     if (!token.startsWith('--') || token === '--=') {
       const what = token.startsWith('-') && token.length > 1 ? `Unknown flag "${token}"` : `Unexpected argument "${token}"`
       throw new UsageError(`${what} for "ligo ${command.name}".`, command.name)
@@ -147,5 +167,7 @@ export function parseFlags(command: CommandSpec<never>, argv: readonly string[])
   for (const spec of command.flags) {
     if (values[spec.name] === undefined) values[spec.name] = spec.type === 'boolean' ? (spec.default ?? false) : spec.default
   }
+  const missing = positionals.slice(positionalCount).find((p) => p.required)
+  if (missing) throw new UsageError(`"ligo ${command.name}" needs <${missing.name}>: ${missing.help}.`, command.name)
   return values
 }

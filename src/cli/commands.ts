@@ -6,18 +6,25 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../host/serve/http-server'
 import { BACKEND_ENV_VAR } from '../shared'
 import type { CommandSpec } from './args'
 import { BACKEND_FLAG } from './backend-flag'
+import { ENERGY_FLAGS } from './energy-flags'
 import { runInfo, type InfoFlags } from './commands/info'
 import { runServe, type ServeFlags } from './commands/serve'
+import { INSPECT_COMMAND } from './commands/inspect'
+import { FORWARD_COMMAND } from './commands/forward'
+import { EXPORT_COMMAND } from './commands/export'
+import { TRAIN_COMMAND } from './commands/train'
+import { FLOPS_COMMAND } from './commands/flops'
 
 const info: CommandSpec<InfoFlags> = {
   name: 'info',
   summary: 'Show the compute backend, CPU, memory and GPU the engine uses, and how to get a faster one',
-  usage: 'ligo info [--json] [--backend <name>]',
+  usage: 'ligo info [--json] [--backend <name>] [--grid-region <code>] [--pue <ratio>] [--grid-intensity <g/kWh>]',
   description:
     'Starts the engine and prints its hardware record: the TensorFlow.js backend in use and why each faster ' +
-    'backend was skipped, the CPU (model, cores, SIMD), memory, GPUs, and advice.',
-  flags: [{ name: 'json', type: 'boolean', help: 'Print the record as JSON (for scripts)' }, BACKEND_FLAG],
-  examples: ['ligo info', 'ligo info --json', `${BACKEND_ENV_VAR}=cpu ligo info`],
+    'backend was skipped, the CPU (model, cores, SIMD), memory, GPUs, and advice; then the energy sources found (measured ' +
+    'or estimated, and how to make an unreadable one readable) and the carbon assumptions (grid intensity with its source and year, PUE).',
+  flags: [{ name: 'json', type: 'boolean', help: 'Print the record as JSON (for scripts)' }, BACKEND_FLAG, ...ENERGY_FLAGS],
+  examples: ['ligo info', 'ligo info --json', `${BACKEND_ENV_VAR}=cpu ligo info`, 'ligo info --grid-region DE --pue 1.2'],
   run: runInfo,
 }
 
@@ -38,7 +45,7 @@ const serve: CommandSpec<ServeFlags> = {
   run: runServe,
 }
 
-export const COMMANDS: readonly CommandSpec<never>[] = [info, serve]
+export const COMMANDS: readonly CommandSpec<never>[] = [info, serve, INSPECT_COMMAND, FORWARD_COMMAND, EXPORT_COMMAND, TRAIN_COMMAND, FLOPS_COMMAND]
 
 export function findCommand(name: string): CommandSpec<never> | undefined {
   return COMMANDS.find((command) => command.name === name)

@@ -44,6 +44,7 @@ export function commandHelp(command: CommandSpec<never>): string {
     '',
     command.description,
     '',
+    ...((command.positionals ?? []).length > 0 ? ['Arguments:', columns((command.positionals ?? []).map((p): [string, string] => [`<${p.name}>`, p.help])), ''] : []),
     'Flags:',
     columns(flags),
     '',

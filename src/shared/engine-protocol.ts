@@ -9,6 +9,8 @@ import type { SerializedError } from './errors'
 import type { EngineEvent } from './events'
 import type { HardwareRecord, BackendName } from './hardware'
 import type { MatmulBenchmarkResult } from './studio-api'
+import type { TrainParams, TrainResult } from './train'
+import type { CheckpointForwardInput, CheckpointForwardResult } from './checkpoint'
 
 /** Engine methods: name -> params and result. Later issues add train, grow, compare, export... */
 export interface EngineMethods {
@@ -17,6 +19,10 @@ export interface EngineMethods {
   benchmarkMatmul: { params: { sizes: number[] }; result: MatmulBenchmarkResult }
   /** Liveness check, answers with the engine's pid. */
   ping: { params: Record<string, never>; result: { pid: number } }
+  /** Forward pass of a checkpoint on HuggingFace-named inputs (`ligo forward`). */
+  checkpointForward: { params: { checkpoint: string; input: CheckpointForwardInput }; result: CheckpointForwardResult }
+  /** A training run with its run folder (`ligo train`); progress and metric events while it runs. */
+  train: { params: TrainParams; result: TrainResult }
 }
 export type EngineMethod = keyof EngineMethods
 export type EngineParams<M extends EngineMethod> = EngineMethods[M]['params']

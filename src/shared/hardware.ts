@@ -2,6 +2,7 @@
  * The hardware/backend record: what the engine runs on and why.
  * Produced by engine/backend at start, shown by `ligo info` and the Hardware view.
  */
+import type { CarbonAssumptions, EnergySourceSummary } from './energy'
 
 /** TensorFlow.js backends in order of preference (best first). One source of truth for the order. */
 export const BACKEND_PREFERENCE = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
@@ -54,4 +55,22 @@ export interface HardwareRecord {
   runtime: { node: string; electron: string | null; v8: string }
   /** Plain-language advice on getting a faster backend, empty when nothing better is possible. */
   advice: string[]
+  /** Energy sources on this machine (measured or estimated, and how to fix an unreadable one); absent from older engines. */
+  energy?: EnergySourceSummary[]
+  /** The carbon assumptions the engine applies (grid region, intensity with source and year, PUE). */
+  carbon?: CarbonAssumptions
+  /** The optional native kernels (native/ addon over the platform BLAS): whether they run and why (not). */
+  nativeKernels?: NativeKernelsRecord
+}
+
+/** Which native kernels are active and why, or why none are (addon not built, no BLAS found, other backend). */
+export interface NativeKernelsRecord {
+  active: boolean
+  /** TF.js kernel names the addon serves, e.g. "BatchMatMul", "LigoSoftmaxCrossEntropy". */
+  kernels: string[]
+  /** The BLAS the addon was linked with, as it describes itself (e.g. "OpenBLAS 0.3.21 ... Cooperlake"). */
+  blas: string | null
+  /** Threads the native kernels use. */
+  threads: number | null
+  reason: string
 }

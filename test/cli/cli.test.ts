@@ -52,7 +52,8 @@ describe('ligo help and usage errors', () => {
       const result = await run(argv)
       expect(result.code).toBe(0)
       expect(result.stdout).toContain('Usage: ligo <command> [flags]')
-      for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command.name} +${command.summary}`, 'm'))
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      for (const command of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${command.name} +${escape(command.summary)}`, 'm'))
       expect(result.stderr).toBe('')
     }
   })

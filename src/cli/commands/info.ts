@@ -1,12 +1,16 @@
 /**
  * `ligo info`: start the engine, print the hardware/backend record (what computes, why the better backends were
- * skipped, the machine, and advice), as a table for people or JSON for scripts.
+ * skipped, the machine, and advice; then the energy sources and the carbon assumptions), as a table for people or JSON
+ * for scripts.
  */
 import { BACKEND_LABELS, BACKEND_PREFERENCE, serializeError, type HardwareRecord } from '../../shared'
 import { backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
+import { energySettingsFromFlags, type EnergyFlagValues } from '../energy-flags'
+import { carbonAssumptions } from '../../engine/settings/energy-settings'
+import { formatEnergySection } from './info-energy'
 
-export interface InfoFlags {
+export interface InfoFlags extends EnergyFlagValues {
   json: boolean
   backend: string | undefined
 }
@@ -56,14 +60,20 @@ export function formatHardware(record: HardwareRecord): string {
   const electron = record.runtime.electron ? `, Electron ${record.runtime.electron}` : ''
   rows.push(['System', `${record.platform} ${record.osRelease}, Node ${record.runtime.node}${electron}, V8 ${record.runtime.v8}`])
 
+  const energy = formatEnergySection(record)
+  rows.push(...energy.rows)
+
   const advice = record.advice.length === 0 ? '' : `\n\nAdvice:\n${record.advice.map((a) => `  - ${a}`).join('\n')}`
-  return `${table(rows)}${advice}\n`
+  return `${table(rows)}${advice}${energy.notes}\n`
 }
 
 export async function runInfo(flags: InfoFlags, context: CliContext): Promise<number> {
+  // Carbon settings are checked before the engine starts: a typo is a usage error (exit 2), not a wrong gCO2e.
+  const energySettings = energySettingsFromFlags('info', flags, context.env)
   const engine = context.startEngine(backendChoice('info', flags.backend, context.env))
   try {
-    const record = await engine.call('hardware', {})
+    // The flags may differ from the engine's environment: the assumptions shown are the ones this command resolved.
+    const record = { ...(await engine.call('hardware', {})), carbon: carbonAssumptions(energySettings) }
     context.stdout(flags.json ? `${JSON.stringify(record, null, 2)}\n` : formatHardware(record))
     return 0
   } catch (error) {

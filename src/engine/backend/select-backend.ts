@@ -14,11 +14,13 @@ import {
   type BackendName,
   type EngineStartOptions,
   type HardwareRecord,
+  type NativeKernelsRecord,
 } from '../../shared'
 import { adviceFor, collectMachineFacts, type MachineFacts } from './hardware'
 import { probeNvidiaGpus, type GpuProbe } from './nvidia-smi'
 import { createPackageLoader, firstLine, isInstalled, loadPackage, packageVersion, type PackageLoader } from './package-loader'
 import { registerWasmKernels } from './wasm-kernels'
+import { activateNativeKernels } from './native-kernels'
 
 export type Tf = typeof tfCore
 
@@ -77,6 +79,8 @@ export interface SelectBackendOptions {
   loader?: PackageLoader
   probeGpus?: () => Promise<GpuProbe>
   machine?: () => MachineFacts
+  /** Turns the native kernels on for the chosen backend (tests inject a fake). */
+  nativeKernels?: (backend: BackendName) => NativeKernelsRecord
 }
 
 export interface SelectedBackend {
@@ -163,6 +167,11 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sele
     arch: machine.cpu.arch,
     forced: forced !== null,
   })
+  // The native addon serves the wasm backend only; the record says which kernels run and why (not).
+  record.nativeKernels = (options.nativeKernels ?? activateNativeKernels)(chosen.name)
+  if (chosen.name === 'wasm' && !record.nativeKernels.active && !record.nativeKernels.reason.startsWith('disabled')) {
+    record.advice.push(`Native kernels are off (${record.nativeKernels.reason}); with a C compiler and libopenblas-dev, \`node scripts/build-native.js\` makes wasm training several times faster.`)
+  }
   return { tf: tfCore, record }
 }
 

@@ -87,7 +87,10 @@ export function pooledOutput(params: ParamMap, config: EncoderConfig, hidden: tf
   return tf.tanh(linear(first, p('pooler.weight'), p('pooler.bias')))
 }
 
-/** MLM logits [B, T, V]. */
+/** MLM logits [B, T, V], or [N, V] at options.outputPositions. */
 export function encoderForward(params: ParamMap, config: EncoderConfig, inputs: TextInputs, options: ForwardOptions): tf.Tensor {
-  return mlmHead(params, config, encoderHidden(params, config, inputs, options))
+  const hidden = encoderHidden(params, config, inputs, options) // [B, T, H]
+  if (!options.outputPositions) return mlmHead(params, config, hidden)
+  const [batch, length, h] = hidden.shape
+  return mlmHead(params, config, tf.gather(tf.reshape(hidden, [batch * length, h]), options.outputPositions)) // [N, V]
 }

@@ -3,6 +3,10 @@
  * Labels use HF's convention: -100 marks a position that does not count.
  */
 import * as tf from '@tensorflow/tfjs-core'
+// TF.js-core-only modules of engine/backend (no backend package, no addon): they say whether the native fused
+// kernels are registered and call them through the kernel registry (kernel-availability.ts explains the layering).
+import { FUSED_KERNELS, fusedKernelActive } from '../backend/kernel-availability'
+import { softmaxCrossEntropy } from '../backend/native-ops'
 
 export const IGNORE_INDEX = -100
 
@@ -15,9 +19,12 @@ export interface LossTargets {
 
 /**
  * Mean cross-entropy of logits [N, V] against labels [N], skipping labels equal to IGNORE_INDEX.
- * The picked log-probabilities are gathered from the flattened [N·V] array (no one-hot [N, V] tensor).
+ * With the native fused kernel (wasm + addon) it is one pass forward and one backward over the logits, at the
+ * counted rows only; otherwise the picked log-probabilities are gathered from the flattened [N·V] array (no
+ * one-hot [N, V] tensor). Both give the same value within float32 rounding.
  */
 export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  if (logits.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.softmaxXent)) return softmaxCrossEntropy(logits, labels)
   const [n, v] = logits.shape as [number, number]
   const ids = tf.cast(tf.reshape(labels, [n]), 'int32') // [N]
   const counted = tf.cast(tf.notEqual(ids, IGNORE_INDEX), 'float32') // [N]

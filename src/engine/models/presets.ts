@@ -57,6 +57,10 @@ export const PRESETS: readonly ModelPreset[] = [
   // LayerScale 0.1 for shallow CaiTs (CaiT paper §2: ε = 0.1 up to depth 18, 1e-5 at 24, 1e-6 deeper).
   { id: 'cait-mini', label: 'CaiT-mini (MNIST)', paper: false, description: '4 SA + 2 CA blocks, 64H, 2 heads, FFN 256', config: makeConfig('cait', { ...mnist, numLayers: 4, numClassLayers: 2, hiddenSize: 64, numHeads: 2, intermediateSize: 256, layerScaleInit: 0.1 }) }, // 305,786 params
   { id: 'cait-mini-grown', label: 'CaiT-mini grown (MNIST)', paper: false, description: '6 SA + 2 CA blocks, 128H, 4 heads, FFN 512', config: makeConfig('cait', { ...mnist, numLayers: 6, numClassLayers: 2, hiddenSize: 128, numHeads: 4, intermediateSize: 512, layerScaleInit: 0.1 }) }, // 1,598,586 params
+  // Built-in seeds (resources/seeds, scripts/make-seeds.ts): the mini sizes with a 4000-token vocabulary, so each
+  // exported folder stays under 4 MB; head width 64, so x1.5 width gives 192H with 3 heads.
+  { id: 'bert-seed', label: 'BERT seed', paper: false, description: '2L, 128H, 2 heads, FFN 512, vocab 4000, 128 tokens: the built-in encoder seed', config: makeConfig('bert', { ...miniText, vocabSize: 4000, numLayers: 2, hiddenSize: 128, numHeads: 2, intermediateSize: 512 }) }, // 946,208 params
+  { id: 'gpt2-seed', label: 'GPT2 seed', paper: false, description: '2L, 128H, 2 heads, FFN 512, vocab 4000, 128 tokens: the built-in decoder seed', config: makeConfig('gpt2', { ...miniText, vocabSize: 4000, numLayers: 2, hiddenSize: 128, numHeads: 2, intermediateSize: 512 }) }, // 925,184 params
 ]
 
 export const PRESET_IDS = PRESETS.map((p) => p.id)

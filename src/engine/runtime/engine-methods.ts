@@ -3,9 +3,12 @@
  * export...; the table's type makes a method listed in EngineMethods (src/shared/engine-protocol.ts) but
  * missing here a compile error.
  */
-import { array, number, object, type EngineMethod, type EngineParams, type EngineResult, type HardwareRecord, type Validator } from '../../shared'
+import { array, isPlainObject, number, object, string, StudioError, type EngineMethod, type EngineParams, type EngineResult, type HardwareRecord, type Validator } from '../../shared'
 import type { Tf } from '../backend'
 import { benchmarkMatmul } from '../tasks/benchmark-matmul'
+import { checkpointForward } from '../tasks/checkpoint-tasks'
+import { trainParamsValidator, trainTask } from '../tasks/train'
+import { collectEnergyFacts } from '../metrics/energy/hardware-facts'
 import type { MethodSpec } from './engine-server'
 
 /** What every handler can use: the initialised TensorFlow.js and the record of how it was chosen. */
@@ -24,7 +27,8 @@ const matmulSizes = array(number({ min: 16, max: 4096, integer: true }), { minLe
 export const ENGINE_METHODS: EngineMethodTable = {
   hardware: {
     params: noParams,
-    run: (_params, _request, engine) => engine.hardware,
+    // Energy sources are probed on every call: granting RAPL access takes effect without restarting the engine.
+    run: async (_params, _request, engine) => ({ ...engine.hardware, ...(await collectEnergyFacts({ env: process.env })) }),
   },
   ping: {
     params: noParams,
@@ -34,5 +38,20 @@ export const ENGINE_METHODS: EngineMethodTable = {
     params: object({ sizes: matmulSizes }),
     run: (params, request, engine) =>
       benchmarkMatmul(engine.tf, { sizes: params.sizes, taskId: request.taskId, signal: request.signal, emit: request.emit }),
+  },
+  checkpointForward: {
+    params: object({
+      checkpoint: string({ minLength: 1 }),
+      // Checked against the model's config (vocabulary, image size) by the task itself.
+      input: (value, where) => {
+        if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object`)
+        return value
+      },
+    }),
+    run: (params, _request, engine) => checkpointForward(engine.tf, params.checkpoint, params.input),
+  },
+  train: {
+    params: trainParamsValidator,
+    run: (params, request, engine) => trainTask(engine.tf, engine.hardware, params, request),
   },
 }

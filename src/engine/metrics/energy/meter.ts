@@ -306,6 +306,11 @@ export class EnergyMeter {
     return [...this.recordList]
   }
 
+  /** The intervals recorded from index `from` on (a copy): for callers that log them incrementally. */
+  recordsSince(from: number): EnergyRecord[] {
+    return this.recordList.slice(Math.max(0, from))
+  }
+
   // -------------------------------------------------------------------------------------------------------------
 
   private requireRunning(what: string): void {

@@ -6,9 +6,12 @@
  *
  * Heads are computed either as one batched matmul over [B·A] (fast on cpu/tensorflow) or as one 2-D matmul per
  * (example, head) (fast on wasm, whose batched matmul is a naive loop: engine-measurements.md §3.4). Both give the
- * same values; 'auto' picks per-head on wasm.
+ * same values; 'auto' picks per-head on wasm, unless the native BLAS BatchMatMul (engine/backend/native-kernels.ts)
+ * serves it, which makes the batched product fast there too.
  */
 import * as tf from '@tensorflow/tfjs-core'
+// TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
+import { nativeMatMulActive } from '../../backend/kernel-availability'
 import { fastMatMul, linear } from './linear'
 import type { Dropout } from './dropout'
 import type { ParamReader } from './params'
@@ -18,7 +21,7 @@ export type AttentionImplChoice = AttentionImpl | 'auto'
 
 export function resolveAttentionImpl(choice: AttentionImplChoice = 'auto'): AttentionImpl {
   if (choice !== 'auto') return choice
-  return tf.getBackend() === 'wasm' ? 'per-head' : 'batched'
+  return tf.getBackend() === 'wasm' && !nativeMatMulActive() ? 'per-head' : 'batched'
 }
 
 /** A large negative logit: exp() of it is exactly 0 in float32, unlike -Infinity it never produces NaN. */

@@ -3,11 +3,15 @@
  * exact erf GELU ("gelu": BERT, RoBERTa, ViT, DeiT, CaiT's nn.GELU) and the tanh approximation ("gelu_new": GPT-2).
  */
 import * as tf from '@tensorflow/tfjs-core'
+// TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
+import { FUSED_KERNELS, fusedKernelActive } from '../../backend/kernel-availability'
+import { geluFused } from '../../backend/native-ops'
 
 export type Activation = 'gelu' | 'gelu_new'
 
 /** 0.5·x·(1 + erf(x/√2)) */
 export function gelu(x: tf.Tensor): tf.Tensor {
+  if (x.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.gelu)) return geluFused(x) // native, one pass each way
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))))
 }
 

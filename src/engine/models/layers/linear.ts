@@ -8,6 +8,8 @@
  * training steps on wasm, identical values on every backend).
  */
 import * as tf from '@tensorflow/tfjs-core'
+// TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
+import { nativeMatMulActive } from '../../backend/kernel-availability'
 
 /** C = A·B for 2-D A [M, K], B [K, N]; dA = dy·Bᵀ, dB = Aᵀ·dy, each an untransposed 2-D matmul. */
 const plainMatMul = tf.customGrad<tf.Tensor>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -25,6 +27,9 @@ const plainMatMul = tf.customGrad<tf.Tensor>((...args: Array<tf.Tensor | tf.Grad
 /** Drop-in for tf.matMul on 2-D tensors (same flags, same values, fast gradients on wasm). */
 export function fastMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
   if (a.rank !== 2 || b.rank !== 2) throw new Error(`fastMatMul takes 2-D tensors, got shapes [${a.shape}] and [${b.shape}]`)
+  // The native BLAS BatchMatMul runs every transpose flag at full speed: the flags cost nothing there, while the
+  // explicit transposes would be two extra single-threaded copies (forward and backward).
+  if (nativeMatMulActive()) return tf.matMul(a, b, transposeA, transposeB)
   return plainMatMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b)
 }
 

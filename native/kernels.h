@@ -1,0 +1,64 @@
+/*
+ * The engine's hot kernels in plain C over float32 row-major arrays (no Node-API here: ligo_kernels.c is the
+ * JavaScript glue). Every pointer may point into a WebAssembly heap; nothing here allocates tensors.
+ */
+#ifndef LIGO_KERNELS_H
+#define LIGO_KERNELS_H
+
+#include <stdint.h>
+
+/* ---- GEMM (kernels_gemm.c) ------------------------------------------------------------------------- */
+
+/*
+ * C[i] = op(A[i]) * op(B[i]) for i in [0, batch), row-major, op(X) = X or Xᵀ.
+ *   op(A[i]) is [m, k], op(B[i]) is [k, n], C[i] is [m, n] (C is dense: stride m*n).
+ *   strideA / strideB: elements between consecutive A[i] / B[i]; 0 broadcasts one matrix over the batch.
+ */
+void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
+                        const float *a, int64_t strideA, const float *b, int64_t strideB, float *c);
+
+/* BLAS threads (OpenBLAS only; 1 elsewhere) and a one-line description of the BLAS in use. */
+int ligo_blas_threads(void);
+void ligo_set_blas_threads(int threads);
+const char *ligo_blas_name(void);
+
+/* ---- Fused element-wise kernels (kernels_fused.c), parallel over rows ------------------------------ */
+
+/*
+ * Softmax cross-entropy over rows of logits [rows, classes]. labels[r] outside [0, classes) (e.g. -100) marks a
+ * row that does not count. Writes lse[r] = logsumexp(logits[r]) for every counted row (0 for the others) and
+ * returns the summed loss Σ (lse[r] - logits[r, labels[r]]) and the counted rows in *counted.
+ */
+double ligo_softmax_xent_forward(const float *logits, const int32_t *labels, int rows, int classes,
+                                 float *lse, int *counted);
+/* dlogits[r] = (softmax(logits[r]) - onehot(labels[r])) * scale for counted rows, 0 for the others. */
+void ligo_softmax_xent_backward(const float *logits, const int32_t *labels, const float *lse, int rows,
+                                int classes, float scale, float *dlogits);
+
+/* LayerNorm over the last axis: y = (x - mean) * rstd * gamma + beta; saves mean [rows] and rstd [rows]. */
+void ligo_layer_norm_forward(const float *x, const float *gamma, const float *beta, int rows, int cols, float eps,
+                             float *y, float *mean, float *rstd);
+/* Gradients of LayerNorm: dx [rows, cols], dgamma [cols], dbeta [cols] (overwritten, not accumulated). */
+void ligo_layer_norm_backward(const float *dy, const float *x, const float *gamma, const float *mean,
+                              const float *rstd, int rows, int cols, float *dx, float *dgamma, float *dbeta);
+
+/* Exact (erf) GELU: y = 0.5·x·(1 + erf(x/√2)); backward dx = dy·(Φ(x) + x·φ(x)). */
+void ligo_gelu_forward(const float *x, int64_t size, float *y);
+void ligo_gelu_backward(const float *dy, const float *x, int64_t size, float *dx);
+
+/*
+ * AdamW, in place (Loshchilov & Hutter 2019, decoupled weight decay, torch.optim.AdamW semantics):
+ *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p -= lr·(m/(1-β1^t) / (√(v/(1-β2^t)) + eps) + wd·p)
+ */
+void ligo_adamw_update(float *param, float *m, float *v, const float *grad, int64_t size, float lr, float beta1,
+                       float beta2, float eps, float weightDecay, int step);
+
+/* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */
+
+/* Runs fn(ctx, begin, end) over [0, count) split into contiguous parts, one per worker (the caller is one). */
+typedef void (*ligo_range_fn)(void *ctx, int64_t begin, int64_t end);
+void ligo_parallel_for(int64_t count, int64_t minPerThread, ligo_range_fn fn, void *ctx);
+int ligo_pool_threads(void);
+void ligo_set_pool_threads(int threads);
+
+#endif

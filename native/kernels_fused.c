@@ -1,0 +1,274 @@
+/*
+ * Fused element-wise kernels: each is one pass (or two) over its tensors instead of the 5-10 single-threaded
+ * passes that the same chain costs as separate tfjs-wasm kernels (engine-measurements.md §3.4: 3× Exp and 3× Sum
+ * over the [2048, 8000] logits alone cost ~480 ms per `full` step). Rows are split over ligo_parallel_for.
+ *
+ * exp and erf are branch-free polynomials (below) so the compiler vectorises the loops; on x86-64 Linux the hot
+ * loops are also compiled for AVX2 and AVX-512 and picked at load time (target_clones).
+ */
+#include "kernels.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define LIGO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define LIGO_CLONES
+#endif
+
+/* Rows per thread below which splitting costs more than it saves. */
+#define ROWS_PER_THREAD(cols) ((cols) >= 4096 ? 4 : ((16384 / ((cols) + 1)) + 1))
+
+/*
+ * exp(x) for float32, relative error < 2e-7 on [-87, 88]: x = n·ln2 + r, |r| ≤ ln2/2, exp(r) by a degree-6
+ * polynomial (Cephes expf coefficients), 2^n built in the exponent bits. Inputs below -87 give 0 (softmax of a
+ * masked logit), above 88 are clamped.
+ */
+static inline float exp_approx(float x) {
+  const float hi = 88.3762626647949f, lo = -87.0f;
+  float clamped = x > hi ? hi : (x < lo ? lo : x);
+  float n = (float)(int)(clamped * 1.44269504088896341f + (clamped >= 0 ? 0.5f : -0.5f));
+  float r = clamped - n * 0.693359375f + n * 2.12194440e-4f;
+  float r2 = r * r;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r2 + r + 1.0f;
+  union { int32_t i; float f; } scale;
+  scale.i = ((int32_t)n + 127) << 23;
+  float result = p * scale.f;
+  return x < lo ? 0.0f : result;
+}
+
+/* erf(x), absolute error < 1.5e-7 (Abramowitz & Stegun 7.1.26). */
+static inline float erf_approx(float x) {
+  float ax = fabsf(x);
+  float t = 1.0f / (1.0f + 0.3275911f * ax);
+  float poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+  float y = 1.0f - poly * exp_approx(-ax * ax);
+  return x < 0 ? -y : y;
+}
+
+/* ---- softmax cross-entropy -------------------------------------------------------------------------- */
+
+typedef struct {
+  const float *logits;
+  const int32_t *labels;
+  const float *lse_in;
+  float *lse_out;
+  float *dlogits;
+  int classes;
+  float scale;
+} xent_job;
+
+LIGO_CLONES static void row_max_sumexp(const float *row, int classes, float *max_out, float *sum_out) {
+  float max = -INFINITY;
+  for (int c = 0; c < classes; c++) max = row[c] > max ? row[c] : max;
+  float sum = 0.0f;
+  for (int c = 0; c < classes; c++) sum += exp_approx(row[c] - max);
+  *max_out = max;
+  *sum_out = sum;
+}
+
+static void xent_forward_rows(void *ctx, int64_t begin, int64_t end) {
+  xent_job *job = (xent_job *)ctx;
+  for (int64_t r = begin; r < end; r++) {
+    int32_t label = job->labels[r];
+    if (label < 0 || label >= job->classes) {
+      job->lse_out[r] = 0.0f;
+      continue;
+    }
+    float max, sum;
+    row_max_sumexp(job->logits + r * job->classes, job->classes, &max, &sum);
+    job->lse_out[r] = max + logf(sum);
+  }
+}
+
+double ligo_softmax_xent_forward(const float *logits, const int32_t *labels, int rows, int classes, float *lse,
+                                 int *counted) {
+  xent_job job = {logits, labels, NULL, lse, NULL, classes, 0.0f};
+  ligo_parallel_for(rows, ROWS_PER_THREAD(classes), xent_forward_rows, &job);
+  double total = 0.0;
+  int n = 0;
+  for (int r = 0; r < rows; r++) {
+    int32_t label = labels[r];
+    if (label < 0 || label >= classes) continue;
+    total += (double)lse[r] - (double)logits[(int64_t)r * classes + label];
+    n++;
+  }
+  *counted = n;
+  return total;
+}
+
+LIGO_CLONES static void softmax_row_scaled(const float *row, float lse, float scale, int classes, float *out) {
+  for (int c = 0; c < classes; c++) out[c] = exp_approx(row[c] - lse) * scale;
+}
+
+static void xent_backward_rows(void *ctx, int64_t begin, int64_t end) {
+  xent_job *job = (xent_job *)ctx;
+  const int classes = job->classes;
+  for (int64_t r = begin; r < end; r++) {
+    float *out = job->dlogits + r * classes;
+    int32_t label = job->labels[r];
+    if (label < 0 || label >= classes) {
+      memset(out, 0, sizeof(float) * (size_t)classes);
+      continue;
+    }
+    softmax_row_scaled(job->logits + r * classes, job->lse_in[r], job->scale, classes, out);
+    out[label] -= job->scale;
+  }
+}
+
+void ligo_softmax_xent_backward(const float *logits, const int32_t *labels, const float *lse, int rows, int classes,
+                                float scale, float *dlogits) {
+  xent_job job = {logits, labels, lse, NULL, dlogits, classes, scale};
+  ligo_parallel_for(rows, ROWS_PER_THREAD(classes), xent_backward_rows, &job);
+}
+
+/* ---- LayerNorm -------------------------------------------------------------------------------------- */
+
+typedef struct {
+  const float *x, *dy, *gamma, *beta, *mean_in, *rstd_in;
+  float *y, *mean_out, *rstd_out, *dx, *dgamma, *dbeta;
+  int rows, cols;
+  float eps;
+} norm_job;
+
+LIGO_CLONES static void layer_norm_rows(void *ctx, int64_t begin, int64_t end) {
+  norm_job *job = (norm_job *)ctx;
+  const int cols = job->cols;
+  for (int64_t r = begin; r < end; r++) {
+    const float *x = job->x + r * cols;
+    float *y = job->y + r * cols;
+    float sum = 0.0f;
+    for (int c = 0; c < cols; c++) sum += x[c];
+    float mean = sum / cols;
+    float sq = 0.0f;
+    for (int c = 0; c < cols; c++) sq += (x[c] - mean) * (x[c] - mean);
+    float rstd = 1.0f / sqrtf(sq / cols + job->eps); /* biased variance, as torch and tf.moments */
+    for (int c = 0; c < cols; c++) y[c] = (x[c] - mean) * rstd * job->gamma[c] + job->beta[c];
+    job->mean_out[r] = mean;
+    job->rstd_out[r] = rstd;
+  }
+}
+
+void ligo_layer_norm_forward(const float *x, const float *gamma, const float *beta, int rows, int cols, float eps,
+                             float *y, float *mean, float *rstd) {
+  norm_job job = {0};
+  job.x = x, job.gamma = gamma, job.beta = beta, job.y = y, job.mean_out = mean, job.rstd_out = rstd;
+  job.rows = rows, job.cols = cols, job.eps = eps;
+  ligo_parallel_for(rows, ROWS_PER_THREAD(cols), layer_norm_rows, &job);
+}
+
+/* dx = rstd·(g - mean(g) - x̂·mean(g·x̂)) with g = dy·γ, x̂ = (x - mean)·rstd. */
+LIGO_CLONES static void layer_norm_dx_rows(void *ctx, int64_t begin, int64_t end) {
+  norm_job *job = (norm_job *)ctx;
+  const int cols = job->cols;
+  for (int64_t r = begin; r < end; r++) {
+    const float *x = job->x + r * cols, *dy = job->dy + r * cols;
+    float *dx = job->dx + r * cols;
+    const float mean = job->mean_in[r], rstd = job->rstd_in[r];
+    float sum_g = 0.0f, sum_gx = 0.0f;
+    for (int c = 0; c < cols; c++) {
+      float g = dy[c] * job->gamma[c];
+      sum_g += g;
+      sum_gx += g * (x[c] - mean) * rstd;
+    }
+    const float mean_g = sum_g / cols, mean_gx = sum_gx / cols;
+    for (int c = 0; c < cols; c++) {
+      float xhat = (x[c] - mean) * rstd;
+      dx[c] = rstd * (dy[c] * job->gamma[c] - mean_g - xhat * mean_gx);
+    }
+  }
+}
+
+/* dγ[c] = Σ_r dy·x̂, dβ[c] = Σ_r dy, split over columns so no two threads write the same sum. */
+static void layer_norm_dparams_cols(void *ctx, int64_t begin, int64_t end) {
+  norm_job *job = (norm_job *)ctx;
+  const int cols = job->cols;
+  for (int64_t c = begin; c < end; c++) job->dgamma[c] = 0.0f, job->dbeta[c] = 0.0f;
+  for (int64_t r = 0; r < job->rows; r++) {
+    const float *x = job->x + r * cols, *dy = job->dy + r * cols;
+    const float mean = job->mean_in[r], rstd = job->rstd_in[r];
+    for (int64_t c = begin; c < end; c++) {
+      job->dgamma[c] += dy[c] * (x[c] - mean) * rstd;
+      job->dbeta[c] += dy[c];
+    }
+  }
+}
+
+void ligo_layer_norm_backward(const float *dy, const float *x, const float *gamma, const float *mean,
+                              const float *rstd, int rows, int cols, float *dx, float *dgamma, float *dbeta) {
+  norm_job job = {0};
+  job.x = x, job.dy = dy, job.gamma = gamma, job.mean_in = mean, job.rstd_in = rstd;
+  job.dx = dx, job.dgamma = dgamma, job.dbeta = dbeta, job.rows = rows, job.cols = cols;
+  ligo_parallel_for(rows, ROWS_PER_THREAD(cols), layer_norm_dx_rows, &job);
+  ligo_parallel_for(cols, 16, layer_norm_dparams_cols, &job);
+}
+
+/* ---- GELU (erf) ------------------------------------------------------------------------------------- */
+
+typedef struct {
+  const float *x, *dy;
+  float *out;
+} gelu_job;
+
+LIGO_CLONES static void gelu_forward_range(void *ctx, int64_t begin, int64_t end) {
+  gelu_job *job = (gelu_job *)ctx;
+  for (int64_t i = begin; i < end; i++) {
+    float x = job->x[i];
+    job->out[i] = 0.5f * x * (1.0f + erf_approx(x * 0.70710678118654752f));
+  }
+}
+
+LIGO_CLONES static void gelu_backward_range(void *ctx, int64_t begin, int64_t end) {
+  gelu_job *job = (gelu_job *)ctx;
+  for (int64_t i = begin; i < end; i++) {
+    float x = job->x[i];
+    float cdf = 0.5f * (1.0f + erf_approx(x * 0.70710678118654752f));
+    float pdf = 0.39894228040143268f * exp_approx(-0.5f * x * x);
+    job->out[i] = job->dy[i] * (cdf + x * pdf);
+  }
+}
+
+void ligo_gelu_forward(const float *x, int64_t size, float *y) {
+  gelu_job job = {x, NULL, y};
+  ligo_parallel_for(size, 32768, gelu_forward_range, &job);
+}
+
+void ligo_gelu_backward(const float *dy, const float *x, int64_t size, float *dx) {
+  gelu_job job = {x, dy, dx};
+  ligo_parallel_for(size, 32768, gelu_backward_range, &job);
+}
+
+/* ---- AdamW ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  float *p, *m, *v;
+  const float *g;
+  float lr, beta1, beta2, eps, decay, correct1, correct2;
+} adam_job;
+
+LIGO_CLONES static void adamw_range(void *ctx, int64_t begin, int64_t end) {
+  adam_job *job = (adam_job *)ctx;
+  const float b1 = job->beta1, b2 = job->beta2;
+  for (int64_t i = begin; i < end; i++) {
+    float g = job->g[i];
+    float m = b1 * job->m[i] + (1.0f - b1) * g;
+    float v = b2 * job->v[i] + (1.0f - b2) * g * g;
+    job->m[i] = m;
+    job->v[i] = v;
+    float update = (m / job->correct1) / (sqrtf(v / job->correct2) + job->eps);
+    job->p[i] -= job->lr * (update + job->decay * job->p[i]);
+  }
+}
+
+void ligo_adamw_update(float *param, float *m, float *v, const float *grad, int64_t size, float lr, float beta1,
+                       float beta2, float eps, float weightDecay, int step) {
+  adam_job job = {param, m, v, grad, lr, beta1, beta2, eps, weightDecay,
+                  (float)(1.0 - pow(beta1, step)), (float)(1.0 - pow(beta2, step))};
+  ligo_parallel_for(size, 65536, adamw_range, &job);
+}

@@ -1,0 +1,288 @@
+/*
+ * Node-API glue for kernels.h. Node-API only (NAPI_VERSION 8): the binary is ABI-stable across Node and Electron
+ * versions, so it needs no rebuild for Electron.
+ *
+ * Every tensor argument is a typed array; for the tfjs wasm backend they are views of the wasm heap, so kernels
+ * read and write the tensors' own memory (no copies). Sizes are checked against each view's length here, so a
+ * wrong call throws a TypeError/RangeError instead of touching memory outside the view.
+ */
+#include <node_api.h>
+#include <stdio.h>
+#include "kernels.h"
+
+#define MAX_ARGS 16
+
+#define CHECK_NAPI(call)                                                   \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, "LIGO_NATIVE", "Node-API call failed: " #call); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  const char *fn;
+  int failed;
+} call_args;
+
+static int read_args(napi_env env, napi_callback_info info, call_args *args, size_t expected, const char *fn) {
+  args->env = env;
+  args->argc = MAX_ARGS;
+  args->fn = fn;
+  args->failed = 0;
+  if (napi_get_cb_info(env, info, &args->argc, args->argv, NULL, NULL) != napi_ok || args->argc < expected) {
+    char message[160];
+    snprintf(message, sizeof message, "%s: expected %zu arguments, got %zu", fn, expected, args->argc);
+    napi_throw_type_error(env, NULL, message);
+    return 0;
+  }
+  return 1;
+}
+
+static void fail(call_args *args, const char *what, int index, int range) {
+  if (args->failed) return;
+  char message[200];
+  snprintf(message, sizeof message, "%s: argument %d %s", args->fn, index, what);
+  if (range) napi_throw_range_error(args->env, NULL, message);
+  else napi_throw_type_error(args->env, NULL, message);
+  args->failed = 1;
+}
+
+static double num(call_args *args, int index) {
+  double value = 0;
+  if (!args->failed && napi_get_value_double(args->env, args->argv[index], &value) != napi_ok) fail(args, "must be a number", index, 0);
+  return value;
+}
+
+static int flag(call_args *args, int index) {
+  bool value = false;
+  if (!args->failed && napi_get_value_bool(args->env, args->argv[index], &value) != napi_ok) fail(args, "must be a boolean", index, 0);
+  return value ? 1 : 0;
+}
+
+/* A typed array of the given type with at least `needed` elements; NULL (and a pending exception) otherwise. */
+static void *typed(call_args *args, int index, napi_typedarray_type type, int64_t needed) {
+  if (args->failed) return NULL;
+  bool is_typed = false;
+  napi_is_typedarray(args->env, args->argv[index], &is_typed);
+  if (!is_typed) {
+    fail(args, type == napi_float32_array ? "must be a Float32Array" : "must be an Int32Array", index, 0);
+    return NULL;
+  }
+  napi_typedarray_type actual;
+  size_t length;
+  void *data;
+  if (napi_get_typedarray_info(args->env, args->argv[index], &actual, &length, &data, NULL, NULL) != napi_ok || actual != type) {
+    fail(args, type == napi_float32_array ? "must be a Float32Array" : "must be an Int32Array", index, 0);
+    return NULL;
+  }
+  if (needed < 0 || (int64_t)length < needed) {
+    char what[120];
+    snprintf(what, sizeof what, "has %zu elements, needs %lld", length, (long long)needed);
+    fail(args, what, index, 1);
+    return NULL;
+  }
+  return data;
+}
+
+static int positive_dims(call_args *args, int first, int count) {
+  for (int i = first; i < first + count; i++) {
+    double v = num(args, i);
+    if (args->failed) return 0;
+    if (v < 0 || v != (double)(int)v) {
+      fail(args, "must be a non-negative integer", i, 1);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* sgemm(transA, transB, batch, m, n, k, a, strideA, b, strideB, c) */
+static napi_value js_sgemm(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 11, "sgemm")) return NULL;
+  int ta = flag(&args, 0), tb = flag(&args, 1);
+  if (!positive_dims(&args, 2, 4)) return NULL;
+  int batch = (int)num(&args, 2), m = (int)num(&args, 3), n = (int)num(&args, 4), k = (int)num(&args, 5);
+  int64_t strideA = (int64_t)num(&args, 7), strideB = (int64_t)num(&args, 9);
+  if (args.failed) return NULL;
+  const int64_t sizeA = (int64_t)m * k, sizeB = (int64_t)k * n;
+  if (strideA != 0 && strideA < sizeA) fail(&args, "(strideA) is smaller than one matrix", 7, 1);
+  if (strideB != 0 && strideB < sizeB) fail(&args, "(strideB) is smaller than one matrix", 9, 1);
+  const int64_t last = batch > 0 ? batch - 1 : 0;
+  const float *a = typed(&args, 6, napi_float32_array, batch ? last * strideA + sizeA : 0);
+  const float *b = typed(&args, 8, napi_float32_array, batch ? last * strideB + sizeB : 0);
+  float *c = typed(&args, 10, napi_float32_array, (int64_t)batch * m * n);
+  if (args.failed) return NULL;
+  if (batch > 0 && m > 0 && n > 0) ligo_sgemm_batched(ta, tb, batch, m, n, k, a, strideA, b, strideB, c);
+  return NULL;
+}
+
+/* softmaxXentForward(logits, labels, rows, classes, lse) -> [summed loss, counted rows] */
+static napi_value js_xent_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 5, "softmaxXentForward")) return NULL;
+  if (!positive_dims(&args, 2, 2)) return NULL;
+  int rows = (int)num(&args, 2), classes = (int)num(&args, 3);
+  const float *logits = typed(&args, 0, napi_float32_array, (int64_t)rows * classes);
+  const int32_t *labels = typed(&args, 1, napi_int32_array, rows);
+  float *lse = typed(&args, 4, napi_float32_array, rows);
+  if (args.failed) return NULL;
+  int counted = 0;
+  double total = ligo_softmax_xent_forward(logits, labels, rows, classes, lse, &counted);
+  napi_value result, v0, v1;
+  CHECK_NAPI(napi_create_array_with_length(env, 2, &result));
+  CHECK_NAPI(napi_create_double(env, total, &v0));
+  CHECK_NAPI(napi_create_int32(env, counted, &v1));
+  CHECK_NAPI(napi_set_element(env, result, 0, v0));
+  CHECK_NAPI(napi_set_element(env, result, 1, v1));
+  return result;
+}
+
+/* softmaxXentBackward(logits, labels, lse, rows, classes, scale, dlogits) */
+static napi_value js_xent_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 7, "softmaxXentBackward")) return NULL;
+  if (!positive_dims(&args, 3, 2)) return NULL;
+  int rows = (int)num(&args, 3), classes = (int)num(&args, 4);
+  float scale = (float)num(&args, 5);
+  const float *logits = typed(&args, 0, napi_float32_array, (int64_t)rows * classes);
+  const int32_t *labels = typed(&args, 1, napi_int32_array, rows);
+  const float *lse = typed(&args, 2, napi_float32_array, rows);
+  float *dlogits = typed(&args, 6, napi_float32_array, (int64_t)rows * classes);
+  if (args.failed) return NULL;
+  ligo_softmax_xent_backward(logits, labels, lse, rows, classes, scale, dlogits);
+  return NULL;
+}
+
+/* layerNormForward(x, gamma, beta, rows, cols, eps, y, mean, rstd) */
+static napi_value js_layer_norm_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 9, "layerNormForward")) return NULL;
+  if (!positive_dims(&args, 3, 2)) return NULL;
+  int rows = (int)num(&args, 3), cols = (int)num(&args, 4);
+  float eps = (float)num(&args, 5);
+  const int64_t size = (int64_t)rows * cols;
+  const float *x = typed(&args, 0, napi_float32_array, size);
+  const float *gamma = typed(&args, 1, napi_float32_array, cols);
+  const float *beta = typed(&args, 2, napi_float32_array, cols);
+  float *y = typed(&args, 6, napi_float32_array, size);
+  float *mean = typed(&args, 7, napi_float32_array, rows);
+  float *rstd = typed(&args, 8, napi_float32_array, rows);
+  if (args.failed) return NULL;
+  ligo_layer_norm_forward(x, gamma, beta, rows, cols, eps, y, mean, rstd);
+  return NULL;
+}
+
+/* layerNormBackward(dy, x, gamma, mean, rstd, rows, cols, dx, dgamma, dbeta) */
+static napi_value js_layer_norm_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 10, "layerNormBackward")) return NULL;
+  if (!positive_dims(&args, 5, 2)) return NULL;
+  int rows = (int)num(&args, 5), cols = (int)num(&args, 6);
+  const int64_t size = (int64_t)rows * cols;
+  const float *dy = typed(&args, 0, napi_float32_array, size);
+  const float *x = typed(&args, 1, napi_float32_array, size);
+  const float *gamma = typed(&args, 2, napi_float32_array, cols);
+  const float *mean = typed(&args, 3, napi_float32_array, rows);
+  const float *rstd = typed(&args, 4, napi_float32_array, rows);
+  float *dx = typed(&args, 7, napi_float32_array, size);
+  float *dgamma = typed(&args, 8, napi_float32_array, cols);
+  float *dbeta = typed(&args, 9, napi_float32_array, cols);
+  if (args.failed) return NULL;
+  ligo_layer_norm_backward(dy, x, gamma, mean, rstd, rows, cols, dx, dgamma, dbeta);
+  return NULL;
+}
+
+/* geluForward(x, size, y) */
+static napi_value js_gelu_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 3, "geluForward")) return NULL;
+  if (!positive_dims(&args, 1, 1)) return NULL;
+  int64_t size = (int64_t)num(&args, 1);
+  const float *x = typed(&args, 0, napi_float32_array, size);
+  float *y = typed(&args, 2, napi_float32_array, size);
+  if (args.failed) return NULL;
+  ligo_gelu_forward(x, size, y);
+  return NULL;
+}
+
+/* geluBackward(dy, x, size, dx) */
+static napi_value js_gelu_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 4, "geluBackward")) return NULL;
+  if (!positive_dims(&args, 2, 1)) return NULL;
+  int64_t size = (int64_t)num(&args, 2);
+  const float *dy = typed(&args, 0, napi_float32_array, size);
+  const float *x = typed(&args, 1, napi_float32_array, size);
+  float *dx = typed(&args, 3, napi_float32_array, size);
+  if (args.failed) return NULL;
+  ligo_gelu_backward(dy, x, size, dx);
+  return NULL;
+}
+
+/* adamwUpdate(param, m, v, grad, size, lr, beta1, beta2, eps, weightDecay, step): param, m, v in place */
+static napi_value js_adamw(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 11, "adamwUpdate")) return NULL;
+  if (!positive_dims(&args, 4, 1) || !positive_dims(&args, 10, 1)) return NULL;
+  int64_t size = (int64_t)num(&args, 4);
+  float lr = (float)num(&args, 5), b1 = (float)num(&args, 6), b2 = (float)num(&args, 7), eps = (float)num(&args, 8);
+  float decay = (float)num(&args, 9);
+  int step = (int)num(&args, 10);
+  if (!args.failed && step < 1) fail(&args, "(step) must be at least 1", 10, 1);
+  float *param = typed(&args, 0, napi_float32_array, size);
+  float *m = typed(&args, 1, napi_float32_array, size);
+  float *v = typed(&args, 2, napi_float32_array, size);
+  const float *grad = typed(&args, 3, napi_float32_array, size);
+  if (args.failed) return NULL;
+  ligo_adamw_update(param, m, v, grad, size, lr, b1, b2, eps, decay, step);
+  return NULL;
+}
+
+/* info() -> { blas, blasThreads, poolThreads } */
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, blas, blas_threads, pool_threads;
+  CHECK_NAPI(napi_create_object(env, &result));
+  CHECK_NAPI(napi_create_string_utf8(env, ligo_blas_name(), NAPI_AUTO_LENGTH, &blas));
+  CHECK_NAPI(napi_create_int32(env, ligo_blas_threads(), &blas_threads));
+  CHECK_NAPI(napi_create_int32(env, ligo_pool_threads(), &pool_threads));
+  CHECK_NAPI(napi_set_named_property(env, result, "blas", blas));
+  CHECK_NAPI(napi_set_named_property(env, result, "blasThreads", blas_threads));
+  CHECK_NAPI(napi_set_named_property(env, result, "poolThreads", pool_threads));
+  return result;
+}
+
+/* setThreads(blasThreads, poolThreads): 0 leaves that one unchanged */
+static napi_value js_set_threads(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 2, "setThreads")) return NULL;
+  if (!positive_dims(&args, 0, 2)) return NULL;
+  int blas = (int)num(&args, 0), pool = (int)num(&args, 1);
+  if (blas > 0) ligo_set_blas_threads(blas);
+  if (pool > 0) ligo_set_pool_threads(pool);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  const napi_property_descriptor methods[] = {
+      {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"softmaxXentForward", NULL, js_xent_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"softmaxXentBackward", NULL, js_xent_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layerNormForward", NULL, js_layer_norm_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layerNormBackward", NULL, js_layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"geluForward", NULL, js_gelu_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"geluBackward", NULL, js_gelu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adamwUpdate", NULL, js_adamw, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,250 @@
+/**
+ * The native kernels against independent truths: TF.js's cpu backend (its own matmul, softmax, moments, erf and
+ * their registered gradients), finite differences for the fused ops' gradients, a plain-JS AdamW, and a short
+ * training run with and without the addon. Tests of the addon skip (saying why) only when it is not built.
+ */
+import '@tensorflow/tfjs' // gradients
+import * as tf from '@tensorflow/tfjs-core'
+import * as wasmBackend from '@tensorflow/tfjs-backend-wasm'
+import '@tensorflow/tfjs-backend-cpu'
+import { createRequire } from 'node:module'
+import { dirname, join, sep } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { activateNativeKernels, loadNativeAddon, registerNativeKernels, unregisterNativeKernels, nativeMatMulActive, type NativeAddon } from './native-kernels'
+import { geluFused, layerNormFused, softmaxCrossEntropy, softmaxCrossEntropyReference } from './native-ops'
+import { registerWasmKernels } from './wasm-kernels'
+import { getFamily } from '../models/registry'
+import { tinyConfig } from '../models/tiny-configs'
+import type { EncoderConfig } from '../models/config'
+
+const loaded = loadNativeAddon()
+if (!loaded.ok) console.warn(`native-kernels tests of the addon are skipped: ${loaded.reason}`)
+const addon: NativeAddon | null = loaded.ok ? loaded.addon : null
+
+/** Deterministic values in [-1, 1). */
+function randomValues(count: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1
+  return Float32Array.from({ length: count }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s / 2 ** 31 - 1
+  })
+}
+
+/** Runs fn on the named backend and returns its outputs' values. */
+async function on(backend: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend)
+  const out = tf.tidy(fn)
+  const list = Array.isArray(out) ? out : [out]
+  const values = list.map((t) => t.dataSync() as Float32Array)
+  tf.dispose(list)
+  return values
+}
+
+function expectClose(actual: Float32Array, expected: Float32Array, tolerance: number): void {
+  expect(actual.length).toBe(expected.length)
+  let worst = 0
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / (1 + Math.abs(expected[i])))
+  expect(worst).toBeLessThan(tolerance)
+}
+
+beforeAll(async () => {
+  const require = createRequire(__filename)
+  wasmBackend.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep)
+  registerWasmKernels()
+  await tf.setBackend('wasm')
+  if (addon) registerNativeKernels(addon)
+})
+
+afterAll(() => unregisterNativeKernels())
+
+describe('activateNativeKernels (no addon needed)', () => {
+  it('leaves the TensorFlow native backends and cpu alone, saying why', () => {
+    const never = () => {
+      throw new Error('must not load the addon')
+    }
+    expect(activateNativeKernels('tensorflow', never)).toMatchObject({ active: false, reason: expect.stringContaining('its own BLAS') })
+    expect(activateNativeKernels('cpu', never)).toMatchObject({ active: false, reason: expect.stringContaining('wasm backend only') })
+  })
+
+  it('passes the build script’s reason through when the addon is absent', () => {
+    const record = activateNativeKernels('wasm', () => ({ ok: false, reason: 'addon not built: no BLAS found (install libopenblas-dev)' }))
+    expect(record).toEqual({ active: false, kernels: [], blas: null, threads: null, reason: 'addon not built: no BLAS found (install libopenblas-dev)' })
+  })
+
+  it('can be disabled with LIGO_NATIVE=0', () => {
+    expect(loadNativeAddon({ LIGO_NATIVE: '0' })).toEqual({ ok: false, reason: 'disabled by LIGO_NATIVE=0' })
+  })
+
+  it('the fused ops fall back to plain TF.js ops where no fused kernel is registered (cpu)', async () => {
+    const [x, labels] = [randomValues(3 * 5, 3), [4, -100, 0]]
+    const [fused] = await on('cpu', () => softmaxCrossEntropy(tf.tensor2d(x, [3, 5]), tf.tensor1d(labels, 'int32')))
+    // -log softmax by hand for the two counted rows
+    const nll = (row: number, label: number) => {
+      const r = Array.from(x.slice(row * 5, row * 5 + 5))
+      return Math.log(r.reduce((s, v) => s + Math.exp(v), 0)) - r[label]
+    }
+    expect(fused[0]).toBeCloseTo((nll(0, 4) + nll(2, 0)) / 2, 5)
+    await tf.setBackend('wasm')
+  })
+})
+
+describe.skipIf(!addon)('native BatchMatMul on wasm', () => {
+  // Odd sizes; every transpose flag; 2-D, batched, and batch broadcast from either side.
+  const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = []
+  for (const ta of [false, true]) {
+    for (const tb of [false, true]) {
+      const A = (batch: number[]) => [...batch, ...(ta ? [7, 5] : [5, 7])] // op(A) [5, 7]
+      const B = (batch: number[]) => [...batch, ...(tb ? [3, 7] : [7, 3])] // op(B) [7, 3]
+      cases.push({ a: A([]), b: B([]), ta, tb }, { a: A([3]), b: B([3]), ta, tb }, { a: A([2, 3]), b: B([]), ta, tb }, { a: A([1]), b: B([2, 3]), ta, tb })
+    }
+  }
+  cases.push({ a: [2, 1, 5, 7], b: [1, 3, 7, 3], ta: false, tb: false }) // two-sided broadcast: the backend's own kernel
+
+  it.each(cases)('a $a · b $b, transposeA $ta, transposeB $tb: values and gradients match the cpu backend', async ({ a, b, ta, tb }) => {
+    expect(nativeMatMulActive()).toBe(true)
+    const av = randomValues(a.reduce((x, y) => x * y, 1), 11)
+    const bv = randomValues(b.reduce((x, y) => x * y, 1), 12)
+    const run = () => {
+      const [ta_, tb_] = [tf.tensor(av, a), tf.tensor(bv, b)]
+      const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x, y, ta, tb))) // sin: a gradient that is not all ones
+      const product = tf.matMul(ta_, tb_, ta, tb)
+      // tfjs 4.22's BatchMatMul gradient cannot reduce broadcast batch dims (on every backend): values only there
+      if (a.length !== b.length || a.some((d, i) => i < a.length - 2 && d !== b[i])) return [product]
+      return [product, ...tf.grads(f)([ta_, tb_])]
+    }
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
+  })
+
+  it('rejects views that are too small before touching memory', () => {
+    const a = new Float32Array(6)
+    expect(() => addon!.sgemm(false, false, 1, 2, 2, 3, a, 0, a, 0, new Float32Array(3))).toThrow(RangeError)
+    expect(() => addon!.sgemm(false, false, 2, 2, 2, 3, a, 6, a, 0, new Float32Array(8))).toThrow(/argument 6 has 6 elements, needs 12/)
+  })
+})
+
+/** Central finite differences of a scalar function of x's values, at a few indices. */
+function finiteDifferences(f: (x: Float32Array) => number, x: Float32Array, indices: number[], h = 1e-2): number[] {
+  return indices.map((i) => {
+    const up = Float32Array.from(x)
+    const down = Float32Array.from(x)
+    up[i] += h
+    down[i] -= h
+    return (f(up) - f(down)) / (2 * h)
+  })
+}
+
+describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend and finite differences', () => {
+  const rows = 7
+  const classes = 13
+  const logits = Float32Array.from(randomValues(rows * classes, 5), (v) => 3 * v)
+  const labels = [3, -100, 12, 0, 5, 99, 7] // -100 and out-of-range rows do not count
+
+  it('softmax cross-entropy: loss and dlogits', async () => {
+    const run = () => {
+      const x = tf.tensor2d(logits, [rows, classes])
+      const y = tf.tensor1d(labels, 'int32')
+      return [softmaxCrossEntropy(x, y), tf.grad((z: tf.Tensor) => softmaxCrossEntropy(z, y))(x)]
+    }
+    const native = await on('wasm', run)
+    const reference = await on('cpu', () => {
+      const x = tf.tensor2d(logits, [rows, classes])
+      const y = tf.tensor1d(labels, 'int32')
+      return [softmaxCrossEntropyReference(x, y), tf.grad((z: tf.Tensor) => softmaxCrossEntropyReference(z, y))(x)]
+    })
+    await tf.setBackend('wasm')
+    expectClose(native[0], reference[0], 1e-5)
+    expectClose(native[1], reference[1], 1e-5)
+    // an ignored row has zero gradient
+    expect(Array.from(native[1].slice(classes, 2 * classes)).every((v) => v === 0)).toBe(true)
+    const loss = (x: Float32Array) => tf.tidy(() => softmaxCrossEntropy(tf.tensor2d(x, [rows, classes]), tf.tensor1d(labels, 'int32')).dataSync()[0])
+    const probe = [0, 3, 2 * classes + 12, 6 * classes + 1]
+    const fd = finiteDifferences(loss, logits, probe)
+    probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 3))
+  })
+
+  it('LayerNorm over the last axis of a 3-D input: y, dx, dgamma, dbeta', async () => {
+    const shape = [2, 3, 9]
+    const x = randomValues(54, 21)
+    const gamma = Float32Array.from(randomValues(9, 22), (v) => 1 + v)
+    const beta = randomValues(9, 23)
+    const upstream = randomValues(54, 24)
+    const run = () => {
+      const [xt, g, b, dy] = [tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta), tf.tensor(upstream, shape)]
+      const f = (xi: tf.Tensor, gi: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(layerNormFused(xi, gi, bi, 1e-5), dy))
+      return [layerNormFused(xt, g, b, 1e-5), ...tf.grads(f)([xt, g, b])]
+    }
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run) // layerNormFused is tf.moments-based there
+    await tf.setBackend('wasm')
+    native.forEach((values, i) => expectClose(values, reference[i], 2e-5))
+    const objective = (xv: Float32Array) => tf.tidy(() => tf.sum(tf.mul(layerNormFused(tf.tensor(xv, shape), tf.tensor1d(gamma), tf.tensor1d(beta), 1e-5), tf.tensor(upstream, shape))).dataSync()[0])
+    const probe = [0, 10, 31, 53]
+    const fd = finiteDifferences(objective, x, probe)
+    probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 2))
+  })
+
+  it('GELU (erf): y and dx, including large |x|', async () => {
+    const x = Float32Array.from(randomValues(101, 31), (v) => 6 * v)
+    x[0] = -30
+    x[1] = 30
+    const run = () => {
+      const xt = tf.tensor1d(x)
+      return [geluFused(xt), tf.grad((z: tf.Tensor) => tf.sum(tf.sin(geluFused(z))))(xt)]
+    }
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    native.forEach((values, i) => expectClose(values, reference[i], 2e-6))
+    const objective = (xv: Float32Array) => tf.tidy(() => tf.sum(tf.sin(geluFused(tf.tensor1d(xv)))).dataSync()[0])
+    const probe = [2, 40, 77]
+    const fd = finiteDifferences(objective, x, probe, 1e-3)
+    probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 2))
+  })
+
+  it('AdamW update in place matches the torch.optim.AdamW formula written out in JS', () => {
+    const n = 37
+    const [p, m, v, g] = [randomValues(n, 41), randomValues(n, 42), Float32Array.from(randomValues(n, 43), Math.abs), randomValues(n, 44)]
+    const [lr, b1, b2, eps, wd, step] = [1e-2, 0.9, 0.999, 1e-8, 0.01, 3]
+    const expected = Float64Array.from(p, (pi, i) => {
+      const mi = b1 * m[i] + (1 - b1) * g[i]
+      const vi = b2 * v[i] + (1 - b2) * g[i] * g[i]
+      const decayed = pi * (1 - lr * wd)
+      return decayed - (lr * (mi / (1 - b1 ** step))) / (Math.sqrt(vi / (1 - b2 ** step)) + eps)
+    })
+    addon!.adamwUpdate(p, m, v, g, n, lr, b1, b2, eps, wd, step)
+    p.forEach((pi, i) => expect(pi).toBeCloseTo(expected[i], 6))
+    expect(m[0]).toBeCloseTo(0.9 * randomValues(n, 42)[0] + 0.1 * g[0], 6)
+  })
+})
+
+describe.skipIf(!addon)('training with and without the native kernels', () => {
+  it('gives the same loss curve (tiny BERT, batched attention, 4 Adam steps)', async () => {
+    const config = tinyConfig<EncoderConfig>('bert', { hiddenDropout: 0, attentionDropout: 0 })
+    const family = getFamily('bert')
+    const curve = () => {
+      const initial = family.init(config, 3)
+      const params = Object.fromEntries(Object.entries(initial).map(([k, t]) => [k, tf.variable(t, true)]))
+      const ids = tf.tensor2d([[1, 4, 7, 2, 9], [3, 3, 12, 5, 8]], [2, 5], 'int32')
+      const labels = tf.tensor2d([[4, -100, 1, -100, 2], [-100, 6, -100, 0, 11]], [2, 5], 'int32')
+      const optimizer = tf.train.adam(0.05)
+      const losses: number[] = []
+      for (let step = 0; step < 4; step++) {
+        const loss = optimizer.minimize(() => family.loss(family.forward(params, config, { inputIds: ids }, { training: true, attention: 'batched' }), { labels }), true)!
+        losses.push(loss.dataSync()[0])
+      }
+      tf.dispose([...Object.values(initial), ...Object.values(params), ids, labels])
+      optimizer.dispose()
+      return losses
+    }
+    const withNative = curve()
+    unregisterNativeKernels()
+    expect(nativeMatMulActive()).toBe(false)
+    const without = curve()
+    registerNativeKernels(addon!)
+    expect(withNative[3]).toBeLessThan(withNative[0]) // it trains
+    withNative.forEach((loss, i) => expect(loss).toBeCloseTo(without[i], 4))
+  })
+})

@@ -1,0 +1,294 @@
+/**
+ * The optional native kernels (native/, a Node-API addon over the platform BLAS) as TensorFlow.js kernels of the
+ * wasm backend.
+ *
+ * Why (engine-measurements.md §3.4, issue "Engine speed"): tfjs-backend-wasm sends a matmul to XNNPACK (~40
+ * GFLOP/s) only when it is 2-D and untransposed; every transposed or batched case (all matmul gradients, the
+ * attention products) runs a naive loop at ~3 GFLOP/s, while OpenBLAS reaches ~235 GFLOP/s per core here.
+ *
+ * How: the addon's functions take typed arrays; for the wasm backend those are views of the wasm heap
+ * (backend.typedArrayFromHeap), so the kernels read inputs and write outputs in the tensors' own memory, with no
+ * copy. Views are taken after every output is allocated, because an allocation may grow (and so move) the heap.
+ *
+ * Where @tensorflow/tfjs-node is the backend it stays first choice and the addon is not used (libtensorflow has
+ * its own BLAS). The addon is built at install by scripts/build-native.js when a compiler and a BLAS are present;
+ * when it is absent the reason comes from native/build/status.json ("no C compiler", "no BLAS found", ...).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import type { NativeKernelsRecord } from '../../shared'
+import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive, setNativeMatMul } from './kernel-availability'
+
+export { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive }
+
+/** The addon's functions (native/ligo_kernels.c). Every array is float32 unless named labels (int32). */
+export interface NativeAddon {
+  sgemm(transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, strideA: number, b: Float32Array, strideB: number, c: Float32Array): void
+  /** Returns [Σ loss over counted rows, counted rows]; writes lse [rows]. */
+  softmaxXentForward(logits: Float32Array, labels: Int32Array, rows: number, classes: number, lse: Float32Array): [number, number]
+  softmaxXentBackward(logits: Float32Array, labels: Int32Array, lse: Float32Array, rows: number, classes: number, scale: number, dlogits: Float32Array): void
+  layerNormForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, rows: number, cols: number, eps: number, y: Float32Array, mean: Float32Array, rstd: Float32Array): void
+  layerNormBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, rstd: Float32Array, rows: number, cols: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void
+  geluForward(x: Float32Array, size: number, y: Float32Array): void
+  geluBackward(dy: Float32Array, x: Float32Array, size: number, dx: Float32Array): void
+  adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
+  info(): { blas: string; blasThreads: number; poolThreads: number }
+  setThreads(blasThreads: number, poolThreads: number): void
+}
+
+export type AddonLoad = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string }
+
+/** Set to "0" to keep the addon off (measuring the WebAssembly kernels, or ruling the addon out of a bug). */
+export const NATIVE_ENV_VAR = 'LIGO_NATIVE'
+/** Path of a ligo_kernels.node to load instead of searching for native/build/Release. */
+export const NATIVE_ADDON_ENV_VAR = 'LIGO_NATIVE_ADDON'
+
+const ADDON_RELATIVE = join('native', 'build', 'Release', 'ligo_kernels.node')
+const STATUS_RELATIVE = join('native', 'build', 'status.json')
+
+/** The repository (or app) root: the nearest folder above this file with a native/ folder, then a package.json. */
+function findRoot(from: string): string | null {
+  let fallback: string | null = null
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'native', 'binding.gyp')) || existsSync(join(dir, ADDON_RELATIVE))) return dir
+    if (fallback === null && existsSync(join(dir, 'package.json'))) fallback = dir
+    if (dirname(dir) === dir) return fallback
+  }
+}
+
+/** Why the addon is not there, in the words of the build script's status file. */
+function absentReason(root: string | null): string {
+  const status = root ? join(root, STATUS_RELATIVE) : null
+  if (status && existsSync(status)) {
+    try {
+      const parsed = JSON.parse(readFileSync(status, 'utf8')) as { reason?: unknown }
+      if (typeof parsed.reason === 'string') return `addon not built: ${parsed.reason}`
+    } catch {
+      // fall through to the generic sentence
+    }
+  }
+  return 'addon not built: run `node scripts/build-native.js` (needs a C compiler and libopenblas-dev)'
+}
+
+let cached: AddonLoad | null = null
+
+/** Loads the addon once per process; never throws. */
+export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): AddonLoad {
+  if (env[NATIVE_ENV_VAR] === '0') return { ok: false, reason: `disabled by ${NATIVE_ENV_VAR}=0` }
+  if (cached) return cached
+  const root = findRoot(__dirname)
+  const path = env[NATIVE_ADDON_ENV_VAR] || (root ? join(root, ADDON_RELATIVE) : null)
+  if (!path || !existsSync(path)) return (cached = { ok: false, reason: absentReason(root) })
+  try {
+    const addon = createRequire(__filename)(path) as NativeAddon
+    addon.info() // proves the BLAS symbols resolve
+    cached = { ok: true, addon, path }
+  } catch (error) {
+    cached = { ok: false, reason: `addon at ${path} failed to load: ${(error as Error).message.split('\n')[0]}` }
+  }
+  return cached
+}
+
+// ---- kernels ------------------------------------------------------------------------------------------------
+
+type Heap = (info: TensorInfo) => Float32Array
+
+const heapF32 = (backend: BackendWasm): Heap => (info) => backend.typedArrayFromHeap(info) as Float32Array
+const heapI32 = (backend: BackendWasm, info: TensorInfo) => backend.typedArrayFromHeap(info) as Int32Array
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1)
+
+/**
+ * BatchMatMul for every transpose flag and batch shape through addon.sgemm. a [...batchA, M, K] (or [..., K, M]
+ * with transposeA), b [...batchB, K, N] (or [..., N, K]); out [...broadcast(batchA, batchB), M, N].
+ * Batches broadcast when one side has a single matrix (its stride is 0); other broadcasts and non-float32 inputs
+ * go to the backend's own kernel.
+ */
+function batchMatMulKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo }
+    const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return original(args)
+    const [ra, rb] = [a.shape.length, b.shape.length]
+    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2]
+    const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1]
+    const kB = transposeB ? b.shape[rb - 1] : b.shape[rb - 2]
+    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1]
+    if (k !== kB) {
+      throw new Error(`Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`)
+    }
+    const outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
+    const [batchA, batchB, batch] = [size(a.shape.slice(0, -2)), size(b.shape.slice(0, -2)), size(outer)]
+    const broadcastable = (batchA === batch || batchA === 1) && (batchB === batch || batchB === 1)
+    if (!broadcastable) return original(args)
+    const backend = args.backend as BackendWasm
+    const out = backend.makeOutput([...outer, m, n], 'float32')
+    const view = heapF32(backend)
+    addon.sgemm(!!transposeA, !!transposeB, batch, m, n, k, view(a), batchA === 1 ? 0 : m * k, view(b), batchB === 1 ? 0 : k * n, view(out))
+    return out
+  }
+}
+
+/** logits [N, V], labels [N] int32 (outside [0, V) = not counted) -> [mean loss [], lse [N]]. */
+const softmaxXentKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo }
+  const [rows, classes] = logits.shape
+  const wasm = backend as BackendWasm
+  const loss = wasm.makeOutput([], 'float32')
+  const lse = wasm.makeOutput([rows], 'float32')
+  const view = heapF32(wasm)
+  const [total, counted] = addon.softmaxXentForward(view(logits), heapI32(wasm, labels), rows, classes, view(lse))
+  view(loss)[0] = total / Math.max(counted, 1)
+  return [loss, lse]
+}
+
+/** logits [N, V], labels [N], lse [N], dy [] -> dlogits [N, V] = (softmax - onehot)·dy/counted. */
+const softmaxXentGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { logits, labels, lse, dy } = inputs as Record<'logits' | 'labels' | 'lse' | 'dy', TensorInfo>
+  const [rows, classes] = logits.shape
+  const wasm = backend as BackendWasm
+  const dlogits = wasm.makeOutput([rows, classes], 'float32')
+  const view = heapF32(wasm)
+  const ids = heapI32(wasm, labels)
+  let counted = 0
+  for (let i = 0; i < rows; i++) if (ids[i] >= 0 && ids[i] < classes) counted++
+  addon.softmaxXentBackward(view(logits), ids, view(lse), rows, classes, view(dy)[0] / Math.max(counted, 1), view(dlogits))
+  return dlogits
+}
+
+/** x [N, H], gamma [H], beta [H], attrs {eps} -> [y [N, H], mean [N], rstd [N]]. */
+const layerNormKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>
+  const [rows, cols] = x.shape
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput([rows, cols], 'float32'), wasm.makeOutput([rows], 'float32'), wasm.makeOutput([rows], 'float32')]
+  const view = heapF32(wasm)
+  const [y, mean, rstd] = outputs.map(view)
+  addon.layerNormForward(view(x), view(gamma), view(beta), rows, cols, (attrs as { eps: number }).eps, y, mean, rstd)
+  return outputs
+}
+
+/** dy [N, H], x [N, H], gamma [H], mean [N], rstd [N] -> [dx [N, H], dgamma [H], dbeta [H]]. */
+const layerNormGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { dy, x, gamma, mean, rstd } = inputs as Record<'dy' | 'x' | 'gamma' | 'mean' | 'rstd', TensorInfo>
+  const [rows, cols] = x.shape
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput([rows, cols], 'float32'), wasm.makeOutput([cols], 'float32'), wasm.makeOutput([cols], 'float32')]
+  const view = heapF32(wasm)
+  const [dx, dgamma, dbeta] = outputs.map(view)
+  addon.layerNormBackward(view(dy), view(x), view(gamma), view(mean), view(rstd), rows, cols, dx, dgamma, dbeta)
+  return outputs
+}
+
+const geluKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { x } = inputs as { x: TensorInfo }
+  const wasm = backend as BackendWasm
+  const y = wasm.makeOutput(x.shape, 'float32')
+  const view = heapF32(wasm)
+  addon.geluForward(view(x), size(x.shape), view(y))
+  return y
+}
+
+const geluGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo }
+  const wasm = backend as BackendWasm
+  const dx = wasm.makeOutput(x.shape, 'float32')
+  const view = heapF32(wasm)
+  addon.geluBackward(view(dy), view(x), size(x.shape), view(dx))
+  return dx
+}
+
+/**
+ * AdamW in place: param, m, v (float32, one shape, each the only tensor on its memory), grad -> no outputs.
+ * attrs {lr, beta1, beta2, eps, weightDecay, step}. Writing a buffer that another tensor shares would change that
+ * tensor too, so shared memory is refused (native-ops.ts adamwUpdateInPlace gives a variable its own copy first).
+ */
+const adamwKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { param, m, v, grad } = inputs as Record<'param' | 'm' | 'v' | 'grad', TensorInfo>
+  const { lr, beta1, beta2, eps, weightDecay, step } = attrs as unknown as Record<'lr' | 'beta1' | 'beta2' | 'eps' | 'weightDecay' | 'step', number>
+  const wasm = backend as BackendWasm
+  const count = size(param.shape)
+  for (const [name, t] of [['param', param], ['m', m], ['v', v], ['grad', grad]] as const) {
+    if (t.dtype !== 'float32' || size(t.shape) !== count) throw new Error(`${FUSED_KERNELS.adamw}: ${name} must be float32 [${param.shape}], got ${t.dtype} [${t.shape}]`)
+    if (name !== 'grad' && wasm.refCount(t.dataId) !== 1) throw new Error(`${FUSED_KERNELS.adamw}: ${name} shares its memory with another tensor; an in-place update would change that tensor too`)
+  }
+  const view = heapF32(wasm)
+  addon.adamwUpdate(view(param), view(m), view(v), view(grad), count, lr, beta1, beta2, eps, weightDecay, step)
+  return []
+}
+
+// ---- registration -------------------------------------------------------------------------------------------
+
+/** The wasm backend's own kernels that the native ones replaced, to restore them (benchmarks, tests). */
+const replaced = new Map<string, KernelConfig>()
+
+function fusedConfigs(addon: NativeAddon): KernelConfig[] {
+  const wasm = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'wasm', kernelFunc })
+  return [
+    wasm(FUSED_KERNELS.softmaxXent, softmaxXentKernel(addon)),
+    wasm(FUSED_KERNELS.softmaxXentGrad, softmaxXentGradKernel(addon)),
+    wasm(FUSED_KERNELS.layerNorm, layerNormKernel(addon)),
+    wasm(FUSED_KERNELS.layerNormGrad, layerNormGradKernel(addon)),
+    wasm(FUSED_KERNELS.gelu, geluKernel(addon)),
+    wasm(FUSED_KERNELS.geluGrad, geluGradKernel(addon)),
+    wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
+  ]
+}
+
+/**
+ * Registers the native kernels for the wasm backend (idempotent) and returns their names. BatchMatMul replaces the
+ * backend's own kernel but keeps its setupFunc and calls it for the cases the addon leaves alone.
+ */
+export function registerNativeKernels(addon: NativeAddon): string[] {
+  const names: string[] = []
+  if (!replaced.has(tf.BatchMatMul)) {
+    const original = tf.getKernel(tf.BatchMatMul, 'wasm')
+    if (!original) throw new Error('registerNativeKernels: the wasm backend has no BatchMatMul kernel (is @tensorflow/tfjs-backend-wasm loaded?)')
+    tf.unregisterKernel(tf.BatchMatMul, 'wasm')
+    tf.registerKernel({ ...original, kernelFunc: batchMatMulKernel(addon, original.kernelFunc) })
+    replaced.set(tf.BatchMatMul, original)
+    setNativeMatMul('wasm', true)
+  }
+  names.push(tf.BatchMatMul)
+  for (const config of fusedConfigs(addon)) {
+    if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config)
+    names.push(config.kernelName)
+  }
+  return names
+}
+
+/** Puts the wasm backend's own kernels back and removes the fused ones (the as-shipped state). */
+export function unregisterNativeKernels(): void {
+  for (const [name, original] of replaced) {
+    tf.unregisterKernel(name, 'wasm')
+    tf.registerKernel(original)
+  }
+  replaced.clear()
+  setNativeMatMul('wasm', false)
+  for (const name of Object.values(FUSED_KERNELS)) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm')
+}
+
+/**
+ * Turns the native kernels on for `backend` when it can use them, and says what happened (for the hardware
+ * record and `ligo info`).
+ */
+export function activateNativeKernels(backend: string, load: () => AddonLoad = loadNativeAddon): NativeKernelsRecord {
+  if (backend === 'tensorflow' || backend === 'tensorflow-gpu') {
+    return { active: false, kernels: [], blas: null, threads: null, reason: 'not used: the TensorFlow native backend has its own BLAS kernels' }
+  }
+  if (backend !== 'wasm') {
+    return { active: false, kernels: [], blas: null, threads: null, reason: `not used: native kernels are registered for the wasm backend only, not ${backend}` }
+  }
+  const loaded = load()
+  if (!loaded.ok) return { active: false, kernels: [], blas: null, threads: null, reason: loaded.reason }
+  try {
+    const kernels = registerNativeKernels(loaded.addon)
+    const info = loaded.addon.info()
+    return { active: true, kernels, blas: info.blas, threads: Math.max(info.blasThreads, info.poolThreads), reason: `loaded from ${loaded.path}` }
+  } catch (error) {
+    return { active: false, kernels: [], blas: null, threads: null, reason: `registration failed: ${(error as Error).message}` }
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * A training run with its folder: resolves the model and data, writes the manifest, the tokenizer and the metrics
+ * log, calls the loop (trainer.ts), and on resume restores the last checkpoint and cuts the metrics log back to it.
+ * The engine method `train` (tasks/train.ts) and tests call this; the CLI reaches it through the engine.
+ */
+import { copyFileSync, existsSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { loadTokenizer, writeTokenizerFiles, ByteLevelBpeTokenizer, WordPieceTokenizer, type TextTokenizer } from '../data'
+import { getPreset, PRESET_IDS } from '../models/presets'
+import { parameterCount } from '../models/param-count'
+import { getFamily } from '../models/registry'
+import type { ModelConfig } from '../models/config'
+import type { AttentionImplChoice } from '../models/layers/attention'
+import { trainingStepFlops } from '../metrics/flops'
+import { flopsShapeOf } from '../metrics/model-flops'
+import { TRAIN_DEFAULTS, type MetricRecord, type RunManifest, type TrainingSettings, type TrainParams, type TrainResult } from '../../shared/train'
+import type { HardwareRecord } from '../../shared/hardware'
+import { importCheckpoint, TOKENIZER_FILES } from '../io/import-checkpoint'
+import type { ParamMap } from '../models/layers/params'
+import { ADAMW_DEFAULTS } from './adamw'
+import { readCheckpointFiles } from './checkpoint'
+import { RunFolder } from './run-folder'
+import { train } from './trainer'
+import { runEnergySettings, startRunEnergy, type RunEnergyChoice } from '../metrics/energy/run-energy'
+import { buildTrainingData, type DataSource } from './training-data'
+
+export interface RunTrainingOptions extends TrainParams {
+  /** The backend computing (recorded in the manifest). */
+  backend: string
+  hardware?: HardwareRecord | null
+  versions?: Record<string, string>
+  /** A config instead of a preset name (tests, growth code); recorded as source "config". */
+  modelConfig?: ModelConfig
+  signal?: AbortSignal
+  attention?: AttentionImplChoice
+  onMetrics?(record: MetricRecord): void
+  onProgress?(progress: { step: number; steps: number; elapsedSeconds: number; etaSeconds: number | null }): void
+  onCheckpoint?(info: { step: number; path: string }): void
+  onLog?(message: string): void
+  /** Energy metering (default: on, carbon settings from the environment); false turns it off. */
+  energy?: RunEnergyChoice
+}
+
+export class TrainRunError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TrainRunError'
+  }
+}
+
+/** What a `--model` value names: a preset, or a checkpoint folder/file (imported by engine/io). */
+export interface ResolvedModel {
+  source: string
+  config: ModelConfig
+  /** Imported weights (canonical names); undefined = initialise from the seed. */
+  weights?: Record<string, { shape: readonly number[]; data: Float32Array }>
+  /** Folder of the checkpoint's tokenizer files, if it has them. */
+  tokenizerDir?: string | null
+}
+
+export async function resolveModel(model: string): Promise<ResolvedModel> {
+  if (PRESET_IDS.includes(model)) return { source: model, config: getPreset(model).config }
+  if (!existsSync(model)) throw new TrainRunError(`Unknown model "${model}": not a preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint folder`)
+  const imported = await importCheckpoint(model)
+  return { source: model, config: imported.config, weights: imported.params, tokenizerDir: imported.tokenizerPath }
+}
+
+function settingsFrom(params: TrainParams, steps: number): TrainingSettings {
+  const d = TRAIN_DEFAULTS
+  return {
+    steps,
+    batchSize: params.batchSize ?? d.batchSize,
+    seqLen: params.seqLen ?? d.seqLen,
+    learningRate: params.learningRate ?? d.learningRate,
+    warmupSteps: params.warmupSteps ?? d.warmupSteps,
+    schedule: params.schedule ?? d.schedule,
+    weightDecay: params.weightDecay ?? d.weightDecay,
+    clipNorm: params.clipNorm ?? d.clipNorm,
+    evalEvery: params.evalEvery ?? d.evalEvery,
+    evalBatches: params.evalBatches ?? d.evalBatches,
+    logEvery: params.logEvery ?? d.logEvery,
+    checkpointEvery: params.checkpointEvery ?? d.checkpointEvery,
+    keepCheckpoints: params.keepCheckpoints ?? d.keepCheckpoints,
+    ...(params.maxExamples !== undefined ? { maxExamples: params.maxExamples } : {}),
+    optimizer: { name: 'adamw', ...ADAMW_DEFAULTS },
+  }
+}
+
+export async function runTraining(options: RunTrainingOptions): Promise<TrainResult> {
+  if (!isAbsolute(options.runDir)) throw new TrainRunError(`runDir must be an absolute path, got "${options.runDir}"`)
+  runEnergySettings(options.energy) // a bad carbon setting fails here, before a run folder is created
+  return options.resume ? resumeRun(options) : startRun(options)
+}
+
+async function startRun(options: RunTrainingOptions): Promise<TrainResult> {
+  const { model, data: source, steps } = options
+  if (options.modelConfig === undefined && model === undefined) throw new TrainRunError('A new run needs a model (a preset name)')
+  if (source === undefined) throw new TrainRunError('A new run needs data (a built-in corpus name or a path)')
+  if (steps === undefined) throw new TrainRunError('A new run needs the number of steps')
+  const resolved: ResolvedModel = options.modelConfig ? { source: 'config', config: options.modelConfig } : await resolveModel(model!)
+  const family = getFamily(resolved.config.family)
+  const config = family.validate(resolved.config)
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed
+  const settings = settingsFrom(options, steps)
+  options.onLog?.(`Preparing data "${source}"`)
+  // A checkpoint's own tokenizer is kept (its ids index the embeddings); otherwise one is trained on the data.
+  const tokenizer = family.modality === 'text' && resolved.tokenizerDir ? loadTokenizer(resolved.tokenizerDir) : undefined
+  const data = buildTrainingData({ config, objective: family.objective, source, batchSize: settings.batchSize, seqLen: settings.seqLen, seed, maxExamples: settings.maxExamples, tokenizer })
+  const shape = flopsShapeOf(config, { seqLen: data.kind === 'text' ? settings.seqLen : undefined })
+  const manifest: RunManifest = {
+    format: 'ligo-run',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    model: { source: resolved.source, family: config.family, config: { ...config }, parameters: parameterCount(config) },
+    data: { ...data.description },
+    training: settings,
+    seed,
+    flops: { perStep: trainingStepFlops(shape, settings.batchSize), shape: { ...shape }, counter: 'engine/metrics/flops.ts: ELECTRA-style, backward = forward (ligo-method.md §3.3)' },
+    backend: options.backend,
+    hardware: options.hardware ?? null,
+    versions: options.versions ?? {},
+    sessions: [{ startedAt: new Date().toISOString(), fromStep: 0, backend: options.backend }],
+  }
+  const folder = await RunFolder.create<RunManifest>(options.runDir, manifest)
+  if (data.kind === 'text') {
+    const tok = data.tokenizer
+    if (tok instanceof WordPieceTokenizer || tok instanceof ByteLevelBpeTokenizer) writeTokenizerFiles(options.runDir, tok)
+    else if (resolved.tokenizerDir) {
+      const from = resolved.tokenizerDir
+      for (const file of TOKENIZER_FILES) if (existsSync(join(from, file))) copyFileSync(join(from, file), join(options.runDir, file))
+    }
+  }
+  const initialParams: ParamMap | undefined = resolved.weights
+    ? Object.fromEntries(Object.entries(resolved.weights).map(([name, w]) => [name, tf.tensor(w.data, [...w.shape], 'float32')]))
+    : undefined
+  try {
+    return await finish(options, folder, config, data, settings, seed, undefined, initialParams)
+  } finally {
+    if (initialParams) tf.dispose(Object.values(initialParams))
+  }
+}
+
+async function resumeRun(options: RunTrainingOptions): Promise<TrainResult> {
+  const folder = RunFolder.open<RunManifest>(options.runDir)
+  const manifest = folder.manifest
+  if (manifest.format !== 'ligo-run' || manifest.version !== 1) throw new TrainRunError(`${options.runDir}: manifest.json is not a version-1 LiGO run`)
+  folder.removePartialCheckpoints()
+  const latest = folder.latestCheckpoint()
+  if (!latest) throw new TrainRunError(`${options.runDir}: the run has no checkpoint to resume from (it stopped before its first one)`)
+  const checkpoint = await readCheckpointFiles(latest.path)
+  const family = getFamily(manifest.model.family)
+  const config = family.validate(manifest.model.config)
+  const steps = options.steps ?? manifest.training.steps
+  if (steps < checkpoint.state.step) throw new TrainRunError(`--steps ${steps} is below the step of the last checkpoint (${checkpoint.state.step})`)
+  const settings: TrainingSettings = { ...manifest.training, steps }
+  let tokenizer: TextTokenizer | undefined
+  if (family.modality === 'text') tokenizer = loadTokenizer(options.runDir)
+  const data = buildTrainingData({
+    config,
+    objective: family.objective,
+    source: manifest.data.source as DataSource,
+    batchSize: settings.batchSize,
+    seqLen: settings.seqLen,
+    seed: manifest.seed,
+    maxExamples: settings.maxExamples,
+    tokenizer,
+  })
+  const dropped = await folder.truncateMetrics(checkpoint.state.step)
+  options.onLog?.(`Resuming ${options.runDir} from step ${checkpoint.state.step}${dropped ? ` (dropped ${dropped} metrics line(s) logged after it)` : ''}`)
+  manifest.training = settings
+  manifest.sessions.push({ startedAt: new Date().toISOString(), fromStep: checkpoint.state.step, backend: options.backend })
+  await folder.writeManifest(manifest)
+  return finish(options, folder, config, data, settings, manifest.seed, checkpoint)
+}
+
+async function finish(
+  options: RunTrainingOptions,
+  folder: RunFolder<RunManifest>,
+  config: ModelConfig,
+  data: ReturnType<typeof buildTrainingData>,
+  settings: TrainingSettings,
+  seed: number,
+  resumeFrom: Awaited<ReturnType<typeof readCheckpointFiles>> | undefined,
+  initialParams?: ParamMap,
+): Promise<TrainResult> {
+  // Energy: the sources read and the carbon assumptions go into the manifest; on resume the joules continue from
+  // the last metrics line (the log was cut back to the checkpoint).
+  const energy = await startRunEnergy({ choice: options.energy, lines: folder.readMetrics(), startStep: resumeFrom?.state.step ?? 0 })
+  if (energy) await folder.writeManifest({ ...folder.manifest, energy: energy.manifest() })
+  let outcome: Awaited<ReturnType<typeof train>>
+  try {
+    outcome = await train({
+      config,
+      data,
+      ...settings,
+      seed,
+      resumeFrom,
+      runFolder: folder,
+      signal: options.signal,
+      attention: options.attention,
+      onMetrics: options.onMetrics,
+      onProgress: options.onProgress,
+      onCheckpoint: options.onCheckpoint,
+      energy: energy ?? undefined,
+    })
+  } finally {
+    await energy?.stop()
+  }
+  const text = data.kind === 'text'
+  const seconds = Math.max(1e-9, outcome.session.wallSeconds)
+  return {
+    runDir: options.runDir,
+    step: outcome.step,
+    steps: settings.steps,
+    checkpoint: outcome.checkpoint ?? folder.latestCheckpoint()?.path ?? null,
+    last: outcome.last,
+    throughput: text ? { value: outcome.session.tokens / seconds, unit: 'tokens/s' } : { value: outcome.session.examples / seconds, unit: 'images/s' },
+    backend: options.backend,
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Growth experiments across the process boundary: the engine methods `grow` (one growth, written as a plain large
+ * checkpoint plus the LiGO operator) and `compare` (every method's large model trained under one budget, then the
+ * savings report). The engine writes these; the CLI, main and the renderer read them. Issue 7, "Experiments";
+ * docs/ligo-method.md §3, §5.3; docs/growth-calibration.md.
+ */
+import type { LrSchedule } from './train'
+import type { SavingsTable } from './savings'
+
+/** How long every method trains: optimizer steps, FLOPs (growth phase included) or wall-clock minutes. */
+export type BudgetKind = 'steps' | 'flops' | 'minutes'
+export interface Budget {
+  kind: BudgetKind
+  value: number
+}
+
+/** Learning-rate schedule of a training phase (peak, linear warmup, then decay to 0 at the end of the budget). */
+export interface LrScheduleSettings {
+  learningRate: number
+  warmupSteps: number
+  schedule: LrSchedule
+}
+
+/** LiGO operator training (ligo-method.md §3; defaults: LIGO_TRAINING_DEFAULTS in engine/growth/ligo.ts). */
+export interface OperatorTrainingSettings {
+  steps: number
+  learningRate: number
+  weightDecay: number
+  clipNorm: number
+  /** Explicit on purpose: the official config's 10K warmup leaves a 100-step operator untrained (§3.2). */
+  warmupSteps: number
+  schedule: LrSchedule
+}
+
+/** Params of the engine method `grow` (`ligo grow`). */
+export interface GrowParams {
+  /** A checkpoint folder/file or a model preset id (a preset starts from its random init). */
+  from: string
+  /** A preset id or a JSON file holding a model config of the same family. */
+  to: string
+  /** A growth method (engine/growth/registry.ts). */
+  method: string
+  /** Absolute output folder: model/ (the grown checkpoint), operator/ (LiGO only), growth.json. */
+  out: string
+  /** Data for LiGO's operator training (built-in corpus id or path); default: moby-dick for text, mnist for images. */
+  data?: string
+  seed?: number
+  batchSize?: number
+  seqLen?: number
+  /** LiGO operator training; `steps: 0` keeps the operator at its initialisation. */
+  operator?: Partial<OperatorTrainingSettings>
+  /** LiGO: 'official' ([I; C], default) or 'paper' (full B). */
+  parameterization?: 'paper' | 'official'
+  /** Replace files in a non-empty `out`. */
+  force?: boolean
+}
+
+/** What a growth phase cost (charged to the method in a comparison, ligo-method.md §3.3). */
+export interface GrowthPhaseCost {
+  /** LiGO operator-training steps (0 for one-shot operators). */
+  steps: number
+  flops: number
+  wallSeconds: number
+  /** Large-model training loss at the first and last operator step (LiGO), else null. */
+  lossFirst: number | null
+  lossLast: number | null
+}
+
+export interface GrowResult {
+  method: string
+  out: string
+  /** The grown large checkpoint (HF or timm layout), loadable by `ligo inspect` / `ligo train --model`. */
+  checkpointDir: string
+  /** LiGO's trained coefficients (operator.safetensors + operator.json), null for other methods. */
+  operatorDir: string | null
+  growth: GrowthPhaseCost
+  smallParameters: number
+  largeParameters: number
+  notes: string[]
+}
+
+/** Params of the engine method `compare` (`ligo compare`). */
+export interface CompareParams {
+  /** The small model: a checkpoint folder/file (or a preset: random init, for tests). */
+  from: string
+  /** The large config: a preset id or a JSON config file. */
+  to: string
+  methods: string[]
+  /** Built-in corpus id or path, the same for every method. */
+  data: string
+  budget: Budget
+  /** Absolute experiment folder (one run folder per method and seed, report.json, report.txt). */
+  out: string
+  /** Repeat every method with seeds seed, seed+1, ... (default 1). */
+  seeds?: number
+  seed?: number
+  batchSize?: number
+  seqLen?: number
+  /** Scratch's schedule (and KI's: it starts from a random init too). */
+  scratch?: Partial<LrScheduleSettings>
+  /** The schedule of models that start from grown weights (LiGO and the weight-map baselines). */
+  grown?: Partial<LrScheduleSettings>
+  weightDecay?: number
+  clipNorm?: number
+  evalEvery?: number
+  evalBatches?: number
+  checkpointEvery?: number
+  operator?: Partial<OperatorTrainingSettings>
+  parameterization?: 'paper' | 'official'
+  /** KI: share of the budget's steps over which the distillation weight decays to 0 (default 0.5). */
+  kiDistillFraction?: number
+  /** MSLT: share of the budget training only the new top layers (default 0.5). */
+  msltNewLayersFraction?: number
+  /** Images: train on a seeded subset of at most this many images. */
+  maxExamples?: number
+  /** Ladder below the source model's validation loss: these fractions of it (default [1, 0.95, 0.9]). */
+  ladder?: number[]
+  /** Meter energy (default true). */
+  energy?: boolean
+}
+
+/** Mean and spread (sample standard deviation; null with one value) over seeds. */
+export interface SeedStat {
+  mean: number
+  spread: number | null
+  n: number
+}
+
+/** One method at one target across seeds. */
+export interface MethodTargetSummary {
+  method: string
+  /** Seeds that reached the target, of all seeds run. */
+  reached: number
+  runs: number
+  flops: SeedStat | null
+  wallSeconds: SeedStat | null
+  joules: SeedStat | null
+  /** Saving against scratch in percent (the paper's definition), over the seeds where both reached. */
+  flopsSaving: SeedStat | null
+  wallSaving: SeedStat | null
+  energySaving: SeedStat | null
+  /** "saves 41% ± 3", "tie with scratch (inside the spread)", "never reached: best 3.91", "single seed: no spread". */
+  verdict: string
+}
+
+export interface TargetSummary {
+  /** 'scratch-final' (the paper's target, per seed), 'source' (the small model's own loss), 'ladder'. */
+  kind: 'scratch-final' | 'source' | 'ladder'
+  /** Mean target loss over seeds (scratch-final differs per seed). */
+  loss: number
+  label: string
+  methods: MethodTargetSummary[]
+  /** Fewest FLOPs to reach the target, or a tie when the best means lie within each other's spread. */
+  best: string
+}
+
+export interface MethodRunRecord {
+  method: string
+  seed: number
+  runDir: string
+  status: 'done' | 'skipped'
+  /** Why a method was skipped (it cannot grow this pair). */
+  reason?: string
+  steps?: number
+  flops?: number
+  wallSeconds?: number
+  joules?: number | null
+  finalLoss?: number
+  growth?: GrowthPhaseCost
+}
+
+export interface ComparisonReport {
+  format: 'ligo-comparison'
+  version: 1
+  from: string
+  to: string
+  data: string
+  budget: Budget
+  seeds: number[]
+  /** The small model's validation loss on the comparison's validation split (evaluated once, not charged). */
+  sourceLoss: number
+  scratch: {
+    /** Mean over seeds of scratch's steps, FLOPs and wall seconds. */
+    steps: number
+    flops: number
+    wallSeconds: number
+    finalLoss: SeedStat
+    /** Whether scratch's final loss went below the source model's (growth-calibration.md point 1), per seed. */
+    passedSourceLoss: boolean[]
+  }
+  runs: MethodRunRecord[]
+  targets: TargetSummary[]
+  /** The per-seed savings tables (engine/metrics/savings.ts), in seed order. */
+  perSeed: Array<{ seed: number; table: SavingsTable }>
+  notes: string[]
+}
+
+export interface CompareResult {
+  out: string
+  report: ComparisonReport
+  /** The report as the plain-text table `ligo compare` prints. */
+  text: string
+}
