@@ -1,12 +1,12 @@
 /**
- * An image-classification folder: one sub-folder per class (sorted names = label order), PNG files inside
+ * An image-classification folder: one sub-folder per class (sorted names = label order), PNG and JPEG files inside
  * (searched one level deep, sorted). Each image is decoded, alpha composited over black, converted to the
  * model's channel count (gray = ITU-R 601 luma, the PIL "L" formula) and resized bilinearly (half-pixel
  * centres, as TF's resize_bilinear with half_pixel_centers) to the model's input size, values in [0, 1].
- * JPEG files are recognised and refused: no JPEG decoder is available yet.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { extname, join } from 'node:path'
+import { decodeJpeg, isJpeg, JpegError } from './jpeg'
 import { decodePng, isPng, PngError, type DecodedImage } from './png'
 import type { ImageDataset } from './types'
 
@@ -34,10 +34,15 @@ export function readImageFile(file: string): DecodedImage {
   } catch (error) {
     throw new ImageFolderError(`${file}: cannot read the file (${(error as Error).message})`)
   }
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
-    throw new ImageFolderError(`${file}: JPEG images are not supported yet (no JPEG decoder); convert the folder to PNG`)
+  if (isJpeg(bytes)) {
+    try {
+      return decodeJpeg(bytes)
+    } catch (error) {
+      if (error instanceof JpegError) throw new ImageFolderError(`${file}: unreadable JPEG: ${error.message}`)
+      throw error
+    }
   }
-  if (!isPng(bytes)) throw new ImageFolderError(`${file}: unreadable image (not a PNG file)`)
+  if (!isPng(bytes)) throw new ImageFolderError(`${file}: unreadable image (not a PNG or JPEG file)`)
   try {
     return decodePng(bytes)
   } catch (error) {
@@ -119,7 +124,7 @@ export function loadImageFolder(dir: string, shape: ImageInputShape): ImageDatas
       .filter((e) => e.isFile() && [...PNG_EXTENSIONS, ...JPEG_EXTENSIONS].includes(extname(e.name).toLowerCase()))
       .map((e) => e.name)
       .sort()
-    if (images.length === 0) throw new ImageFolderError(`${join(dir, name)}: class folder has no images (expected .png files)`)
+    if (images.length === 0) throw new ImageFolderError(`${join(dir, name)}: class folder has no images (expected .png, .jpg or .jpeg files)`)
     for (const image of images) files.push({ file: join(dir, name, image), label })
   })
   const size = height * width * channels
