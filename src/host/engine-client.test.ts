@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { EngineStatusEvent, EngineToHost, HostToEngine } from '../shared'
 import { createEngineHost } from './engine-client'
 import type { EngineChannel, EngineLauncher } from './engine-types'
@@ -148,18 +148,26 @@ describe('createEngineHost', () => {
   })
 
   it('stop() sends shutdown, kills after the grace period, and rejects what was pending', async () => {
-    const { host, channels, statuses } = setup({ stopGraceMs: 20 })
-    const pending = host.call('ping', {})
-    channels[0].reply({ kind: 'ready', pid: 1, backend: 'wasm' })
-    const stopping = host.stop()
-    expect(channels[0].sent.at(-1)).toEqual({ kind: 'shutdown' })
-    await new Promise((resolve) => setTimeout(resolve, 40))
-    expect(channels[0].killed).toBe(true)
-    channels[0].exit(null, 'SIGKILL')
-    await stopping
-    await expect(pending).rejects.toMatchObject({ code: 'cancelled', message: 'The engine was stopped before ping finished' })
-    expect(statuses.at(-1)).toMatchObject({ status: 'stopped', detail: 'Stopped on request' })
-    await host.stop() // nothing running: resolves at once
+    // Fake timers: the grace period is checked exactly, however busy the machine is.
+    vi.useFakeTimers()
+    try {
+      const { host, channels, statuses } = setup({ stopGraceMs: 20 })
+      const pending = host.call('ping', {})
+      channels[0].reply({ kind: 'ready', pid: 1, backend: 'wasm' })
+      const stopping = host.stop()
+      expect(channels[0].sent.at(-1)).toEqual({ kind: 'shutdown' })
+      await vi.advanceTimersByTimeAsync(19)
+      expect(channels[0].killed).toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(channels[0].killed).toBe(true)
+      channels[0].exit(null, 'SIGKILL')
+      await stopping
+      await expect(pending).rejects.toMatchObject({ code: 'cancelled', message: 'The engine was stopped before ping finished' })
+      expect(statuses.at(-1)).toMatchObject({ status: 'stopped', detail: 'Stopped on request' })
+      await host.stop() // nothing running: resolves at once
+    } finally {
+      vi.useRealTimers()
+    }
     await flush()
   })
 })
