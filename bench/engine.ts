@@ -3,9 +3,9 @@
  * BERT-like, 2 layers, hidden 128, 2 heads, FFN 512, vocab 8000, batch 16 × 128 tokens, Adam 1e-3), both loss
  * variants (`full`: logits at all 2048 positions; `mlm15`: at a fixed random 15 %), for:
  *   - wasm as shipped: plain tfjs code on the stock wasm kernels (bench/as-shipped-model.ts),
- *   - the engine on wasm: engine/models' `bert` family (FASTMM linears, per-head attention), no addon,
- *   - the engine on wasm + the native addon (BLAS matmuls, batched attention), 1 and all threads,
- *     and the same with the fused softmax-cross-entropy loss (engine/backend/native-ops.ts),
+ *   - the engine on wasm: engine/models' `bert` family and the trainer's AdamW (bench/reference-model.ts), no addon,
+ *   - the engine on wasm + the native addon, as training uses it (BLAS matmuls, batched attention, fused
+ *     cross-entropy/LayerNorm/GELU, native reductions, in-place AdamW), 1 and all threads,
  *   - PyTorch (bench/torch_peer.py, Debian's python3-torch) on 1 and 2 threads, when installed.
  * Median of --steps timed steps after --warmup steps. Same process environment for every row.
  *
@@ -13,21 +13,14 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { dirname, join, sep } from 'node:path'
-import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import '@tensorflow/tfjs' // registers gradient functions (tfjs-core's Node build has none)
 import * as tf from '@tensorflow/tfjs-core'
-import * as wasm from '@tensorflow/tfjs-backend-wasm'
-import { registerWasmKernels } from '../src/engine/backend/wasm-kernels'
+import { registerWasmKernels, unregisterWasmFastPaths } from '../src/engine/backend/wasm-kernels'
 import { loadNativeAddon, registerNativeKernels, unregisterNativeKernels, type NativeAddon } from '../src/engine/backend/native-kernels'
-import { softmaxCrossEntropy } from '../src/engine/backend/native-ops'
-import { makeConfig, type EncoderConfig } from '../src/engine/models/config'
-import { encoderHidden, mlmHead } from '../src/engine/models/encoder'
-import { getFamily } from '../src/engine/models/registry'
-import type { ParamMap } from '../src/engine/models/layers/params'
 import { asShippedHead, asShippedHidden, asShippedLoss } from './as-shipped-model'
+import { BATCH, SEQ, TOKENS, config, engineLossFn, engineTrainer, makeInputs, makeVariables, useWasm, type LossFn, type LossVariant, type ReferenceInputs } from './reference-model'
 
-type LossVariant = 'full' | 'mlm15'
 interface Row { label: string; full?: number; mlm15?: number; note?: string }
 
 const args = process.argv.slice(2)
@@ -35,73 +28,46 @@ const option = (name: string, fallback: number) => (args.includes(name) ? Number
 const quick = args.includes('--quick')
 const STEPS = option('--steps', quick ? 2 : 5)
 const WARMUP = option('--warmup', quick ? 1 : 2)
-const BATCH = 16
-const SEQ = 128
-const TOKENS = BATCH * SEQ
 
-const config: EncoderConfig = makeConfig('bert', {
-  hiddenSize: 128, numLayers: 2, numHeads: 2, intermediateSize: 512, vocabSize: 8000, maxPositions: SEQ,
-  tieWordEmbeddings: false, hiddenDropout: 0, attentionDropout: 0,
-})
-const family = getFamily('bert')
-
-/** Fixed inputs, made once the backend is up: ids [B, T], the 15 % rows (sorted flat indices), random targets. */
-let ids: tf.Tensor2D
-let mlmRows: tf.Tensor1D
-let targets: Record<LossVariant, tf.Tensor1D>
-function makeInputs(): void {
-  ids = tf.randomUniform([BATCH, SEQ], 1, config.vocabSize, 'int32', 7) as tf.Tensor2D
-  const shuffled = Array.from(tf.util.createShuffledIndices(TOKENS)).slice(0, Math.round(TOKENS * 0.15))
-  mlmRows = tf.tensor1d(shuffled.sort((a, b) => a - b), 'int32')
-  targets = {
-    full: tf.randomUniform([TOKENS], 0, config.vocabSize, 'int32', 8) as tf.Tensor1D,
-    mlm15: tf.randomUniform([mlmRows.size], 0, config.vocabSize, 'int32', 9) as tf.Tensor1D,
-  }
-}
-
-type LossFn = (p: ParamMap, variant: LossVariant) => tf.Scalar
+let inputs: ReferenceInputs
 
 const asShippedLossFn: LossFn = (p, variant) => {
-  const hidden = asShippedHidden(p, config, ids) // [B·T, H]
-  const rows = variant === 'full' ? hidden : tf.gather(hidden, mlmRows)
-  return asShippedLoss(asShippedHead(p, config, rows), targets[variant])
+  const hidden = asShippedHidden(p, config, inputs.ids) // [B·T, H]
+  const rows = variant === 'full' ? hidden : tf.gather(hidden, inputs.mlmRows)
+  return asShippedLoss(asShippedHead(p, config, rows), inputs.targets[variant])
 }
 
-/** engine/models' forward + loss; `fusedLoss` swaps the family's cross-entropy for the fused op. */
-const engineLossFn = (attention: 'auto' | 'batched', fusedLoss: boolean): LossFn => (p, variant) => {
-  const hidden = tf.reshape(encoderHidden(p, config, { inputIds: ids }, { training: true, attention }), [TOKENS, config.hiddenSize])
-  const rows = variant === 'full' ? hidden : tf.gather(hidden, mlmRows)
-  const logits = mlmHead(p, config, rows) // [N, V]
-  if (fusedLoss) return softmaxCrossEntropy(logits, targets[variant])
-  return family.loss(tf.reshape(logits, [1, ...logits.shape]), { labels: tf.reshape(targets[variant], [1, -1]) })
-}
-
-/** Median ms per Adam step and the losses seen. */
-function measure(lossFn: LossFn, variant: LossVariant): { ms: number; losses: number[] } {
-  const initial = family.init(config, 1)
-  const params: Record<string, tf.Variable> = {}
-  for (const [name, t] of Object.entries(initial)) params[name] = tf.variable(t, true, `bench/${name}`)
-  tf.dispose(Object.values(initial))
+/** Median ms per step and the losses seen; `asShipped` trains with tf.train.adam, the engine rows with its AdamW. */
+function measure(lossFn: LossFn, variant: LossVariant, asShipped: boolean): { ms: number; losses: number[] } {
+  const params = makeVariables('bench')
   const optimizer = tf.train.adam(1e-3)
+  const trainer = engineTrainer(params, lossFn, variant)
+  const step = asShipped
+    ? () => {
+        const loss = optimizer.minimize(() => lossFn(params, variant), true, Object.values(params))!
+        const value = loss.dataSync()[0]
+        loss.dispose()
+        return value
+      }
+    : trainer.step
   const times: number[] = []
   const losses: number[] = []
-  for (let step = 0; step < WARMUP + STEPS; step++) {
+  for (let i = 0; i < WARMUP + STEPS; i++) {
     const start = performance.now()
-    const loss = optimizer.minimize(() => lossFn(params, variant), true, Object.values(params))!
-    losses.push(loss.dataSync()[0])
-    loss.dispose()
-    if (step >= WARMUP) times.push(performance.now() - start)
+    losses.push(step())
+    if (i >= WARMUP) times.push(performance.now() - start)
   }
   optimizer.dispose()
+  trainer.dispose()
   tf.dispose(Object.values(params))
   times.sort((a, b) => a - b)
   return { ms: times[Math.floor(times.length / 2)], losses }
 }
 
-function engineRow(label: string, lossFn: LossFn, variants: LossVariant[] = ['full', 'mlm15']): Row {
+function engineRow(label: string, lossFn: LossFn, asShipped = false): Row {
   const row: Row = { label }
-  for (const variant of variants) {
-    const { ms, losses } = measure(lossFn, variant)
+  for (const variant of ['full', 'mlm15'] as const) {
+    const { ms, losses } = measure(lossFn, variant, asShipped)
     row[variant] = TOKENS / (ms / 1000)
     console.error(`  ${label} ${variant}: ${ms.toFixed(0)} ms/step, loss ${losses[0].toFixed(3)} -> ${losses[losses.length - 1].toFixed(3)}`)
   }
@@ -145,18 +111,17 @@ function table(rows: Row[], base: Row, peer: Row | undefined): string {
 }
 
 async function main(): Promise<void> {
-  const require = createRequire(__filename)
-  wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + sep)
-  registerWasmKernels()
-  await tf.setBackend('wasm')
-  await tf.ready()
-  makeInputs()
+  await useWasm()
+  inputs = makeInputs()
   console.error(`bench:engine: ${STEPS} timed steps after ${WARMUP} warm-up, batch ${BATCH}×${SEQ}; progress on stderr, table on stdout`)
 
   const rows: Row[] = []
-  const base = engineRow('tfjs wasm, as shipped (plain tfjs code, stock kernels)', asShippedLossFn)
+  // As shipped: the stock wasm kernels (only the missing UnsortedSegmentSum added), plain tfjs code, tf.train.adam.
+  unregisterWasmFastPaths()
+  const base = engineRow('tfjs wasm, as shipped (plain tfjs code, stock kernels, tf.train.adam)', asShippedLossFn, true)
   rows.push(base)
-  rows.push(engineRow('engine on wasm, no addon (FASTMM linears, per-head attention)', engineLossFn('auto', false)))
+  registerWasmKernels()
+  rows.push(engineRow('engine on wasm, no addon (FASTMM linears, per-head attention, JS fast paths)', engineLossFn(inputs)))
 
   const loaded = loadNativeAddon()
   let addon: NativeAddon | null = null
@@ -165,11 +130,9 @@ async function main(): Promise<void> {
     registerNativeKernels(addon)
     const threads = addon.info().blasThreads
     addon.setThreads(1, 1)
-    rows.push(engineRow('engine on wasm + native addon, 1 thread', engineLossFn('batched', false)))
-    rows.push(engineRow('engine on wasm + native addon + fused loss, 1 thread', engineLossFn('batched', true)))
+    rows.push(engineRow('engine on wasm + native addon (BLAS, fused kernels, in-place AdamW), 1 thread', engineLossFn(inputs)))
     addon.setThreads(threads, threads)
-    rows.push(engineRow(`engine on wasm + native addon, ${threads} threads`, engineLossFn('batched', false)))
-    rows.push(engineRow(`engine on wasm + native addon + fused loss, ${threads} threads`, engineLossFn('batched', true)))
+    rows.push(engineRow(`engine on wasm + native addon, ${threads} threads`, engineLossFn(inputs)))
     unregisterNativeKernels()
   } else {
     rows.push({ label: 'engine on wasm + native addon', note: loaded.reason })

@@ -5,12 +5,14 @@ The model is engine/models' `bert` family at the reference size (engine-measurem
 position + token-type embeddings with LayerNorm, post-LN encoder layers (erf GELU, no dropout), the MLM head
 (dense 128->128, GELU, LayerNorm, decoder 128->8000 + bias, untied), cross-entropy against random targets.
   full:  logits at all B*T positions;   mlm15: logits only at a fixed random 15 % of positions.
-Prints one JSON line per loss variant: {"loss": ..., "threads": ..., "ms_per_step": median, "tokens_per_s": ...}.
+Prints one JSON line per loss variant: {"loss": ..., "threads": ..., "ms_per_step": median, "tokens_per_s": ...,
+"max_rss_mib": peak resident memory of the process so far, ...} (bench/memory.ts runs one variant per process).
 
 Run with Debian's interpreter (python3-torch): /usr/bin/python3 bench/torch_peer.py --threads 2
 """
 import argparse
 import json
+import resource
 import statistics
 import time
 
@@ -56,6 +58,8 @@ def measure(loss_variant, args):
         rows = torch.randperm(tokens)[: round(tokens * 0.15)].sort().values
     targets = torch.randint(0, args.vocab, (tokens if rows is None else len(rows),))
     criterion = nn.CrossEntropyLoss()
+    # Peak resident memory so far (Linux ru_maxrss is in KiB): the process with the model built, before training.
+    rss_before_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     times = []
     for step in range(args.warmup + args.steps):
         start = time.perf_counter()
@@ -67,7 +71,8 @@ def measure(loss_variant, args):
             times.append(time.perf_counter() - start)
     median = statistics.median(times)
     return {"loss": loss_variant, "threads": args.threads, "ms_per_step": median * 1e3, "tokens_per_s": tokens / median,
-            "final_loss": float(loss), "torch": torch.__version__}
+            "final_loss": float(loss), "torch": torch.__version__,
+            "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "rss_before_training_mib": rss_before_mib}
 
 
 def main():

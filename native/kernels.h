@@ -17,9 +17,14 @@
 void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
                         const float *a, int64_t strideA, const float *b, int64_t strideB, float *c);
 
-/* BLAS threads (OpenBLAS only; 1 elsewhere) and a one-line description of the BLAS in use. */
+/*
+ * Threads for the GEMMs. The BLAS itself runs single-threaded; ligo_sgemm_batched splits the batch, the rows or the
+ * columns over the pool (thread_pool.c), which keeps working on a loaded machine. Accelerate keeps its own threads.
+ */
 int ligo_blas_threads(void);
 void ligo_set_blas_threads(int threads);
+/* Called once when the addon loads: makes the BLAS single-threaded where it has its own threads (OpenBLAS). */
+void ligo_blas_init(void);
 const char *ligo_blas_name(void);
 
 /* ---- Fused element-wise kernels (kernels_fused.c), parallel over rows ------------------------------ */
@@ -53,11 +58,26 @@ void ligo_gelu_backward(const float *dy, const float *x, int64_t size, float *dx
 void ligo_adamw_update(float *param, float *m, float *v, const float *grad, int64_t size, float lr, float beta1,
                        float beta2, float eps, float weightDecay, int step);
 
+/* ---- Reductions (kernels_fused.c): float32, x viewed as [outer, inner] row-major ---------------------- */
+
+/* out[c] = Σ_r x[r, c] (a bias gradient: Sum over the leading axes). */
+void ligo_sum_outer(const float *x, int64_t outer, int64_t inner, float *out);
+/* out[r] = Σ_c x[r, c] (Sum over the trailing axes). */
+void ligo_sum_inner(const float *x, int64_t outer, int64_t inner, float *out);
+/*
+ * UnsortedSegmentSum (the gradient of an embedding lookup): out [segments, inner] zeroed, then
+ * out[ids[i]] += x[i] for i in [0, count); ids outside [0, segments) are skipped.
+ */
+void ligo_unsorted_segment_sum(const float *x, const int32_t *ids, int64_t count, int64_t inner, int64_t segments,
+                               float *out);
+
 /* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */
 
-/* Runs fn(ctx, begin, end) over [0, count) split into contiguous parts, one per worker (the caller is one). */
+/* Runs fn(ctx, begin, end) over [0, count) split into contiguous chunks, claimed by the caller and helper threads. */
 typedef void (*ligo_range_fn)(void *ctx, int64_t begin, int64_t end);
 void ligo_parallel_for(int64_t count, int64_t minPerThread, ligo_range_fn fn, void *ctx);
+/* The same with an explicit thread count (the GEMMs use their own, see ligo_set_blas_threads). */
+void ligo_parallel_for_threads(int threads, int64_t count, int64_t minPerThread, ligo_range_fn fn, void *ctx);
 int ligo_pool_threads(void);
 void ligo_set_pool_threads(int threads);
 

@@ -26,8 +26,9 @@
  */
 static inline float exp_approx(float x) {
   const float hi = 88.3762626647949f, lo = -87.0f;
-  float clamped = x > hi ? hi : (x < lo ? lo : x);
-  float n = (float)(int)(clamped * 1.44269504088896341f + (clamped >= 0 ? 0.5f : -0.5f));
+  float clamped = x > hi ? hi : x;
+  clamped = clamped < lo ? lo : clamped;
+  float n = floorf(clamped * 1.44269504088896341f + 0.5f);
   float r = clamped - n * 0.693359375f + n * 2.12194440e-4f;
   float r2 = r * r;
   float p = 1.9875691500e-4f;
@@ -37,9 +38,10 @@ static inline float exp_approx(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r2 + r + 1.0f;
-  union { int32_t i; float f; } scale;
-  scale.i = ((int32_t)n + 127) << 23;
-  float result = p * scale.f;
+  int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  float result = p * scale;
   return x < lo ? 0.0f : result;
 }
 
@@ -64,11 +66,27 @@ typedef struct {
   float scale;
 } xent_job;
 
+/*
+ * Reductions keep 16 partial results (one per vector lane) so the compiler vectorises them without -ffast-math;
+ * the order of a float sum changes only within rounding.
+ */
+#define LANES 16
+
 LIGO_CLONES static void row_max_sumexp(const float *row, int classes, float *max_out, float *sum_out) {
+  float lanes[LANES];
+  for (int l = 0; l < LANES; l++) lanes[l] = -INFINITY;
+  int c = 0;
+  for (; c + LANES <= classes; c += LANES)
+    for (int l = 0; l < LANES; l++) lanes[l] = row[c + l] > lanes[l] ? row[c + l] : lanes[l];
   float max = -INFINITY;
-  for (int c = 0; c < classes; c++) max = row[c] > max ? row[c] : max;
+  for (int l = 0; l < LANES; l++) max = lanes[l] > max ? lanes[l] : max;
+  for (; c < classes; c++) max = row[c] > max ? row[c] : max;
+  for (int l = 0; l < LANES; l++) lanes[l] = 0.0f;
+  for (c = 0; c + LANES <= classes; c += LANES)
+    for (int l = 0; l < LANES; l++) lanes[l] += exp_approx(row[c + l] - max);
   float sum = 0.0f;
-  for (int c = 0; c < classes; c++) sum += exp_approx(row[c] - max);
+  for (; c < classes; c++) sum += exp_approx(row[c] - max);
+  for (int l = 0; l < LANES; l++) sum += lanes[l];
   *max_out = max;
   *sum_out = sum;
 }
@@ -137,18 +155,31 @@ typedef struct {
   float eps;
 } norm_job;
 
+/* Σ row[c] and Σ (row[c] - shift)² with LANES partial sums each (vectorised without -ffast-math). */
+LIGO_CLONES static float lane_sum(const float *row, int cols, float shift, int squared) {
+  float lanes[LANES] = {0};
+  int c = 0;
+  if (squared) {
+    for (; c + LANES <= cols; c += LANES)
+      for (int l = 0; l < LANES; l++) lanes[l] += (row[c + l] - shift) * (row[c + l] - shift);
+  } else {
+    for (; c + LANES <= cols; c += LANES)
+      for (int l = 0; l < LANES; l++) lanes[l] += row[c + l];
+  }
+  float sum = 0.0f;
+  for (; c < cols; c++) sum += squared ? (row[c] - shift) * (row[c] - shift) : row[c];
+  for (int l = 0; l < LANES; l++) sum += lanes[l];
+  return sum;
+}
+
 LIGO_CLONES static void layer_norm_rows(void *ctx, int64_t begin, int64_t end) {
   norm_job *job = (norm_job *)ctx;
   const int cols = job->cols;
   for (int64_t r = begin; r < end; r++) {
     const float *x = job->x + r * cols;
     float *y = job->y + r * cols;
-    float sum = 0.0f;
-    for (int c = 0; c < cols; c++) sum += x[c];
-    float mean = sum / cols;
-    float sq = 0.0f;
-    for (int c = 0; c < cols; c++) sq += (x[c] - mean) * (x[c] - mean);
-    float rstd = 1.0f / sqrtf(sq / cols + job->eps); /* biased variance, as torch and tf.moments */
+    float mean = lane_sum(x, cols, 0.0f, 0) / cols;
+    float rstd = 1.0f / sqrtf(lane_sum(x, cols, mean, 1) / cols + job->eps); /* biased variance, as torch */
     for (int c = 0; c < cols; c++) y[c] = (x[c] - mean) * rstd * job->gamma[c] + job->beta[c];
     job->mean_out[r] = mean;
     job->rstd_out[r] = rstd;
@@ -171,12 +202,21 @@ LIGO_CLONES static void layer_norm_dx_rows(void *ctx, int64_t begin, int64_t end
     const float *x = job->x + r * cols, *dy = job->dy + r * cols;
     float *dx = job->dx + r * cols;
     const float mean = job->mean_in[r], rstd = job->rstd_in[r];
+    float lanes_g[LANES] = {0}, lanes_gx[LANES] = {0};
+    int c = 0;
+    for (; c + LANES <= cols; c += LANES)
+      for (int l = 0; l < LANES; l++) {
+        float g = dy[c + l] * job->gamma[c + l];
+        lanes_g[l] += g;
+        lanes_gx[l] += g * (x[c + l] - mean) * rstd;
+      }
     float sum_g = 0.0f, sum_gx = 0.0f;
-    for (int c = 0; c < cols; c++) {
+    for (; c < cols; c++) {
       float g = dy[c] * job->gamma[c];
       sum_g += g;
       sum_gx += g * (x[c] - mean) * rstd;
     }
+    for (int l = 0; l < LANES; l++) sum_g += lanes_g[l], sum_gx += lanes_gx[l];
     const float mean_g = sum_g / cols, mean_gx = sum_gx / cols;
     for (int c = 0; c < cols; c++) {
       float xhat = (x[c] - mean) * rstd;
@@ -271,4 +311,74 @@ void ligo_adamw_update(float *param, float *m, float *v, const float *grad, int6
   adam_job job = {param, m, v, grad, lr, beta1, beta2, eps, weightDecay,
                   (float)(1.0 - pow(beta1, step)), (float)(1.0 - pow(beta2, step))};
   ligo_parallel_for(size, 65536, adamw_range, &job);
+}
+
+/* ---- Reductions for gradients ----------------------------------------------------------------------- */
+
+typedef struct {
+  const float *x;
+  const int32_t *ids;
+  float *out;
+  int64_t outer, inner, segments;
+} reduce_job;
+
+/* Columns [begin, end) of out[inner] = Σ_r x[r, c]: each thread owns its columns, rows stream through. */
+LIGO_CLONES static void sum_outer_cols(void *ctx, int64_t begin, int64_t end) {
+  reduce_job *job = (reduce_job *)ctx;
+  float *out = job->out;
+  for (int64_t c = begin; c < end; c++) out[c] = 0.0f;
+  for (int64_t r = 0; r < job->outer; r++) {
+    const float *row = job->x + r * job->inner;
+    for (int64_t c = begin; c < end; c++) out[c] += row[c];
+  }
+}
+
+void ligo_sum_outer(const float *x, int64_t outer, int64_t inner, float *out) {
+  reduce_job job = {x, NULL, out, outer, inner, 0};
+  ligo_parallel_for(inner, outer * inner >= 65536 ? 32 : inner, sum_outer_cols, &job);
+}
+
+LIGO_CLONES static void sum_inner_rows(void *ctx, int64_t begin, int64_t end) {
+  reduce_job *job = (reduce_job *)ctx;
+  const int64_t inner = job->inner;
+  for (int64_t r = begin; r < end; r++) {
+    const float *row = job->x + r * inner;
+    float lanes[LANES] = {0};
+    int64_t c = 0;
+    for (; c + LANES <= inner; c += LANES)
+      for (int l = 0; l < LANES; l++) lanes[l] += row[c + l];
+    float sum = 0.0f;
+    for (; c < inner; c++) sum += row[c];
+    for (int l = 0; l < LANES; l++) sum += lanes[l];
+    job->out[r] = sum;
+  }
+}
+
+void ligo_sum_inner(const float *x, int64_t outer, int64_t inner, float *out) {
+  reduce_job job = {x, NULL, out, outer, inner, 0};
+  ligo_parallel_for(outer, inner >= 16384 ? 1 : 16384 / (inner + 1) + 1, sum_inner_rows, &job);
+}
+
+/* Columns [begin, end) of every segment: threads own columns, so no two write the same element. */
+LIGO_CLONES static void segment_sum_cols(void *ctx, int64_t begin, int64_t end) {
+  reduce_job *job = (reduce_job *)ctx;
+  const int64_t inner = job->inner;
+  for (int64_t s = 0; s < job->segments; s++) memset(job->out + s * inner + begin, 0, sizeof(float) * (size_t)(end - begin));
+  for (int64_t i = 0; i < job->outer; i++) {
+    const int64_t s = job->ids[i];
+    if (s < 0 || s >= job->segments) continue;
+    const float *from = job->x + i * inner;
+    float *to = job->out + s * inner;
+    for (int64_t c = begin; c < end; c++) to[c] += from[c];
+  }
+}
+
+void ligo_unsorted_segment_sum(const float *x, const int32_t *ids, int64_t count, int64_t inner, int64_t segments,
+                               float *out) {
+  reduce_job job = {x, ids, out, count, inner, segments};
+  if (count * inner < 65536) {
+    segment_sum_cols(&job, 0, inner);
+    return;
+  }
+  ligo_parallel_for(inner, 32, segment_sum_cols, &job);
 }

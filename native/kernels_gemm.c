@@ -7,34 +7,83 @@
 #include <cblas.h>
 #endif
 
+/* Below this many multiply-adds a GEMM runs on the calling thread (splitting costs more than it saves). */
+#define GEMM_PARALLEL_MIN (1 << 18)
+
+static int gemm_threads = 0; /* 0 = not set: the pool's thread count */
+
+typedef struct {
+  int transA, transB, m, n, k;
+  const float *a, *b;
+  float *c;
+  int64_t strideA, strideB;
+  int split; /* 0: batch items, 1: rows of C, 2: columns of C */
+  int item;  /* the batch item when splitting rows or columns */
+} gemm_job;
+
+/* Row-major leading dimensions: A is stored [m, k] (or [k, m] when transposed), B [k, n] (or [n, k]). */
+static void gemm_block(const gemm_job *g, int item, int row0, int rows, int col0, int cols) {
+  const int lda = g->transA ? g->m : g->k;
+  const int ldb = g->transB ? g->k : g->n;
+  const float *a = g->a + item * g->strideA + (g->transA ? row0 : (int64_t)row0 * lda);
+  const float *b = g->b + item * g->strideB + (g->transB ? (int64_t)col0 * ldb : col0);
+  float *c = g->c + (int64_t)item * g->m * g->n + (int64_t)row0 * g->n + col0;
+  cblas_sgemm(CblasRowMajor, g->transA ? CblasTrans : CblasNoTrans, g->transB ? CblasTrans : CblasNoTrans, rows, cols,
+              g->k, 1.0f, a, lda, b, ldb, 0.0f, c, g->n);
+}
+
+static void gemm_range(void *ctx, int64_t begin, int64_t end) {
+  const gemm_job *g = (const gemm_job *)ctx;
+  if (g->split == 0) {
+    for (int64_t i = begin; i < end; i++) gemm_block(g, (int)i, 0, g->m, 0, g->n);
+  } else if (g->split == 1) {
+    gemm_block(g, g->item, (int)begin, (int)(end - begin), 0, g->n);
+  } else {
+    gemm_block(g, g->item, 0, g->m, (int)begin, (int)(end - begin));
+  }
+}
+
 void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
                         const float *a, int64_t strideA, const float *b, int64_t strideB, float *c) {
-  /* Row-major leading dimensions: A is stored [m, k] (or [k, m] when transposed), B [k, n] (or [n, k]). */
-  const int lda = transA ? m : k;
-  const int ldb = transB ? k : n;
-  const enum CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
-  const enum CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
   if (k == 0) {
     for (int64_t i = 0; i < (int64_t)batch * m * n; i++) c[i] = 0.0f;
     return;
   }
+  gemm_job job = {transA, transB, m, n, k, a, b, c, strideA, strideB, 0, 0};
+  const int threads = ligo_blas_threads();
+  const int64_t work = (int64_t)batch * m * n * k;
+  if (threads <= 1 || work < GEMM_PARALLEL_MIN) {
+    gemm_range(&job, 0, batch);
+    return;
+  }
+  if (batch >= 2 * threads) {
+    ligo_parallel_for_threads(threads, batch, 1, gemm_range, &job);
+    return;
+  }
+  /* Few large products: split each one's rows (or columns, when it is short and wide) into blocks. */
+  job.split = m >= n ? 1 : 2;
   for (int i = 0; i < batch; i++) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a + i * strideA, lda, b + i * strideB, ldb, 0.0f,
-                c + (int64_t)i * m * n, n);
+    job.item = i;
+    ligo_parallel_for_threads(threads, job.split == 1 ? m : n, job.split == 1 ? 32 : 64, gemm_range, &job);
   }
 }
 
-#if defined(LIGO_OPENBLAS)
-/* Declared by OpenBLAS's cblas.h; not part of the CBLAS standard. */
-int ligo_blas_threads(void) { return openblas_get_num_threads(); }
-void ligo_set_blas_threads(int threads) { openblas_set_num_threads(threads); }
-const char *ligo_blas_name(void) { return openblas_get_config(); }
-#elif defined(LIGO_ACCELERATE)
-int ligo_blas_threads(void) { return 0; /* Accelerate manages its own threads */ }
+#if defined(LIGO_ACCELERATE)
+int ligo_blas_threads(void) { return 1; /* Accelerate threads its own GEMMs */ }
 void ligo_set_blas_threads(int threads) { (void)threads; }
 const char *ligo_blas_name(void) { return "Accelerate"; }
 #else
-int ligo_blas_threads(void) { return 1; }
-void ligo_set_blas_threads(int threads) { (void)threads; }
+int ligo_blas_threads(void) { return gemm_threads > 0 ? gemm_threads : ligo_pool_threads(); }
+void ligo_set_blas_threads(int threads) { gemm_threads = threads < 1 ? 0 : threads; }
+#if defined(LIGO_OPENBLAS)
+/* Declared by OpenBLAS's cblas.h; not part of the CBLAS standard. */
+const char *ligo_blas_name(void) { return openblas_get_config(); }
+void ligo_blas_init(void) { openblas_set_num_threads(1); /* the pool splits the work instead (thread_pool.c) */ }
+#else
 const char *ligo_blas_name(void) { return "CBLAS (generic)"; }
+#endif
+#endif
+
+#if !defined(LIGO_OPENBLAS)
+void ligo_blas_init(void) {}
 #endif

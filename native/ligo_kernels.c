@@ -243,6 +243,36 @@ static napi_value js_adamw(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sumOuter(x, outer, inner, out) / sumInner(x, outer, inner, out): x [outer, inner] -> out [inner] / [outer] */
+static napi_value sum_axis(napi_env env, napi_callback_info info, int over_outer) {
+  call_args args;
+  if (!read_args(env, info, &args, 4, over_outer ? "sumOuter" : "sumInner")) return NULL;
+  if (!positive_dims(&args, 1, 2)) return NULL;
+  int64_t outer = (int64_t)num(&args, 1), inner = (int64_t)num(&args, 2);
+  const float *x = typed(&args, 0, napi_float32_array, outer * inner);
+  float *out = typed(&args, 3, napi_float32_array, over_outer ? inner : outer);
+  if (args.failed) return NULL;
+  if (over_outer) ligo_sum_outer(x, outer, inner, out);
+  else ligo_sum_inner(x, outer, inner, out);
+  return NULL;
+}
+static napi_value js_sum_outer(napi_env env, napi_callback_info info) { return sum_axis(env, info, 1); }
+static napi_value js_sum_inner(napi_env env, napi_callback_info info) { return sum_axis(env, info, 0); }
+
+/* unsortedSegmentSum(x, ids, count, inner, segments, out): x [count, inner], ids [count] -> out [segments, inner] */
+static napi_value js_segment_sum(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 6, "unsortedSegmentSum")) return NULL;
+  if (!positive_dims(&args, 2, 3)) return NULL;
+  int64_t count = (int64_t)num(&args, 2), inner = (int64_t)num(&args, 3), segments = (int64_t)num(&args, 4);
+  const float *x = typed(&args, 0, napi_float32_array, count * inner);
+  const int32_t *ids = typed(&args, 1, napi_int32_array, count);
+  float *out = typed(&args, 5, napi_float32_array, segments * inner);
+  if (args.failed) return NULL;
+  ligo_unsorted_segment_sum(x, ids, count, inner, segments, out);
+  return NULL;
+}
+
 /* info() -> { blas, blasThreads, poolThreads } */
 static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
@@ -269,6 +299,7 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  ligo_blas_init();
   const napi_property_descriptor methods[] = {
       {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"softmaxXentForward", NULL, js_xent_forward, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -278,6 +309,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluForward", NULL, js_gelu_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"geluBackward", NULL, js_gelu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamwUpdate", NULL, js_adamw, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sumOuter", NULL, js_sum_outer, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sumInner", NULL, js_sum_inner, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unsortedSegmentSum", NULL, js_segment_sum, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };

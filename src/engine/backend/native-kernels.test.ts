@@ -11,7 +11,8 @@ import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activateNativeKernels, loadNativeAddon, registerNativeKernels, unregisterNativeKernels, nativeMatMulActive, type NativeAddon } from './native-kernels'
-import { geluFused, layerNormFused, softmaxCrossEntropy, softmaxCrossEntropyReference } from './native-ops'
+import { geluFused, layerNormFused, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference } from './native-ops'
+import { AdamW } from '../train/adamw'
 import { registerWasmKernels } from './wasm-kernels'
 import { getFamily } from '../models/registry'
 import { tinyConfig } from '../models/tiny-configs'
@@ -118,10 +119,71 @@ describe.skipIf(!addon)('native BatchMatMul on wasm', () => {
     native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
   })
 
+  // Products large enough to be split over the pool (native/kernels_gemm.c): by rows, by columns, by batch items.
+  it.each([
+    { a: [300, 70], b: [70, 90], ta: false, tb: false }, // rows of C
+    { a: [70, 300], b: [90, 70], ta: true, tb: true }, // rows, both operands transposed
+    { a: [40, 64], b: [900, 64], ta: false, tb: true }, // short and wide: columns of C
+    { a: [64, 40], b: [64, 900], ta: true, tb: false }, // columns, A transposed
+    { a: [9, 50, 48], b: [9, 48, 70], ta: false, tb: false }, // batch items
+    { a: [2, 200, 96], b: [96, 150], ta: false, tb: false }, // few items, B broadcast: rows of each
+  ])('a $a · b $b (transposeA $ta, transposeB $tb), split over threads, matches the cpu backend', async ({ a, b, ta, tb }) => {
+    const av = randomValues(a.reduce((x, y) => x * y, 1), 13)
+    const bv = randomValues(b.reduce((x, y) => x * y, 1), 14)
+    const run = () => tf.matMul(tf.tensor(av, a), tf.tensor(bv, b), ta, tb)
+    addon!.setThreads(2, 2)
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    expectClose(native[0], reference[0], 1e-5)
+  })
+
   it('rejects views that are too small before touching memory', () => {
     const a = new Float32Array(6)
     expect(() => addon!.sgemm(false, false, 1, 2, 2, 3, a, 0, a, 0, new Float32Array(3))).toThrow(RangeError)
     expect(() => addon!.sgemm(false, false, 2, 2, 2, 3, a, 6, a, 0, new Float32Array(8))).toThrow(/argument 6 has 6 elements, needs 12/)
+  })
+})
+
+describe.skipIf(!addon)('native reductions on wasm against the cpu backend', () => {
+  it.each([
+    { shape: [37, 19], axis: [0], keepDims: false }, // a bias gradient
+    { shape: [4, 5, 19], axis: [0, 1], keepDims: true },
+    { shape: [4, 5, 19], axis: [2], keepDims: false }, // trailing axis
+    { shape: [4, 5, 19], axis: [1, 2], keepDims: true },
+    { shape: [4, 5, 19], axis: [0, 1, 2], keepDims: false }, // everything
+    { shape: [4, 5, 19], axis: [1], keepDims: false }, // a middle axis: the backend's own kernel
+    { shape: [300, 41], axis: [-2], keepDims: false }, // big enough to split over threads
+  ])('Sum of $shape over $axis (keepDims $keepDims)', async ({ shape, axis, keepDims }) => {
+    const values = randomValues(shape.reduce((a, b) => a * b, 1), 51)
+    const run = () => tf.sum(tf.tensor(values, shape), axis, keepDims)
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    expectClose(native[0], reference[0], 1e-5)
+    const shapeOn = async (backend: string) => {
+      await tf.setBackend(backend)
+      return tf.tidy(() => run().shape)
+    }
+    expect(await shapeOn('wasm')).toEqual(await shapeOn('cpu'))
+    await tf.setBackend('wasm')
+  })
+
+  it('UnsortedSegmentSum (an embedding gradient) for float32; int32 goes to the JS kernel', async () => {
+    // x [300, 37], ids in [-1, 60): repeats, empty segments and skipped rows
+    const values = randomValues(300 * 37, 61)
+    const ids = Array.from({ length: 300 }, (_, i) => ((i * 17) % 61) - 1)
+    const run = (dtype: 'float32' | 'int32') => () => tf.unsortedSegmentSum(tf.tensor2d(dtype === 'int32' ? values.map((v) => Math.round(v * 100)) : values, [300, 37], dtype), tf.tensor1d(ids, 'int32'), 60)
+    const native = await on('wasm', run('float32'))
+    const reference = await on('cpu', run('float32'))
+    expectClose(native[0], reference[0], 1e-5)
+    expect(Array.from((await on('wasm', run('int32')))[0])).toEqual(Array.from((await on('cpu', run('int32')))[0]))
+    await tf.setBackend('wasm')
+  })
+
+  it('rejects an output view that is too small', () => {
+    expect(() => addon!.unsortedSegmentSum(new Float32Array(6), new Int32Array(2), 2, 3, 4, new Float32Array(11))).toThrow(/argument 5 has 11 elements, needs 12/)
+    expect(() => addon!.sumOuter(new Float32Array(6), 2, 3, new Float32Array(2))).toThrow(RangeError)
   })
 })
 
@@ -221,30 +283,40 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
 })
 
 describe.skipIf(!addon)('training with and without the native kernels', () => {
-  it('gives the same loss curve (tiny BERT, batched attention, 4 Adam steps)', async () => {
+  it('gives the same loss curve (tiny BERT, engine AdamW with weight decay, 5 steps) and leaves the initial tensors alone', async () => {
     const config = tinyConfig<EncoderConfig>('bert', { hiddenDropout: 0, attentionDropout: 0 })
     const family = getFamily('bert')
     const curve = () => {
       const initial = family.init(config, 3)
-      const params = Object.fromEntries(Object.entries(initial).map(([k, t]) => [k, tf.variable(t, true)]))
+      const firstValues = initial['embed.tok.weight'].dataSync().slice()
+      // tf.variable shares the initial tensors' memory: the in-place AdamW must not write through to them
+      const params = Object.fromEntries(Object.entries(initial).map(([k, t]) => [k, tf.variable(t, true, `curve/${k}/${nativeMatMulActive()}`)]))
+      const trained = Object.fromEntries(Object.entries(params).filter(([k]) => !k.startsWith('pooler.'))) // the MLM loss does not reach the pooler
       const ids = tf.tensor2d([[1, 4, 7, 2, 9], [3, 3, 12, 5, 8]], [2, 5], 'int32')
       const labels = tf.tensor2d([[4, -100, 1, -100, 2], [-100, 6, -100, 0, 11]], [2, 5], 'int32')
-      const optimizer = tf.train.adam(0.05)
+      const optimizer = new AdamW(trained, { weightDecay: 0.1, noDecay: family.noDecay })
       const losses: number[] = []
-      for (let step = 0; step < 4; step++) {
-        const loss = optimizer.minimize(() => family.loss(family.forward(params, config, { inputIds: ids }, { training: true, attention: 'batched' }), { labels }), true)!
-        losses.push(loss.dataSync()[0])
+      for (let step = 0; step < 5; step++) {
+        const { value, grads } = tf.variableGrads(() => family.loss(family.forward(params, config, { inputIds: ids }, { training: true }), { labels }), Object.values(trained))
+        const byName = Object.fromEntries(Object.keys(trained).map((k) => [k, grads[trained[k].name]]))
+        optimizer.apply(byName, 0.05)
+        losses.push(value.dataSync()[0])
+        tf.dispose([value, ...Object.values(grads)])
       }
+      expect(Array.from(initial['embed.tok.weight'].dataSync())).toEqual(Array.from(firstValues))
       tf.dispose([...Object.values(initial), ...Object.values(params), ids, labels])
       optimizer.dispose()
       return losses
     }
+    const before = tf.memory().numTensors
     const withNative = curve()
+    expect(tf.memory().numTensors).toBe(before)
     unregisterNativeKernels()
     expect(nativeMatMulActive()).toBe(false)
+    expect(nativeAdamWActive()).toBe(false)
     const without = curve()
     registerNativeKernels(addon!)
-    expect(withNative[3]).toBeLessThan(withNative[0]) // it trains
+    expect(withNative[4]).toBeLessThan(withNative[0]) // it trains
     withNative.forEach((loss, i) => expect(loss).toBeCloseTo(without[i], 4))
   })
 })

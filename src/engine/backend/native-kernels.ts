@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import type { BatchMatMulAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import type { BatchMatMulAttrs, KernelConfig, KernelFunc, SumAttrs, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { NativeKernelsRecord } from '../../shared'
 import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive, setNativeMatMul } from './kernel-availability'
@@ -36,6 +36,11 @@ export interface NativeAddon {
   geluForward(x: Float32Array, size: number, y: Float32Array): void
   geluBackward(dy: Float32Array, x: Float32Array, size: number, dx: Float32Array): void
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
+  /** x [outer, inner] -> out [inner] (Σ over rows) / out [outer] (Σ over columns). */
+  sumOuter(x: Float32Array, outer: number, inner: number, out: Float32Array): void
+  sumInner(x: Float32Array, outer: number, inner: number, out: Float32Array): void
+  /** x [count, inner], ids [count] -> out [segments, inner]; ids outside [0, segments) skipped. */
+  unsortedSegmentSum(x: Float32Array, ids: Int32Array, count: number, inner: number, segments: number, out: Float32Array): void
   info(): { blas: string; blasThreads: number; poolThreads: number }
   setThreads(blasThreads: number, poolThreads: number): void
 }
@@ -128,6 +133,50 @@ function batchMatMulKernel(addon: NativeAddon, original: KernelFunc): KernelFunc
     const out = backend.makeOutput([...outer, m, n], 'float32')
     const view = heapF32(backend)
     addon.sgemm(!!transposeA, !!transposeB, batch, m, n, k, view(a), batchA === 1 ? 0 : m * k, view(b), batchB === 1 ? 0 : k * n, view(out))
+    return out
+  }
+}
+
+/**
+ * Sum over leading axes (bias gradients: [N, out] -> [out]) or trailing axes, float32, through the addon. The
+ * wasm kernel reduces only the last axis, so for a leading axis it first transposes the whole input (~17 ms for a
+ * [2048, 512] bias gradient here, single-threaded). Other axis sets and dtypes go to the backend's own kernel.
+ */
+function sumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo }
+    const { axis, keepDims } = args.attrs as unknown as SumAttrs
+    if (x.dtype !== 'float32' || x.shape.length === 0) return original(args)
+    const rank = x.shape.length
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b)
+    if (axes.length === 0) return original(args)
+    const suffix = axes.every((a, i) => a === rank - axes.length + i)
+    const prefix = axes.every((a, i) => a === i)
+    if (!suffix && !prefix) return original(args)
+    const kept = x.shape.filter((_, i) => !axes.includes(i))
+    const backend = args.backend as BackendWasm
+    const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept, 'float32')
+    const view = heapF32(backend)
+    const reduced = size(axes.map((a) => x.shape[a]))
+    // A reduction over every axis is a suffix too: one row, summed with vector lanes.
+    if (suffix) addon.sumInner(view(x), size(x.shape) / Math.max(reduced, 1), reduced, view(out))
+    else addon.sumOuter(view(x), reduced, size(kept), view(out))
+    return out
+  }
+}
+
+/** UnsortedSegmentSum for float32 with 1-D ids (the embedding gradient), split over the cores by columns. */
+function segmentSumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo }
+    const { numSegments } = args.attrs as unknown as UnsortedSegmentSumAttrs
+    if (x.dtype !== 'float32' || segmentIds.shape.length !== 1 || segmentIds.dtype !== 'int32') return original(args)
+    const count = segmentIds.shape[0]
+    const inner = count === 0 ? 0 : size(x.shape) / count
+    const backend = args.backend as BackendWasm
+    const out = backend.makeOutput([numSegments, ...x.shape.slice(1)], 'float32')
+    const view = heapF32(backend)
+    addon.unsortedSegmentSum(view(x), heapI32(backend, segmentIds), count, inner, numSegments, view(out))
     return out
   }
 }
@@ -239,20 +288,29 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
 }
 
 /**
- * Registers the native kernels for the wasm backend (idempotent) and returns their names. BatchMatMul replaces the
- * backend's own kernel but keeps its setupFunc and calls it for the cases the addon leaves alone.
+ * Registers the native kernels for the wasm backend (idempotent) and returns their names. BatchMatMul, Sum and
+ * UnsortedSegmentSum replace the backend's kernels but keep their setupFunc and call them for the cases the addon
+ * leaves alone.
  */
 export function registerNativeKernels(addon: NativeAddon): string[] {
   const names: string[] = []
-  if (!replaced.has(tf.BatchMatMul)) {
-    const original = tf.getKernel(tf.BatchMatMul, 'wasm')
-    if (!original) throw new Error('registerNativeKernels: the wasm backend has no BatchMatMul kernel (is @tensorflow/tfjs-backend-wasm loaded?)')
-    tf.unregisterKernel(tf.BatchMatMul, 'wasm')
-    tf.registerKernel({ ...original, kernelFunc: batchMatMulKernel(addon, original.kernelFunc) })
-    replaced.set(tf.BatchMatMul, original)
-    setNativeMatMul('wasm', true)
+  const replacements: Array<[string, (original: KernelFunc) => KernelFunc]> = [
+    [tf.BatchMatMul, (original) => batchMatMulKernel(addon, original)],
+    [tf.Sum, (original) => sumKernel(addon, original)],
+    [tf.UnsortedSegmentSum, (original) => segmentSumKernel(addon, original)],
+  ]
+  for (const [name, wrap] of replacements) {
+    if (!replaced.has(name)) {
+      const original = tf.getKernel(name, 'wasm')
+      if (!original && name === tf.BatchMatMul) throw new Error('registerNativeKernels: the wasm backend has no BatchMatMul kernel (is @tensorflow/tfjs-backend-wasm loaded?)')
+      if (!original) continue // UnsortedSegmentSum before registerWasmKernels: left to that module
+      tf.unregisterKernel(name, 'wasm')
+      tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) })
+      replaced.set(name, original)
+    }
+    names.push(name)
   }
-  names.push(tf.BatchMatMul)
+  setNativeMatMul('wasm', true)
   for (const config of fusedConfigs(addon)) {
     if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config)
     names.push(config.kernelName)

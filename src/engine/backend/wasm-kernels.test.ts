@@ -67,3 +67,42 @@ describe('UnsortedSegmentSum on wasm', () => {
     expect(leaked).toBe(0)
   })
 })
+
+describe('wasm fast paths (same values as the stock kernels, no copies)', () => {
+  beforeAll(async () => {
+    const { record } = await selectBackend({ start: { backend: 'wasm', backendSource: 'environment' }, probeGpus: async () => ({ gpus: [], note: null }) })
+    expect(record.backend).toBe('wasm')
+  })
+
+  it('GatherV2 along axis 0 matches the cpu backend for float32 and int32, 1-D and 2-D indices, and rejects bad indices', async () => {
+    // table [5, 3], indices [2, 3] -> [2, 3, 3]; repeats and the last row included
+    const table = Array.from({ length: 15 }, (_, i) => i * 1.5 - 4)
+    const ids = [[4, 0, 4], [2, 1, 3]]
+    for (const dtype of ['float32', 'int32'] as const) {
+      const compute = () => tf.tidy(() => [tf.gather(tf.tensor2d(table, [5, 3], dtype), tf.tensor2d(ids, [2, 3], 'int32')).arraySync(), tf.gather(tf.tensor2d(table, [5, 3], dtype), tf.tensor1d([3, 3], 'int32')).arraySync()])
+      expect(await on('wasm', compute)).toEqual(await on('cpu', compute))
+    }
+    // axis 1 goes to the stock kernel: still the cpu's values
+    const axis1 = () => tf.tidy(() => tf.gather(tf.tensor2d(table, [5, 3]), tf.tensor1d([2, 0], 'int32'), 1).arraySync())
+    expect(await on('wasm', axis1)).toEqual(await on('cpu', axis1))
+    await tf.setBackend('wasm')
+    const before = tf.memory().numTensors
+    expect(() => tf.tidy(() => tf.gather(tf.tensor2d(table, [5, 3]), tf.tensor1d([1, 5], 'int32')))).toThrow(/index value 5 is not in \[0, 4\]/)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('Identity (tf.clone) and identity-permutation Transpose share memory instead of copying; other permutations still transpose', async () => {
+    await tf.setBackend('wasm')
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]])
+    const buffers = tf.engine().backend.numDataIds()
+    const clone = tf.clone(x)
+    const same = tf.transpose(x, [0, 1])
+    expect(tf.engine().backend.numDataIds()).toBe(buffers) // a copy would be a new buffer on the heap
+    x.dispose() // the shared memory lives on while the clone and the view do
+    expect(clone.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]])
+    expect(same.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]])
+    const swapped = tf.transpose(clone)
+    expect(swapped.arraySync()).toEqual([[1, 4], [2, 5], [3, 6]])
+    tf.dispose([clone, same, swapped])
+  })
+})

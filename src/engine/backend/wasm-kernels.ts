@@ -1,10 +1,12 @@
 /**
  * Kernels that tfjs-backend-wasm 4.22 lacks but training needs, written in JS on top of the wasm heap.
  * There is no kernel fallback across backends: a missing kernel throws "Kernel 'X' not registered for
- * backend 'wasm'" (shared/docs/engine-measurements.md, section 3.2).
+ * backend 'wasm'" (shared/docs/engine-measurements.md, section 3.2). Also stock kernels that cost a training step
+ * memory or time for nothing (Identity and identity-Transpose copies, GatherV2 per element), replaced by
+ * same-valued fast paths.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { KernelConfig, KernelFunc, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core'
+import type { GatherV2Attrs, KernelConfig, KernelFunc, TensorInfo, TransposeAttrs, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 
 /**
@@ -40,14 +42,79 @@ const unsortedSegmentSum: KernelFunc = ({ inputs, backend, attrs }) => {
   return output
 }
 
+/**
+ * Identity without a copy: the output shares the input's memory (refcounted, as the cpu backend and wasm's own
+ * Reshape do). tfjs-core clones every tensor a kernel saves for its gradient through Identity, so the stock wasm
+ * kernel (a full copy) doubled the activation memory of a training step and cost ~20 ms per reference step.
+ * Sharing is safe because no wasm kernel writes its inputs; the one in-place writer, the native AdamW
+ * (native-ops.ts), gives a variable its own memory first.
+ */
+const zeroCopyIdentity = (original: KernelFunc): KernelFunc => (args) => {
+  const { x } = args.inputs as { x: TensorInfo }
+  if (x.dtype === 'string') return original(args)
+  const wasm = args.backend as BackendWasm
+  wasm.incRef(x.dataId)
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype }
+}
+
+/**
+ * GatherV2 along axis 0 (embedding lookups, picking the MLM rows) as one row copy per index on the heap. The stock
+ * kernel computes every element's source index (~13 ms for 2048 rows of 128 here); this is ~0.2 ms. Other axes,
+ * batchDims and dtypes go to the stock kernel. Indices outside [0, rows) throw, as on the cpu backend.
+ */
+const rowGather = (original: KernelFunc): KernelFunc => (args) => {
+  const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo }
+  const { axis, batchDims } = args.attrs as unknown as GatherV2Attrs
+  const parsedAxis = tf.util.parseAxisParam(axis, x.shape)[0]
+  if (parsedAxis !== 0 || (batchDims ?? 0) !== 0 || (x.dtype !== 'float32' && x.dtype !== 'int32') || indices.dtype !== 'int32') return original(args)
+  const wasm = args.backend as BackendWasm
+  const rows = x.shape[0]
+  const inner = x.shape.slice(1).reduce((a, b) => a * b, 1)
+  const output = wasm.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype)
+  // Views taken after the allocation (an allocation may grow, and so move, the heap).
+  const source = wasm.typedArrayFromHeap(x) as Float32Array | Int32Array
+  const ids = wasm.typedArrayFromHeap(indices) as Int32Array
+  const out = wasm.typedArrayFromHeap(output) as Float32Array | Int32Array
+  for (let i = 0; i < ids.length; i++) {
+    const row = ids[i]
+    if (!(row >= 0 && row < rows)) {
+      wasm.disposeData(output.dataId)
+      throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`)
+    }
+    out.set(source.subarray(row * inner, (row + 1) * inner), i * inner)
+  }
+  return output
+}
+
+/**
+ * Transpose with the identity permutation (tf.gather's gradient transposes its values and result that way for
+ * axis 0: a full copy of the [V, H] embedding gradient each step) shares memory, like Reshape; other permutations
+ * go to the stock kernel.
+ */
+const identityTranspose = (original: KernelFunc): KernelFunc => (args) => {
+  const { x } = args.inputs as { x: TensorInfo }
+  const { perm } = args.attrs as unknown as TransposeAttrs
+  if (x.dtype === 'string' || !perm.every((axis, i) => axis === i)) return original(args)
+  ;(args.backend as BackendWasm).incRef(x.dataId)
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype }
+}
+
 /** Every JS kernel this module adds to the wasm backend (kernel name -> config). */
 export const WASM_EXTRA_KERNELS: readonly KernelConfig[] = [
   { kernelName: tf.UnsortedSegmentSum, backendName: 'wasm', kernelFunc: unsortedSegmentSum },
 ]
 
+/** Stock wasm kernels this module replaces with faster ones of the same values: name -> wrapper of the original. */
+const FAST_PATHS: ReadonlyArray<[string, (original: KernelFunc) => KernelFunc]> = [
+  [tf.Identity, zeroCopyIdentity],
+  [tf.GatherV2, rowGather],
+  [tf.Transpose, identityTranspose],
+]
+const replacedStock = new Map<string, KernelConfig>()
+
 /**
- * Registers the missing kernels; idempotent, and never replaces a kernel a newer tfjs-backend-wasm ships.
- * Returns the names it registered now.
+ * Registers the missing kernels and the fast paths; idempotent, and never replaces a missing-kernel fill-in that a
+ * newer tfjs-backend-wasm ships. Returns the names it registered now.
  */
 export function registerWasmKernels(): string[] {
   const registered: string[] = []
@@ -56,5 +123,22 @@ export function registerWasmKernels(): string[] {
     tf.registerKernel(config)
     registered.push(config.kernelName)
   }
+  for (const [name, wrap] of FAST_PATHS) {
+    const stock = tf.getKernel(name, 'wasm')
+    if (!stock || replacedStock.has(name)) continue
+    tf.unregisterKernel(name, 'wasm')
+    tf.registerKernel({ ...stock, kernelFunc: wrap(stock.kernelFunc) })
+    replacedStock.set(name, stock)
+    registered.push(name)
+  }
   return registered
+}
+
+/** Puts the stock Identity, GatherV2 and Transpose back (the benchmark's as-shipped row, tests). */
+export function unregisterWasmFastPaths(): void {
+  for (const [name, stock] of replacedStock) {
+    tf.unregisterKernel(name, 'wasm')
+    tf.registerKernel(stock)
+  }
+  replacedStock.clear()
 }

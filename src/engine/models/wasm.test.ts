@@ -1,6 +1,7 @@
 /**
  * The same tiny models on the wasm backend: values and gradients equal the cpu backend's, with both attention
- * implementations. Uses engine/backend's registerWasmKernels (gather's gradient needs UnsortedSegmentSum).
+ * implementations. Uses engine/backend's registerWasmKernels (gather's gradient needs UnsortedSegmentSum) and the
+ * native kernels when the addon is built.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
@@ -10,6 +11,7 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmKernels } from '../backend/wasm-kernels'
+import { activateNativeKernels } from '../backend/native-kernels'
 import { FAMILY_NAMES, type ModelConfig } from './config'
 import { getFamily } from './registry'
 import { tinyConfig, tinyInputs } from './tiny-configs'
@@ -19,6 +21,10 @@ beforeAll(async () => {
   const require = createRequire(import.meta.url)
   setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/')
   registerWasmKernels()
+  await tf.setBackend('wasm')
+  // The native kernels when the addon is built (BLAS matmuls, fused LayerNorm/GELU/cross-entropy); LIGO_NATIVE=0
+  // tests the plain wasm kernels. Either way the values must equal the cpu backend's.
+  activateNativeKernels('wasm')
 })
 
 /** Logits and the loss gradient of every parameter, as plain arrays, on the current backend. */

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import '@tensorflow/tfjs-backend-wasm'
+import { loadNativeAddon, registerNativeKernels, unregisterNativeKernels } from '../backend/native-kernels'
+import { nativeAdamWActive } from '../backend/native-ops'
 import { AdamW } from './adamw'
+import { useWasmBackend } from './wasm-backend.testing'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -29,7 +33,8 @@ function run(weightDecay: number, noDecay = false): number[][] {
   return seen
 }
 
-describe('AdamW', () => {
+/** The same hand computations for both update paths (the TF.js ops and the native in-place kernel). */
+function adamwCases(): void {
   it('matches a hand computation without weight decay', () => {
     // Step 1: m = 0.1 g, v = 0.001 g², bias corrections 0.1 and 0.001, so the update is lr · g/|g| = ±0.1.
     // Step 2 (element 0): m = 0.045 - 0.05 = -0.005, v = 0.00024975 + 0.00025 = 0.00049975, 1-β1² = 0.19,
@@ -78,4 +83,23 @@ describe('AdamW', () => {
     a.dispose()
     b.dispose()
   })
+}
+
+describe('AdamW (TF.js ops, cpu backend)', () => {
+  it('uses the TF.js-ops path here', () => expect(nativeAdamWActive()).toBe(false))
+  adamwCases()
+})
+
+const native = loadNativeAddon()
+describe.skipIf(!native.ok)('AdamW (native in-place update, wasm backend)', () => {
+  beforeAll(async () => {
+    await useWasmBackend()
+    if (native.ok) registerNativeKernels(native.addon)
+  })
+  afterAll(async () => {
+    unregisterNativeKernels()
+    await tf.setBackend('cpu')
+  })
+  it('uses the native path here', () => expect(nativeAdamWActive()).toBe(true))
+  adamwCases()
 })
