@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Runs the engine's model, training and backend tests a second time with the native kernels addon switched off
+// (LIGO_NATIVE=0), so both engine paths are tested wherever the addon was built. Cross-platform: no shell syntax.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const { join } = require('node:path')
+
+const vitest = join(__dirname, '..', 'node_modules', 'vitest', 'vitest.mjs')
+const suites = ['src/engine/models', 'src/engine/train', 'src/engine/backend']
+const result = spawnSync(process.execPath, [vitest, 'run', ...suites], {
+  stdio: 'inherit',
+  env: { ...process.env, LIGO_NATIVE: '0' },
+})
+process.exit(result.status ?? 1)
