@@ -344,6 +344,19 @@ export function timmArchitecture(config: VisionConfig, source: JsonObject | null
   return 'vit_base_patch16_224'
 }
 
+/**
+ * Input normalisation to declare: the source checkpoint's own (an imported timm model keeps its ImageNet
+ * statistics), else the engine's convention for models it trained: raw pixels in [0, 1], i.e. mean 0, std 1 per
+ * channel. Declaring ImageNet statistics for those would make timm feed the model inputs it never saw.
+ */
+export function timmNormalization(config: VisionConfig, source: JsonObject | null): { mean: number[]; std: number[] } {
+  const cfg = source?.pretrained_cfg as JsonObject | undefined
+  const perChannel = (value: unknown): value is number[] =>
+    Array.isArray(value) && value.length === config.numChannels && value.every((v) => typeof v === 'number' && Number.isFinite(v))
+  if (cfg && perChannel(cfg.mean) && perChannel(cfg.std)) return { mean: cfg.mean, std: cfg.std }
+  return { mean: Array(config.numChannels).fill(0), std: Array(config.numChannels).fill(1) }
+}
+
 /** timm pretrained-cfg style config.json (§2.6); `model_args` carries every size so a grown model builds. */
 export function timmConfigJson(config: VisionConfig, source: JsonObject | null = null): JsonObject {
   const architecture = timmArchitecture(config, source)
@@ -362,6 +375,7 @@ export function timmConfigJson(config: VisionConfig, source: JsonObject | null =
     modelArgs.depth_token_only = config.numClassLayers
   }
   const labels = Array.isArray(source?.label_names) && (source.label_names as unknown[]).length === config.numClasses ? source.label_names : undefined
+  const { mean, std } = timmNormalization(config, source)
   return {
     architecture,
     num_classes: config.numClasses,
@@ -375,8 +389,8 @@ export function timmConfigJson(config: VisionConfig, source: JsonObject | null =
       interpolation: 'bicubic',
       crop_pct: 1.0,
       crop_mode: 'center',
-      mean: [0.485, 0.456, 0.406],
-      std: [0.229, 0.224, 0.225],
+      mean,
+      std,
       num_classes: config.numClasses,
       pool_size: null,
       first_conv: 'patch_embed.proj',
