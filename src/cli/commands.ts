@@ -14,6 +14,8 @@ import { FORWARD_COMMAND } from './commands/forward'
 import { EXPORT_COMMAND } from './commands/export'
 import { TRAIN_COMMAND } from './commands/train'
 import { FLOPS_COMMAND } from './commands/flops'
+import { GROW_COMMAND } from './commands/grow'
+import { COMPARE_COMMAND } from './commands/compare'
 
 const info: CommandSpec<InfoFlags> = {
   name: 'info',
@@ -45,7 +47,7 @@ const serve: CommandSpec<ServeFlags> = {
   run: runServe,
 }
 
-export const COMMANDS: readonly CommandSpec<never>[] = [info, serve, INSPECT_COMMAND, FORWARD_COMMAND, EXPORT_COMMAND, TRAIN_COMMAND, FLOPS_COMMAND]
+export const COMMANDS: readonly CommandSpec<never>[] = [info, serve, INSPECT_COMMAND, FORWARD_COMMAND, EXPORT_COMMAND, TRAIN_COMMAND, FLOPS_COMMAND, GROW_COMMAND, COMPARE_COMMAND]
 
 export function findCommand(name: string): CommandSpec<never> | undefined {
   return COMMANDS.find((command) => command.name === name)

@@ -10,6 +10,7 @@ import type { EngineEvent } from './events'
 import type { HardwareRecord, BackendName } from './hardware'
 import type { MatmulBenchmarkResult } from './studio-api'
 import type { TrainParams, TrainResult } from './train'
+import type { CompareParams, CompareResult, GrowParams, GrowResult } from './growth'
 import type { CheckpointForwardInput, CheckpointForwardResult } from './checkpoint'
 
 /** Engine methods: name -> params and result. Later issues add train, grow, compare, export... */
@@ -23,6 +24,10 @@ export interface EngineMethods {
   checkpointForward: { params: { checkpoint: string; input: CheckpointForwardInput }; result: CheckpointForwardResult }
   /** A training run with its run folder (`ligo train`); progress and metric events while it runs. */
   train: { params: TrainParams; result: TrainResult }
+  /** Grow a checkpoint with a named method, LiGO's operator training included (`ligo grow`). */
+  grow: { params: GrowParams; result: GrowResult }
+  /** Train every method's large model under one budget and report the savings (`ligo compare`); resumable. */
+  compare: { params: CompareParams; result: CompareResult }
 }
 export type EngineMethod = keyof EngineMethods
 export type EngineParams<M extends EngineMethod> = EngineMethods[M]['params']

@@ -8,6 +8,7 @@ import type { Tf } from '../backend'
 import { benchmarkMatmul } from '../tasks/benchmark-matmul'
 import { checkpointForward } from '../tasks/checkpoint-tasks'
 import { trainParamsValidator, trainTask } from '../tasks/train'
+import { compareParamsValidator, compareTask, growParamsValidator, growTask } from '../tasks/growth-tasks'
 import { collectEnergyFacts } from '../metrics/energy/hardware-facts'
 import type { MethodSpec } from './engine-server'
 
@@ -53,5 +54,13 @@ export const ENGINE_METHODS: EngineMethodTable = {
   train: {
     params: trainParamsValidator,
     run: (params, request, engine) => trainTask(engine.tf, engine.hardware, params, request),
+  },
+  grow: {
+    params: growParamsValidator,
+    run: (params, request, engine) => growTask(engine.tf, params, request),
+  },
+  compare: {
+    params: compareParamsValidator,
+    run: (params, request, engine) => compareTask(engine.tf, engine.hardware, params, request),
   },
 }

@@ -1,0 +1,140 @@
+/**
+ * `ligo grow`: grow a small checkpoint into a larger config with a named method (engine method `grow`), LiGO's
+ * operator training included, and write the grown checkpoint plus the operator. A progress bar follows the
+ * operator steps on stderr.
+ */
+import { resolve } from 'node:path'
+import type { GrowParams, GrowResult } from '../../shared'
+import { GROWTH_METHODS } from '../../engine/growth/types'
+import { formatFlops } from '../../engine/metrics/flops'
+import { CORPUS_IDS } from '../../engine/data/corpora'
+import { PRESET_IDS } from '../../engine/models/presets'
+import { UsageError, type CommandSpec } from '../args'
+import { BACKEND_FLAG, backendChoice } from '../backend-flag'
+import type { CliContext } from '../context'
+import { ProgressBar } from '../progress-bar'
+
+export interface GrowFlags {
+  from: string | undefined
+  to: string | undefined
+  method: string | undefined
+  steps: number | undefined
+  data: string | undefined
+  batch: number | undefined
+  seq: number | undefined
+  lr: string | undefined
+  warmup: number | undefined
+  'weight-decay': string | undefined
+  clip: string | undefined
+  seed: number | undefined
+  parameterization: string | undefined
+  out: string | undefined
+  force: boolean | undefined
+  backend: string | undefined
+}
+
+/** A real-valued flag (`--lr 1e-3`): a usage error naming the flag when it is not a number >= min. */
+export function realFlag(command: string, flag: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined
+  const value = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min) throw new UsageError(`Invalid value "${raw}" for --${flag}: expected a number >= ${min}.`, command)
+  return value
+}
+
+/** A path flag, unless it names a built-in (preset or corpus). */
+export const pathOr = (value: string, builtins: readonly string[], cwd: string): string => (builtins.includes(value) ? value : resolve(cwd, value))
+
+export const withoutUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+
+export function growParams(flags: GrowFlags, cwd: string): GrowParams {
+  for (const flag of ['from', 'to', 'method', 'out'] as const) if (flags[flag] === undefined) throw new UsageError(`--${flag} is required.`, 'grow')
+  const operator = withoutUndefined({
+    steps: flags.steps,
+    learningRate: realFlag('grow', 'lr', flags.lr, 0),
+    warmupSteps: flags.warmup,
+    weightDecay: realFlag('grow', 'weight-decay', flags['weight-decay'], 0),
+    clipNorm: realFlag('grow', 'clip', flags.clip, 0),
+  })
+  return withoutUndefined({
+    from: pathOr(flags.from!, PRESET_IDS, cwd),
+    to: pathOr(flags.to!, PRESET_IDS, cwd),
+    method: flags.method!,
+    out: resolve(cwd, flags.out!),
+    data: flags.data === undefined ? undefined : pathOr(flags.data, CORPUS_IDS, cwd),
+    seed: flags.seed,
+    batchSize: flags.batch,
+    seqLen: flags.seq,
+    operator: Object.keys(operator).length > 0 ? operator : undefined,
+    parameterization: flags.parameterization as GrowParams['parameterization'],
+    force: flags.force,
+  })
+}
+
+function summary(result: GrowResult): string {
+  const g = result.growth
+  const lines = [`Grew ${result.smallParameters.toLocaleString('en-US')} -> ${result.largeParameters.toLocaleString('en-US')} parameters with ${result.method}`]
+  if (g.steps > 0) lines.push(`  operator: ${g.steps} steps, ${formatFlops(g.flops, { style: 'scientific' })}, ${g.wallSeconds.toFixed(1)} s; large-model loss ${g.lossFirst?.toFixed(4)} -> ${g.lossLast?.toFixed(4)}`)
+  lines.push(`  checkpoint ${result.checkpointDir}`)
+  if (result.operatorDir) lines.push(`  operator   ${result.operatorDir}`)
+  for (const note of result.notes) lines.push(`  note: ${note}`)
+  return lines.join('\n') + '\n'
+}
+
+export async function runGrow(flags: GrowFlags, context: CliContext): Promise<number> {
+  const params = growParams(flags, process.cwd())
+  const engine = context.startEngine(backendChoice('grow', flags.backend, context.env))
+  const bar = new ProgressBar({ write: context.stderr, isTTY: process.stderr.isTTY === true, columns: process.stderr.columns })
+  try {
+    const result = await engine.call('grow', params, {
+      onEvent: (event) => {
+        if (event.type === 'task.progress') bar.update({ done: event.done, total: event.total, unit: 'operator steps', etaSeconds: event.etaSeconds })
+        else if (event.type === 'task.log') {
+          bar.clear()
+          context.stderr(`${event.message}\n`)
+        }
+      },
+    })
+    bar.clear()
+    context.stdout(summary(result))
+    return 0
+  } finally {
+    bar.clear()
+    await engine.stop()
+  }
+}
+
+export const GROW_COMMAND: CommandSpec<GrowFlags> = {
+  name: 'grow',
+  summary: 'Grow a small checkpoint into a larger model with LiGO or a baseline, and save it',
+  usage: 'ligo grow --from <checkpoint|preset> --to <preset|config.json> --method <name> [--steps N] --out <dir>',
+  description:
+    'Maps the small model onto the larger config (same family: more layers, wider hidden size, more heads of the ' +
+    'same size, wider FFN) and writes <out>/model (a plain checkpoint in HF or timm layout with the small model\'s ' +
+    'tokenizer) and growth.json. LiGO first trains its operator for --steps steps (default 100) through the large ' +
+    "model's loss (AdamW, lr 1e-3, weight decay 0.1, clip 1, linear decay, no warmup unless --warmup) and also " +
+    `writes <out>/operator (coefficients + description). Methods: ${GROWTH_METHODS.join(', ')}.`,
+  flags: [
+    { name: 'from', type: 'string', valueName: 'checkpoint|preset', help: 'The small model: a checkpoint folder/file or run folder, or a preset (random init)' },
+    { name: 'to', type: 'string', valueName: 'preset|config.json', help: `The large config: a preset (${PRESET_IDS.join(', ')}) or a JSON config file` },
+    { name: 'method', type: 'choice', choices: GROWTH_METHODS, valueName: 'name', help: 'Growth method' },
+    { name: 'steps', type: 'integer', valueName: 'N', min: 0, max: 1_000_000, help: 'LiGO operator-training steps (default 100; 0 keeps the initialisation)' },
+    { name: 'data', type: 'string', valueName: 'builtin|path', help: 'Data for operator training (default moby-dick for text, mnist for images)' },
+    { name: 'batch', type: 'integer', valueName: 'B', min: 1, max: 65536, help: 'Operator-training batch (default 16)' },
+    { name: 'seq', type: 'integer', valueName: 'T', min: 3, max: 65536, help: 'Tokens per sequence, text models (default 128)' },
+    { name: 'lr', type: 'string', valueName: 'rate', help: 'Operator learning rate (default 1e-3)' },
+    { name: 'warmup', type: 'integer', valueName: 'steps', min: 0, help: 'Operator warmup steps (default 0; the official 10K would leave it untrained)' },
+    { name: 'weight-decay', type: 'string', valueName: 'λ', help: 'Operator weight decay (default 0.1)' },
+    { name: 'clip', type: 'string', valueName: 'norm', help: 'Operator gradient clipping, 0 = off (default 1)' },
+    { name: 'seed', type: 'integer', valueName: 'N', min: 0, max: 4294967295, help: 'Seed of the operator init, new units and data order (default 0)' },
+    { name: 'parameterization', type: 'choice', choices: ['official', 'paper'], valueName: 'form', help: "LiGO's form: official [I; C] (default) or the paper's full B" },
+    { name: 'out', type: 'string', valueName: 'dir', help: 'Output folder (must be empty unless --force)' },
+    { name: 'force', type: 'boolean', help: 'Write into a non-empty --out, replacing only the files this command writes' },
+    BACKEND_FLAG,
+  ],
+  examples: [
+    'ligo grow --from resources/seeds/bert-seed --to bert-mini-grown --method ligo --out grown/bert',
+    'ligo grow --from runs/vit --to vit-mini-grown --method bert2bert-aki --out grown/vit-aki',
+    'ligo grow --from small/ --to large.json --method ligo --steps 200 --lr 2e-3 --data notes.txt --out grown/',
+  ],
+  run: runGrow,
+}

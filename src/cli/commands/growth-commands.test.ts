@@ -1,0 +1,76 @@
+/**
+ * `ligo grow` and `ligo compare` through main(): help, usage errors (exit 2), flag -> params mapping, and a real
+ * `ligo compare` in an engine process started from source (tiny models, 2 steps per method).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import '@tensorflow/tfjs'
+import { createEngineHost } from '../../host/engine-client'
+import { createNodeEngineLauncher, sourceEngineLauncherOptions } from '../../host/node-launcher'
+import { writeGrowthFixtures } from '../../engine/experiments/experiments.testing'
+import { main, type MainIo } from '../main'
+import { captureIo } from './cli-test-io.testing'
+import { compareParams, type CompareFlags } from './compare'
+import { growParams, type GrowFlags } from './grow'
+
+const root = mkdtempSync(join(tmpdir(), 'ligo-growth-cli-'))
+let fixtures: Awaited<ReturnType<typeof writeGrowthFixtures>>
+beforeAll(async () => {
+  fixtures = await writeGrowthFixtures(root)
+})
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+async function run(args: string[], overrides: Partial<MainIo> = {}) {
+  const captured = captureIo(overrides)
+  const code = await main(args, captured.io)
+  return { code, ...captured.out }
+}
+
+describe('ligo grow / compare flags', () => {
+  it('prints help listing the methods and budgets', async () => {
+    const grow = await run(['grow', '--help'])
+    expect(grow.code).toBe(0)
+    expect(grow.stdout).toContain('Usage: ligo grow --from <checkpoint|preset> --to <preset|config.json> --method <name>')
+    expect(grow.stdout).toContain('bert2bert-aki')
+    const compare = await run(['compare', '--help'])
+    expect(compare.code).toBe(0)
+    for (const flag of ['--methods', '--budget', '--seeds', '--grown-lr', '--grown-warmup', '--ladder', '--out']) expect(compare.stdout).toContain(flag)
+  })
+
+  it('exits 2 on missing or bad flags', async () => {
+    expect(await run(['grow', '--from', 'bert-mini', '--to', 'bert-mini-grown', '--out', 'x'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--method is required.') })
+    expect((await run(['grow', '--from', 'a', '--to', 'b', '--method', 'magic', '--out', 'x'])).code).toBe(2)
+    const base = ['compare', '--from', 'a', '--to', 'b', '--data', 'moby-dick', '--out', 'x']
+    expect(await run([...base, '--budget', '10 parsecs'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--budget: Invalid budget "10 parsecs"') })
+    expect(await run([...base, '--budget', '10', '--methods', 'ligo,magic'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown method(s) "magic"') })
+    expect(await run([...base, '--budget', '10', '--methods', 'ligo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('must include scratch') })
+    expect(await run([...base, '--budget', '10', '--ki-distill', '2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected a fraction from 0 to 1') })
+  })
+
+  it('maps flags to engine params', () => {
+    expect(growParams({ from: 'small', to: 'bert-mini-grown', method: 'ligo', out: 'g', steps: 50, lr: '2e-3' } as GrowFlags, '/w')).toEqual({
+      from: '/w/small',
+      to: 'bert-mini-grown',
+      method: 'ligo',
+      out: '/w/g',
+      operator: { steps: 50, learningRate: 2e-3 },
+    })
+    const params = compareParams({ from: 's', to: 'l.json', data: 'moby-dick', budget: '3e14flops', out: 'o', methods: 'scratch, ligo', seeds: 3, 'grown-lr': '1e-4', 'no-energy': true } as CompareFlags, '/w')
+    expect(params).toEqual({ from: '/w/s', to: '/w/l.json', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'flops', value: 3e14 }, out: '/w/o', seeds: 3, grown: { learningRate: 1e-4 }, energy: false })
+  })
+})
+
+describe('ligo compare in an engine process', () => {
+  const startEngine: MainIo['startEngine'] = (choice) => createEngineHost(createNodeEngineLauncher({ ...sourceEngineLauncherOptions(), onLog: () => {} }), choice)
+  it('runs two methods and prints the savings table', async () => {
+    const out = join(root, 'cmp')
+    const args = ['compare', '--from', fixtures.small, '--to', fixtures.large, '--data', fixtures.data, '--methods', 'scratch,bert2bert-aki', '--budget', '2steps']
+    const result = await run([...args, '--batch', '4', '--seq', '16', '--eval-every', '1', '--eval-batches', '1', '--no-energy', '--backend', 'wasm', '--out', out], { startEngine })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain("Target: scratch's final loss")
+    expect(result.stdout).toMatch(/bert2bert-aki +1\/1/)
+    expect(existsSync(join(out, 'report.json'))).toBe(true)
+  }, 90_000)
+})

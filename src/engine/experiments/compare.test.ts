@@ -1,0 +1,146 @@
+/**
+ * A tiny comparison end to end: run folders per method, a report with savings, every method charged its own work
+ * (checked against the FLOPs counter), and an interrupted comparison that resumes without redoing finished methods
+ * and ends with exactly the losses and FLOPs of an uninterrupted one.
+ */
+import '@tensorflow/tfjs'
+import * as tf from '@tensorflow/tfjs-core'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { frozenLayersStepFlops, kiStepFlops, ligoGrowthStepFlops, trainingStepFlops } from '../metrics/flops'
+import { openSafetensors } from '../io/formats/safetensors'
+import { flopsShapeOf } from '../metrics/model-flops'
+import type { CompareParams, ComparisonReport } from '../../shared/growth'
+import type { MetricRecord } from '../../shared/train'
+import { useWasmBackend } from '../train/wasm-backend.testing'
+import { runComparison, type CompareProgress } from './compare'
+import { TINY_LARGE, TINY_SMALL, writeGrowthFixtures } from './experiments.testing'
+
+let root: string
+let fixtures: Awaited<ReturnType<typeof writeGrowthFixtures>>
+beforeAll(async () => {
+  await useWasmBackend()
+  root = mkdtempSync(join(tmpdir(), 'ligo-compare-'))
+  fixtures = await writeGrowthFixtures(root)
+})
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+const BATCH = 4
+const SEQ = 16
+const params = (out: string): CompareParams => ({
+  from: fixtures.small,
+  to: fixtures.large,
+  methods: ['scratch', 'ligo', 'ki'],
+  data: fixtures.data,
+  budget: { kind: 'steps', value: 6 },
+  out: join(root, out),
+  batchSize: BATCH,
+  seqLen: SEQ,
+  evalEvery: 3,
+  evalBatches: 1,
+  checkpointEvery: 2,
+  operator: { steps: 3 },
+  energy: false,
+})
+const metrics = (dir: string): MetricRecord[] =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as MetricRecord)
+
+describe('runComparison', () => {
+  let report: ComparisonReport
+  it('trains every method in its own run folder and reports savings', async () => {
+    const before = tf.memory().numTensors
+    const result = await runComparison(params('full'), { backend: tf.getBackend() })
+    report = result.report
+    for (const key of ['scratch-seed0', 'ligo-seed0', 'ki-seed0']) {
+      expect(existsSync(join(root, 'full', key, 'manifest.json'))).toBe(true)
+      expect(metrics(join(root, 'full', key)).at(-1)!.step).toBe(6)
+    }
+    expect(existsSync(join(root, 'full', 'report.json'))).toBe(true)
+    expect(report.targets.map((t) => t.kind)).toEqual(['scratch-final', 'source', 'ladder', 'ladder'])
+    const final = report.targets[0]
+    expect(final.methods.map((m) => m.method)).toEqual(['scratch', 'ligo', 'ki'])
+    // Scratch reaches its own final loss by definition; every other method has a number or a "never reached".
+    expect(final.methods[0].reached).toBe(1)
+    for (const m of final.methods.slice(1)) expect(m.flopsSaving !== null || /never reached/.test(m.verdict)).toBe(true)
+    expect(result.text).toContain("Target: scratch's final loss")
+    expect(tf.memory().numTensors).toBe(before)
+  }, 120_000)
+
+  it('charges LiGO its operator steps and KI its teacher forwards', () => {
+    const shape = (c: typeof TINY_SMALL) => flopsShapeOf(c, { seqLen: SEQ })
+    const plain = trainingStepFlops(shape(TINY_LARGE), BATCH)
+    const operator = ligoGrowthStepFlops(shape(TINY_SMALL), shape(TINY_LARGE), BATCH)
+    const ki = kiStepFlops(shape(TINY_SMALL), shape(TINY_LARGE), BATCH)
+    expect(metrics(join(root, 'full', 'scratch-seed0')).at(-1)!.flops).toBe(6 * plain)
+    expect(metrics(join(root, 'full', 'ligo-seed0')).at(-1)!.flops).toBe(3 * operator + 6 * plain)
+    // KI distils over the first half of the budget (3 of 6 steps).
+    const kiLines = metrics(join(root, 'full', 'ki-seed0'))
+    expect(kiLines.find((l) => l.step === 3)!.flops).toBe(3 * ki)
+    expect(kiLines.at(-1)!.flops).toBe(3 * ki + 3 * plain)
+    const ligoRun = report.runs.find((r) => r.method === 'ligo')!
+    expect(ligoRun.growth!.steps).toBe(3)
+    expect(ligoRun.growth!.flops).toBe(3 * operator)
+  })
+
+  it('resumes an interrupted comparison without redoing finished methods', async () => {
+    const controller = new AbortController()
+    const stopInLigo = (p: CompareProgress) => {
+      if (p.method === 'ligo' && p.phase === 'train' && p.step === 4) controller.abort()
+    }
+    await expect(runComparison(params('resumed'), { backend: tf.getBackend(), signal: controller.signal, onProgress: stopInLigo })).rejects.toThrow(/stopped during ligo-seed0 at step 4/)
+    const scratchLines = readFileSync(join(root, 'resumed', 'scratch-seed0', 'metrics.jsonl'), 'utf8')
+    const logs: string[] = []
+    const result = await runComparison(params('resumed'), { backend: tf.getBackend(), onLog: (m) => logs.push(m) })
+    expect(logs).toContain('scratch-seed0: already done, kept')
+    expect(logs.some((m) => m.startsWith('ligo-seed0: resuming from step 4'))).toBe(true)
+    // Scratch's log was not touched; LiGO's resumed run logs what the uninterrupted one did.
+    expect(readFileSync(join(root, 'resumed', 'scratch-seed0', 'metrics.jsonl'), 'utf8')).toBe(scratchLines)
+    const strip = (lines: MetricRecord[]) => lines.map((l) => ({ step: l.step, flops: l.flops, loss: l.trainLoss, eval: l.eval?.loss }))
+    expect(strip(metrics(join(root, 'resumed', 'ligo-seed0')))).toEqual(strip(metrics(join(root, 'full', 'ligo-seed0'))))
+    expect(result.report.targets[0].methods.map((m) => m.flops?.mean)).toEqual(report.targets[0].methods.map((m) => m.flops?.mean))
+  }, 120_000)
+
+  it('skips a method that cannot grow the pair and says why', async () => {
+    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'stackbert'], budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    expect(result.report.runs.find((r) => r.method === 'stackbert')).toMatchObject({ status: 'skipped' })
+    expect(result.report.notes.join('\n')).toMatch(/stackbert: skipped \(.*width/)
+  }, 60_000)
+
+  it('MSLT: trains only the new top layers first, charging the frozen ones forward only', async () => {
+    const deeper = { ...TINY_SMALL, numLayers: 2 }
+    const to = join(root, 'deeper.json')
+    writeFileSync(to, JSON.stringify(deeper))
+    await runComparison({ ...params('mslt'), to, methods: ['scratch', 'mslt'], budget: { kind: 'steps', value: 4 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    const shape = flopsShapeOf(deeper, { seqLen: SEQ })
+    const lines = metrics(join(root, 'mslt', 'mslt-seed0'))
+    const frozen = frozenLayersStepFlops(shape, BATCH, { frozenLayers: 1 })
+    expect(frozen).toBeLessThan(trainingStepFlops(shape, BATCH))
+    expect(lines.at(-1)!.flops).toBe(2 * frozen + 2 * trainingStepFlops(shape, BATCH))
+    // After stage 1 (steps 0-1) the embeddings and block 0 are still the small model's; after stage 2 they moved.
+    const small = await openSafetensors(join(fixtures.small, 'model.safetensors'))
+    const smallWord = (await small.readTensor('bert.embeddings.word_embeddings.weight')).toFloat32()
+    const at = async (step: number, name: string) => (await (await openSafetensors(join(root, 'mslt', 'mslt-seed0', 'checkpoints', `step-000000${step}`, 'model.safetensors'))).readTensor(name)).toFloat32()
+    expect(await at(2, 'embed.tok.weight')).toEqual(smallWord)
+    expect(await at(4, 'embed.tok.weight')).not.toEqual(smallWord)
+  }, 60_000)
+
+  it('a minutes budget stops on wall time and fixes the schedule length from the first steps', async () => {
+    const result = await runComparison({ ...params('minutes'), methods: ['scratch'], budget: { kind: 'minutes', value: 0.01 }, evalEvery: 0 }, { backend: tf.getBackend() })
+    const run = result.report.runs.find((r) => r.method === 'scratch')!
+    const manifest = JSON.parse(readFileSync(join(root, 'minutes', 'scratch-seed0', 'manifest.json'), 'utf8'))
+    expect(run.steps!).toBeGreaterThanOrEqual(3)
+    expect(manifest.growth.horizon).toBeGreaterThanOrEqual(3)
+    // Stopped because the time was spent, or because the calibrated schedule ended.
+    expect(run.wallSeconds! >= 0.6 || run.steps === manifest.growth.horizon).toBe(true)
+  }, 60_000)
+
+  it('refuses a comparison without scratch and an experiment folder with other settings', async () => {
+    await expect(runComparison({ ...params('x'), methods: ['ligo'] }, { backend: 'cpu' })).rejects.toThrow(/must include scratch/)
+    await expect(runComparison({ ...params('full'), budget: { kind: 'steps', value: 7 } }, { backend: 'cpu' })).rejects.toThrow(/other settings \(budget\)/)
+  })
+})

@@ -1,0 +1,113 @@
+/**
+ * The report on synthetic metric series, checked against savings computed by hand (linear interpolation between
+ * the evaluations around each crossing, the growth phase's cost as the first point).
+ */
+import { describe, expect, it } from 'vitest'
+import type { MetricRecord } from '../../shared/train'
+import type { ComparisonSettings, ExperimentRecord } from './compare'
+import { buildReport, formatReport, stat, type RunSeries } from './report'
+import { parseBudget, stepsWithinFlops } from './budget'
+
+const record = (step: number, flops: number, loss: number): MetricRecord => ({
+  step,
+  examples: step,
+  flops,
+  wallSeconds: flops / 10,
+  cpuSeconds: 0,
+  trainLoss: loss,
+  trainLossMean: loss,
+  gradNorm: 1,
+  lr: 1e-3,
+  eval: { loss, examples: 8 },
+})
+
+const settings = (seeds: number[]): ComparisonSettings =>
+  ({ from: 'small', to: 'large', methods: ['scratch', 'ligo'], data: 'toy', budget: { kind: 'steps', value: 20 }, seeds, ladder: [1, 0.9] }) as unknown as ComparisonSettings
+
+const experiment = (seeds: number[]): ExperimentRecord => ({
+  format: 'ligo-experiment',
+  version: 1,
+  createdAt: '',
+  settings: settings(seeds),
+  runs: Object.fromEntries(
+    seeds.flatMap((seed) => ['scratch', 'ligo'].map((method) => [`${method}-seed${seed}`, { method, seed, runDir: '', status: 'done' as const, steps: 20, flops: 200, wallSeconds: 20 }])),
+  ),
+  sourceLoss: Object.fromEntries(seeds.map((s) => [String(s), 3.5])),
+})
+
+const scratch = (seed: number): RunSeries => ({ method: 'scratch', seed, initial: { loss: 5, flops: 0, wallSeconds: 0, joules: null }, records: [record(10, 100, 4), record(20, 200, 3)] })
+// LiGO: operator phase cost 10 FLOPs; then the same step cost as scratch.
+const ligo = (seed: number, shift = 0): RunSeries => ({
+  method: 'ligo',
+  seed,
+  initial: { loss: 4.5, flops: 10 + shift, wallSeconds: 1, joules: null },
+  records: [record(10, 110 + shift, 3.5), record(20, 210 + shift, 2.8)],
+})
+
+describe('comparison report', () => {
+  it('computes the paper saving and the ladder as by hand (one seed)', () => {
+    const report = buildReport(settings([0]), experiment([0]), [scratch(0), ligo(0)])
+    const [final, source, ladder] = report.targets
+    expect(final.kind).toBe('scratch-final')
+    expect(final.loss).toBe(3)
+    // Scratch reaches 3.0 at 200; LiGO between (110, 3.5) and (210, 2.8): 110 + 100·(0.5/0.7).
+    const ligoFinal = final.methods.find((m) => m.method === 'ligo')!
+    expect(ligoFinal.flops!.mean).toBeCloseTo(110 + 100 * (0.5 / 0.7), 6)
+    expect(ligoFinal.flopsSaving!.mean).toBeCloseTo((100 * (200 - (110 + 100 * (0.5 / 0.7)))) / 200, 6)
+    expect(ligoFinal.verdict).toMatch(/^saves 9\.3% FLOPs \(one seed: no spread\)$/)
+    // Source loss 3.5: scratch halfway between 100 and 200 = 150; LiGO hits it at an evaluation, 110.
+    expect(source.kind).toBe('source')
+    expect(source.methods.find((m) => m.method === 'scratch')!.flops!.mean).toBeCloseTo(150, 6)
+    expect(source.methods.find((m) => m.method === 'ligo')!.flopsSaving!.mean).toBeCloseTo((100 * 40) / 150, 6)
+    // 90% of 3.5 = 3.15: scratch 100 + 100·0.85 = 185; LiGO 110 + 100·0.5 = 160.
+    expect(ladder.loss).toBeCloseTo(3.15, 9)
+    expect(ladder.methods.find((m) => m.method === 'ligo')!.flopsSaving!.mean).toBeCloseTo((100 * 25) / 185, 6)
+    expect(report.scratch.passedSourceLoss).toEqual([true])
+    const text = formatReport(report)
+    expect(text).toContain("Target: scratch's final loss (3.0000)")
+    expect(text).toContain('passed the source model\'s loss: 1/1 seeds')
+  })
+
+  it('reports never reached with the best loss, and ties inside the spread', () => {
+    const neverSeries: RunSeries = { method: 'ligo', seed: 0, initial: { loss: 4.5, flops: 10, wallSeconds: 1, joules: null }, records: [record(10, 110, 3.6), record(20, 210, 3.2)] }
+    const one = buildReport(settings([0]), experiment([0]), [scratch(0), neverSeries])
+    expect(one.targets[0].methods.find((m) => m.method === 'ligo')!.verdict).toBe('never reached: best 3.200')
+    // Two seeds: LiGO's saving differs a lot between them, so its mean lies inside the spread -> a tie.
+    const two = buildReport(settings([0, 1]), experiment([0, 1]), [scratch(0), scratch(1), ligo(0, -60), ligo(1, 40)])
+    const row = two.targets[0].methods.find((m) => m.method === 'ligo')!
+    expect(row.flopsSaving!.n).toBe(2)
+    expect(row.verdict).toMatch(/^tie with scratch/)
+    expect(two.targets[0].best).toMatch(/^tie: /)
+  })
+
+  it('notes when scratch stayed above the source model', () => {
+    const flat: RunSeries = { method: 'scratch', seed: 0, initial: { loss: 5, flops: 0, wallSeconds: 0, joules: null }, records: [record(10, 100, 4.2), record(20, 200, 4)] }
+    const report = buildReport(settings([0]), experiment([0]), [flat, ligo(0)])
+    expect(report.scratch.passedSourceLoss).toEqual([false])
+    expect(report.notes.join()).toContain('undertrained scratch')
+    expect(report.targets[1].methods.find((m) => m.method === 'scratch')!.verdict).toBe('never reached: best 4.000')
+  })
+})
+
+describe('budget', () => {
+  it('parses steps, FLOPs and minutes and refuses the rest', () => {
+    expect(parseBudget('500')).toEqual({ kind: 'steps', value: 500 })
+    expect(parseBudget('3e14flops')).toEqual({ kind: 'flops', value: 3e14 })
+    expect(parseBudget('1.5min')).toEqual({ kind: 'minutes', value: 1.5 })
+    expect(() => parseBudget('10 parsecs')).toThrow(/Invalid budget "10 parsecs"/)
+    expect(() => parseBudget('2.5steps')).toThrow(/whole number/)
+  })
+
+  it('buys the most steps a FLOPs budget covers after the growth phase', () => {
+    // 100 for the growth phase, 10 per step: 1000 buys 90 steps.
+    expect(stepsWithinFlops(1000, 100, () => 10)).toBe(90)
+    // Dearer first half (KI-like: 15 for steps < horizon/2, then 10): n=40 costs 20·15 + 20·10 = 500.
+    expect(stepsWithinFlops(500, 0, (k, n) => (k < n / 2 ? 15 : 10))).toBe(40)
+    expect(stepsWithinFlops(50, 100, () => 10)).toBe(0)
+  })
+
+  it('mean and sample spread', () => {
+    expect(stat([1, 3])).toEqual({ mean: 2, spread: Math.SQRT2, n: 2 })
+    expect(stat([4])).toEqual({ mean: 4, spread: null, n: 1 })
+  })
+})

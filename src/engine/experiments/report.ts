@@ -1,0 +1,201 @@
+/**
+ * The comparison report: per method, the FLOPs, wall time and energy to reach
+ *   - scratch's final validation loss: the paper's "saving" (ligo-method.md §3.3), per seed against that seed's
+ *     scratch run;
+ *   - a ladder of lower targets: the source model's own validation loss and fractions of it below
+ *     (growth-calibration.md point 1: a short scratch run stalls on the plateau and the single figure degenerates),
+ * or "never reached"; with the scratch budget and whether scratch passed the source model's loss. Costs at a
+ * target come from engine/metrics/savings.ts (first crossing, interpolated between evaluations); every series
+ * starts with the grown model before training, at the growth phase's cost. Across seeds: mean and spread (sample
+ * standard deviation); a saving inside its spread is a tie with scratch, and the cheapest method is named only when
+ * no other lies within the spread (growth-calibration.md point 5: at small scale methods are often within noise).
+ */
+import { computeSavings, seriesFromMetrics } from '../metrics/savings'
+import { formatFlops } from '../metrics/flops'
+import type { ComparisonReport, MethodRunRecord, MethodTargetSummary, SeedStat, TargetSummary } from '../../shared/growth'
+import type { MethodSeries, SavingsTable, SavingsTarget } from '../../shared/savings'
+import type { MetricRecord } from '../../shared/train'
+import { formatBudget } from './budget'
+import type { ComparisonSettings, ExperimentRecord } from './compare'
+
+/** One finished run: the grown model before training (growth-phase cost) and its metrics log. */
+export interface RunSeries {
+  method: string
+  seed: number
+  initial: { loss: number; flops: number; wallSeconds: number; joules: number | null }
+  records: readonly MetricRecord[]
+}
+
+export function stat(values: readonly number[]): SeedStat | null {
+  if (values.length === 0) return null
+  const mean = values.reduce((a, b) => a + b, 0) / values.length
+  const spread = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null
+  return { mean, spread, n: values.length }
+}
+
+/** The savings series of a run: its initial point, then each evaluation. */
+export function methodSeries(run: RunSeries): MethodSeries {
+  const fromLog = seriesFromMetrics(run.method, run.records)
+  const initial = { step: 0, flops: run.initial.flops, wallSeconds: run.initial.wallSeconds, joules: run.initial.joules, valLoss: run.initial.loss }
+  const points = Number.isFinite(initial.valLoss) ? [initial, ...fromLog.points.filter((p) => p.step > 0)] : fromLog.points
+  return { ...fromLog, points }
+}
+
+/** Targets of one seed: scratch's final loss, then the source loss × each ladder fraction. */
+export function seedTargets(scratchFinalLoss: number, sourceLoss: number, ladder: readonly number[]): Array<SavingsTarget & { kind: TargetSummary['kind'] }> {
+  return [
+    { kind: 'scratch-final', loss: scratchFinalLoss, label: `scratch's final loss` },
+    ...ladder.map((f) => ({
+      kind: (f === 1 ? 'source' : 'ladder') as TargetSummary['kind'],
+      loss: sourceLoss * f,
+      label: f === 1 ? `source model's loss` : `${Math.round(f * 100)}% of the source model's loss`,
+    })),
+  ]
+}
+
+const finalLossOf = (series: MethodSeries): number => series.points[series.points.length - 1]?.valLoss ?? NaN
+
+export function buildReport(settings: ComparisonSettings, record: ExperimentRecord, runs: readonly RunSeries[]): ComparisonReport {
+  const notes: string[] = []
+  const perSeed: ComparisonReport['perSeed'] = []
+  const seedTargetLists: Array<Array<SavingsTarget & { kind: TargetSummary['kind'] }>> = []
+  const scratchFinal: number[] = []
+  const passed: boolean[] = []
+  for (const seed of settings.seeds) {
+    const mine = runs.filter((r) => r.seed === seed)
+    const scratchRun = mine.find((r) => r.method === 'scratch')
+    if (!scratchRun) {
+      notes.push(`seed ${seed}: no finished scratch run, so no savings`)
+      continue
+    }
+    const series = mine.map(methodSeries)
+    const scratchSeries = series.find((s) => s.method === 'scratch')!
+    const final = finalLossOf(scratchSeries)
+    const sourceLoss = record.sourceLoss[String(seed)]
+    const targets = seedTargets(final, sourceLoss, settings.ladder)
+    const table: SavingsTable = computeSavings({ series, scratch: 'scratch', scratchFinalLoss: final, targets })
+    perSeed.push({ seed, table })
+    seedTargetLists.push(targets)
+    scratchFinal.push(final)
+    passed.push(final < sourceLoss)
+  }
+  const methods = settings.methods.filter((m) => runs.some((r) => r.method === m))
+  for (const run of Object.values(record.runs)) if (run.status === 'skipped' && run.seed === settings.seeds[0]) notes.push(`${run.method}: skipped (${run.reason})`)
+
+  const targets: TargetSummary[] = (seedTargetLists[0] ?? []).map((first, t) => {
+    const rows = methods.map((method) => summarise(method, perSeed.map((p) => p.table.rows[t].methods.find((m) => m.method === method)).filter((m) => m !== undefined)))
+    return { kind: first.kind, loss: stat(seedTargetLists.map((l) => l[t].loss))!.mean, label: first.label, methods: rows, best: bestOf(rows) }
+  })
+
+  const scratchRuns = Object.values(record.runs).filter((r): r is MethodRunRecord & { status: 'done' } => r.method === 'scratch' && r.status === 'done')
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
+  const sourceLosses = settings.seeds.map((s) => record.sourceLoss[String(s)]).filter((x) => x !== undefined)
+  if (passed.some((p) => !p)) notes.push("scratch did not get below the source model's loss in every seed: the saving to scratch's final loss is measured against an undertrained scratch (for text at small scale: the loss plateau, growth-calibration.md point 1); read the ladder rows")
+  return {
+    format: 'ligo-comparison',
+    version: 1,
+    from: settings.from,
+    to: settings.to,
+    data: settings.data,
+    budget: settings.budget,
+    seeds: settings.seeds,
+    sourceLoss: mean(sourceLosses),
+    scratch: {
+      steps: mean(scratchRuns.map((r) => r.steps ?? 0)),
+      flops: mean(scratchRuns.map((r) => r.flops ?? 0)),
+      wallSeconds: mean(scratchRuns.map((r) => r.wallSeconds ?? 0)),
+      finalLoss: stat(scratchFinal) ?? { mean: NaN, spread: null, n: 0 },
+      passedSourceLoss: passed,
+    },
+    runs: Object.values(record.runs),
+    targets,
+    perSeed,
+    notes,
+  }
+}
+
+type AtTarget = SavingsTable['rows'][number]['methods'][number]
+
+function summarise(method: string, results: AtTarget[]): MethodTargetSummary {
+  const reached = results.filter((r) => r.result.reached)
+  const values = (pick: (r: AtTarget) => number | null | undefined) => stat(results.map(pick).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)))
+  const summary: MethodTargetSummary = {
+    method,
+    reached: reached.length,
+    runs: results.length,
+    flops: values((r) => (r.result.reached ? r.result.flops : null)),
+    wallSeconds: values((r) => (r.result.reached ? r.result.wallSeconds : null)),
+    joules: values((r) => (r.result.reached ? (r.result.energy?.joules ?? null) : null)),
+    flopsSaving: values((r) => r.saving?.flopsPercent),
+    wallSaving: values((r) => r.saving?.wallPercent),
+    energySaving: values((r) => r.saving?.energyPercent),
+    verdict: '',
+  }
+  summary.verdict = verdictOf(summary, results)
+  return summary
+}
+
+function verdictOf(s: MethodTargetSummary, results: AtTarget[]): string {
+  const partial = s.reached < s.runs ? ` (${s.reached}/${s.runs} seeds)` : ''
+  if (s.reached === 0) {
+    const best = stat(results.map((r) => (r.result.reached ? null : r.result.bestLoss)).filter((v): v is number => v !== null))
+    return best ? `never reached: best ${best.mean.toFixed(3)}` : 'never reached'
+  }
+  if (s.method === 'scratch') return `reached${partial}`
+  const saving = s.flopsSaving
+  if (!saving) return `reached${partial}; scratch did not, so no saving`
+  const pct = (x: number) => `${Math.abs(x).toFixed(1)}%`
+  const word = saving.mean >= 0 ? 'saves' : 'costs'
+  const tail = saving.mean >= 0 ? '' : ' more'
+  if (saving.spread === null) return `${word} ${pct(saving.mean)} FLOPs${tail}${partial} (one seed: no spread)`
+  if (Math.abs(saving.mean) <= saving.spread) return `tie with scratch: ${saving.mean.toFixed(1)}% ± ${saving.spread.toFixed(1)}${partial}`
+  return `${word} ${pct(saving.mean)} ± ${saving.spread.toFixed(1)} FLOPs${tail}${partial}`
+}
+
+/** The cheapest method that reached the target in every seed, or a tie when another's mean lies within the spread. */
+function bestOf(rows: MethodTargetSummary[]): string {
+  const full = rows.filter((r) => r.reached === r.runs && r.runs > 0 && r.flops).sort((a, b) => a.flops!.mean - b.flops!.mean)
+  if (full.length === 0) return 'none reached it in every seed'
+  const [first] = full
+  const spreadOf = (r: MethodTargetSummary) => r.flops!.spread ?? 0
+  const tied = full.filter((r) => r !== first && r.flops!.mean - first.flops!.mean <= Math.max(spreadOf(first), spreadOf(r)) && (first.flops!.spread !== null || r.flops!.spread !== null))
+  if (tied.length > 0) return `tie: ${[first, ...tied].map((r) => r.method).join(', ')} (within the spread)`
+  return first.flops!.spread === null && full.length > 1 ? `${first.method} (one seed: no spread)` : first.method
+}
+
+const pad = (text: string, width: number) => (text.length >= width ? text + ' ' : text + ' '.repeat(width - text.length))
+const fmt = (s: SeedStat | null, f: (x: number) => string) => (s ? `${f(s.mean)}${s.spread !== null ? ` ±${f(s.spread)}` : ''}` : '—')
+const seconds = (x: number) => (x >= 100 ? `${x.toFixed(0)}s` : `${x.toFixed(1)}s`)
+const joules = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)}kJ` : `${x.toFixed(0)}J`)
+const percent = (x: number) => `${x.toFixed(1)}%`
+
+export function formatReport(report: ComparisonReport): string {
+  const lines: string[] = []
+  const s = report.scratch
+  lines.push(`Comparison: ${report.from} -> ${report.to} on ${report.data}, budget ${formatBudget(report.budget)}, seeds ${report.seeds.join(', ')}`)
+  lines.push(`Source model's validation loss: ${report.sourceLoss.toFixed(4)} (not charged: the paper's accounting)`)
+  lines.push(
+    `Scratch: ${s.steps.toFixed(0)} steps, ${formatFlops(s.flops, { style: 'scientific' })}, ${seconds(s.wallSeconds)}; final loss ${fmt(s.finalLoss, (x) => x.toFixed(4))}; ` +
+      `passed the source model's loss: ${s.passedSourceLoss.filter(Boolean).length}/${s.passedSourceLoss.length} seeds`,
+  )
+  const widths = [15, 8, 20, 14, 14, 15, 14, 15]
+  for (const target of report.targets) {
+    lines.push('', `Target: ${target.label} (${target.loss.toFixed(4)})  best: ${target.best}`)
+    lines.push(['method', 'reached', 'FLOPs', 'wall', 'energy', 'FLOPs saving', 'wall saving', 'energy saving', 'verdict'].map((h, i) => (i < widths.length ? pad(h, widths[i]) : h)).join(''))
+    for (const m of target.methods) {
+      const cells = [
+        m.method,
+        `${m.reached}/${m.runs}`,
+        fmt(m.flops, (x) => x.toExponential(2)),
+        fmt(m.wallSeconds, seconds),
+        fmt(m.joules, joules),
+        m.method === 'scratch' ? '—' : fmt(m.flopsSaving, percent),
+        m.method === 'scratch' ? '—' : fmt(m.wallSaving, percent),
+        m.method === 'scratch' ? '—' : fmt(m.energySaving, percent),
+      ]
+      lines.push(cells.map((c, i) => pad(c, widths[i])).join('') + m.verdict)
+    }
+  }
+  if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `- ${n}`))
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,67 @@
+/**
+ * The two ends of a growth: `--from` (the small model: an HF/timm checkpoint, a run folder or trainer checkpoint,
+ * or a preset, which starts from its random init) and `--to` (a preset id or a JSON file with a model config of the
+ * same family), plus the tokenizer every method shares (the small model's own, when it has one: its ids index the
+ * embeddings every operator copies).
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import * as tf from '@tensorflow/tfjs-core'
+import { loadTokenizer, type TextTokenizer } from '../data'
+import { importExportSource } from '../io/run-checkpoint'
+import { validateConfig, type ModelConfig } from '../models/config'
+import type { ParamMap } from '../models/layers/params'
+import { getPreset, PRESET_IDS } from '../models/presets'
+import { getFamily } from '../models/registry'
+import { StudioError } from '../../shared/errors'
+
+export interface SmallModel {
+  source: string
+  config: ModelConfig
+  /** Owned by the caller: disposeSmall(). */
+  params: ParamMap
+  tokenizer: TextTokenizer | undefined
+  /** The tokenizer files to copy beside every grown checkpoint and run. */
+  tokenizerFiles: readonly string[]
+}
+
+export async function loadSmallModel(from: string, seed: number): Promise<SmallModel> {
+  if (PRESET_IDS.includes(from)) {
+    const config = getPreset(from).config
+    return { source: from, config, params: getFamily(config.family).init(config, seed), tokenizer: undefined, tokenizerFiles: [] }
+  }
+  if (!existsSync(from)) throw new StudioError('invalid_request', `--from "${from}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint`)
+  const source = await importExportSource(from)
+  const params: ParamMap = {}
+  for (const [name, w] of Object.entries(source.params)) params[name] = tf.tensor(w.data, [...w.shape], 'float32')
+  const family = getFamily(source.config.family)
+  const tokenizer = family.modality === 'text' && source.tokenizerFiles.length > 0 ? loadTokenizer(dirname(source.tokenizerFiles[0])) : undefined
+  return { source: from, config: source.config, params, tokenizer, tokenizerFiles: source.tokenizerFiles }
+}
+
+export function disposeSmall(small: SmallModel): void {
+  tf.dispose(Object.values(small.params))
+}
+
+/** A preset id or a JSON config file; the family must match the small model's. */
+export function resolveLargeConfig(to: string, small: ModelConfig): ModelConfig {
+  let config: ModelConfig
+  if (PRESET_IDS.includes(to)) config = getPreset(to).config
+  else {
+    if (!existsSync(to)) throw new StudioError('invalid_request', `--to "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
+    let raw: unknown
+    try {
+      raw = JSON.parse(readFileSync(to, 'utf8'))
+    } catch (error) {
+      throw new StudioError('invalid_request', `--to ${to}: not valid JSON (${(error as Error).message})`)
+    }
+    try {
+      // A config with family and sizes; missing fields take the small model's values (vocabulary, positions, image).
+      config = validateConfig({ ...small, ...(raw as object) })
+    } catch (error) {
+      throw new StudioError('invalid_request', `--to ${to}: ${(error as Error).message}`)
+    }
+  }
+  if (config.family !== small.family) throw new StudioError('invalid_request', `Cannot grow a ${small.family} model into a ${config.family} config (${to}): the family must stay the same`)
+  return config
+}
