@@ -4,6 +4,7 @@
  * savings report). The engine writes these; the CLI, main and the renderer read them. Issue 7, "Experiments";
  * docs/ligo-method.md §3, §5.3; docs/growth-calibration.md.
  */
+import type { CarbonAssumptions } from './energy'
 import type { LrSchedule } from './train'
 import type { SavingsTable } from './savings'
 
@@ -139,6 +140,11 @@ export interface MethodTargetSummary {
   flopsSaving: SeedStat | null
   wallSaving: SeedStat | null
   energySaving: SeedStat | null
+  /** gCO2e to reach the target (energy × grid intensity × PUE) and its saving; null without energy or carbon assumptions. */
+  gramsCO2e: SeedStat | null
+  carbonSaving: SeedStat | null
+  /** How the joules behind the energy and carbon figures were obtained: "estimated (estimate)", "measured (counter)". */
+  energyMeasurement: string | null
   /** "saves 41% ± 3", "tie with scratch (inside the spread)", "never reached: best 3.91", "single seed: no spread". */
   verdict: string
 }
@@ -192,6 +198,8 @@ export interface ComparisonReport {
   targets: TargetSummary[]
   /** The per-seed savings tables (engine/metrics/savings.ts), in seed order. */
   perSeed: Array<{ seed: number; table: SavingsTable }>
+  /** The grid intensity (with its source and year) and PUE behind every gCO2e figure; null when none were applied. */
+  carbon: CarbonAssumptions | null
   notes: string[]
 }
 

@@ -40,6 +40,7 @@ import { disposePrepared, kiDistillSteps, KI_DEFAULT_DISTILL_FRACTION, methodCos
 import { evaluateParams, trainMethod } from './method-trainer'
 import { buildReport, formatReport, type RunSeries } from './report'
 import { disposeSmall, loadSmallModel, resolveLargeConfig, type SmallModel } from './source'
+import { carbonAssumptions, resolveEnergySettings } from '../settings/energy-settings'
 
 export { DEFAULT_METHODS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS }
 
@@ -182,6 +183,9 @@ export function readExperiment(dir: string): ExperimentRecord {
 export async function runComparison(params: CompareParams, options: CompareOptions): Promise<CompareResult> {
   const out = resolve(params.out)
   const settings = comparisonSettings(params)
+  // gCO2e in the report, from the grid settings in force (LIGO_GRID_REGION / LIGO_PUE / LIGO_GRID_INTENSITY, or the
+  // defaults); checked before any training so a bad value fails at once, not after hours
+  const carbon = carbonAssumptions(resolveEnergySettings({ env: process.env }))
   mkdirSync(out, { recursive: true })
   let record: ExperimentRecord
   if (existsSync(join(out, EXPERIMENT_FILE))) {
@@ -237,7 +241,7 @@ export async function runComparison(params: CompareParams, options: CompareOptio
         await saveExperiment(out, record)
       }
     }
-    const report = buildReport(record.settings, record, loadSeries(record))
+    const report = buildReport(record.settings, record, loadSeries(record), carbon)
     const text = formatReport(report)
     await writeFileAtomic(join(out, 'report.json'), Buffer.from(JSON.stringify(report, null, 2) + '\n'))
     await writeFileAtomic(join(out, 'report.txt'), Buffer.from(text))

@@ -3,6 +3,7 @@
  * the evaluations around each crossing, the growth phase's cost as the first point).
  */
 import { describe, expect, it } from 'vitest'
+import type { CarbonAssumptions } from '../../shared/energy'
 import type { MetricRecord } from '../../shared/train'
 import type { ComparisonSettings, ExperimentRecord } from './compare'
 import { buildReport, formatReport, stat, type RunSeries } from './report'
@@ -44,7 +45,41 @@ const ligo = (seed: number, shift = 0): RunSeries => ({
   records: [record(10, 110 + shift, 3.5), record(20, 210 + shift, 2.8)],
 })
 
+// Joules proportional to FLOPs (1 J per FLOP), estimated from CPU time, as the meter writes them.
+const withEnergy = (run: RunSeries): RunSeries => ({
+  ...run,
+  initial: { ...run.initial, joules: run.initial.flops },
+  records: run.records.map((r) => ({
+    ...r,
+    energy: {
+      joules: r.flops, windowJoules: 0, windowSeconds: 0, window: { fromStep: 0, toStep: r.step }, phase: 'main',
+      accuracy: 'estimated' as const, byMethod: { estimate: r.flops }, byPhase: { main: r.flops }, samples: [],
+    },
+  })),
+})
+
+const carbon: CarbonAssumptions = {
+  region: 'DE', regionName: 'Germany', gramsPerKwh: 360, source: 'test table', year: 2023, pue: 1.5,
+  origin: { region: 'params', pue: 'params', intensity: 'default' }, text: '360 gCO2e/kWh, Germany (DE), 2023; PUE 1.5',
+}
+
 describe('comparison report', () => {
+  it('adds carbon to energy with its assumptions and says how the joules were obtained', () => {
+    const report = buildReport(settings([0]), experiment([0]), [withEnergy(scratch(0)), withEnergy(ligo(0))], carbon)
+    const ligoFinal = report.targets[0].methods.find((m) => m.method === 'ligo')!
+    const joules = 110 + 100 * (0.5 / 0.7) // at the interpolated crossing, like the FLOPs
+    // gCO2e = kWh × PUE × intensity: J / 3.6e6 × 1.5 × 360
+    expect(ligoFinal.gramsCO2e!.mean).toBeCloseTo((joules / 3.6e6) * 1.5 * 360, 12)
+    expect(ligoFinal.carbonSaving!.mean).toBeCloseTo((100 * (200 - joules)) / 200, 6)
+    expect(ligoFinal.energyMeasurement).toBe('estimated (estimate)')
+    expect(report.carbon).toBe(carbon)
+    const text = formatReport(report)
+    expect(text).toContain('Carbon: 360 gCO2e/kWh, Germany (DE), 2023; PUE 1.5')
+    expect(text).toContain('Energy: estimated (estimate)')
+    expect(text).toMatch(/CO2e saving/)
+  })
+
+
   it('computes the paper saving and the ladder as by hand (one seed)', () => {
     const report = buildReport(settings([0]), experiment([0]), [scratch(0), ligo(0)])
     const [final, source, ladder] = report.targets

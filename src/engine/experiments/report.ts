@@ -13,6 +13,7 @@
 import { computeSavings, seriesFromMetrics } from '../metrics/savings'
 import { formatFlops } from '../metrics/flops'
 import type { ComparisonReport, MethodRunRecord, MethodTargetSummary, SeedStat, TargetSummary } from '../../shared/growth'
+import type { CarbonAssumptions } from '../../shared/energy'
 import type { MethodSeries, SavingsTable, SavingsTarget } from '../../shared/savings'
 import type { MetricRecord } from '../../shared/train'
 import { formatBudget } from './budget'
@@ -55,7 +56,16 @@ export function seedTargets(scratchFinalLoss: number, sourceLoss: number, ladder
 
 const finalLossOf = (series: MethodSeries): number => series.points[series.points.length - 1]?.valLoss ?? NaN
 
-export function buildReport(settings: ComparisonSettings, record: ExperimentRecord, runs: readonly RunSeries[]): ComparisonReport {
+/**
+ * `carbon`: the grid intensity and PUE (engine/settings/energy-settings.ts) that turn each method's joules into gCO2e;
+ * null leaves carbon out of the report.
+ */
+export function buildReport(
+  settings: ComparisonSettings,
+  record: ExperimentRecord,
+  runs: readonly RunSeries[],
+  carbon: CarbonAssumptions | null = null,
+): ComparisonReport {
   const notes: string[] = []
   const perSeed: ComparisonReport['perSeed'] = []
   const seedTargetLists: Array<Array<SavingsTarget & { kind: TargetSummary['kind'] }>> = []
@@ -73,7 +83,7 @@ export function buildReport(settings: ComparisonSettings, record: ExperimentReco
     const final = finalLossOf(scratchSeries)
     const sourceLoss = record.sourceLoss[String(seed)]
     const targets = seedTargets(final, sourceLoss, settings.ladder)
-    const table: SavingsTable = computeSavings({ series, scratch: 'scratch', scratchFinalLoss: final, targets })
+    const table: SavingsTable = computeSavings({ series, scratch: 'scratch', scratchFinalLoss: final, targets, carbon })
     perSeed.push({ seed, table })
     seedTargetLists.push(targets)
     scratchFinal.push(final)
@@ -110,6 +120,7 @@ export function buildReport(settings: ComparisonSettings, record: ExperimentReco
     runs: Object.values(record.runs),
     targets,
     perSeed,
+    carbon,
     notes,
   }
 }
@@ -129,10 +140,23 @@ function summarise(method: string, results: AtTarget[]): MethodTargetSummary {
     flopsSaving: values((r) => r.saving?.flopsPercent),
     wallSaving: values((r) => r.saving?.wallPercent),
     energySaving: values((r) => r.saving?.energyPercent),
+    gramsCO2e: values((r) => (r.result.reached ? (r.result.carbon?.grams ?? null) : null)),
+    carbonSaving: values((r) => r.saving?.carbonPercent),
+    energyMeasurement: measurementOf(results),
     verdict: '',
   }
   summary.verdict = verdictOf(summary, results)
   return summary
+}
+
+/** How the joules at this target were obtained, over the seeds that reached it: "estimated (estimate)". */
+function measurementOf(results: AtTarget[]): string | null {
+  const labels = new Set<string>()
+  for (const r of results) {
+    const m = r.result.reached ? r.result.energy?.measurement : undefined
+    if (m) labels.add(`${m.accuracy}${m.methods.length > 0 ? ` (${m.methods.join(', ')})` : ''}`)
+  }
+  return labels.size > 0 ? [...labels].join(' / ') : null
 }
 
 function verdictOf(s: MethodTargetSummary, results: AtTarget[]): string {
@@ -168,6 +192,7 @@ const fmt = (s: SeedStat | null, f: (x: number) => string) => (s ? `${f(s.mean)}
 const seconds = (x: number) => (x >= 100 ? `${x.toFixed(0)}s` : `${x.toFixed(1)}s`)
 const joules = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)}kJ` : `${x.toFixed(0)}J`)
 const percent = (x: number) => `${x.toFixed(1)}%`
+const grams = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)}kg` : x >= 1 ? `${x.toFixed(1)}g` : `${(x * 1000).toFixed(1)}mg`)
 
 export function formatReport(report: ComparisonReport): string {
   const lines: string[] = []
@@ -178,10 +203,13 @@ export function formatReport(report: ComparisonReport): string {
     `Scratch: ${s.steps.toFixed(0)} steps, ${formatFlops(s.flops, { style: 'scientific' })}, ${seconds(s.wallSeconds)}; final loss ${fmt(s.finalLoss, (x) => x.toFixed(4))}; ` +
       `passed the source model's loss: ${s.passedSourceLoss.filter(Boolean).length}/${s.passedSourceLoss.length} seeds`,
   )
-  const widths = [15, 8, 20, 14, 14, 15, 14, 15]
+  const measurements = new Set(report.targets.flatMap((t) => t.methods.map((m) => m.energyMeasurement).filter((x): x is string => x !== null)))
+  if (measurements.size > 0) lines.push(`Energy: ${[...measurements].join(' / ')} (estimated = process CPU time × per-core power; measured = hardware counters)`)
+  if (report.carbon) lines.push(`Carbon: ${report.carbon.text}`)
+  const widths = [15, 8, 20, 14, 14, 12, 15, 14, 15, 13]
   for (const target of report.targets) {
     lines.push('', `Target: ${target.label} (${target.loss.toFixed(4)})  best: ${target.best}`)
-    lines.push(['method', 'reached', 'FLOPs', 'wall', 'energy', 'FLOPs saving', 'wall saving', 'energy saving', 'verdict'].map((h, i) => (i < widths.length ? pad(h, widths[i]) : h)).join(''))
+    lines.push(['method', 'reached', 'FLOPs', 'wall', 'energy', 'CO2e', 'FLOPs saving', 'wall saving', 'energy saving', 'CO2e saving', 'verdict'].map((h, i) => (i < widths.length ? pad(h, widths[i]) : h)).join(''))
     for (const m of target.methods) {
       const cells = [
         m.method,
@@ -189,9 +217,11 @@ export function formatReport(report: ComparisonReport): string {
         fmt(m.flops, (x) => x.toExponential(2)),
         fmt(m.wallSeconds, seconds),
         fmt(m.joules, joules),
+        fmt(m.gramsCO2e, grams),
         m.method === 'scratch' ? '—' : fmt(m.flopsSaving, percent),
         m.method === 'scratch' ? '—' : fmt(m.wallSaving, percent),
         m.method === 'scratch' ? '—' : fmt(m.energySaving, percent),
+        m.method === 'scratch' ? '—' : fmt(m.carbonSaving, percent),
       ]
       lines.push(cells.map((c, i) => pad(c, widths[i])).join('') + m.verdict)
     }
