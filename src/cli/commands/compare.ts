@@ -5,7 +5,7 @@
  * command again resumes (finished methods are kept).
  */
 import { resolve } from 'node:path'
-import { LR_SCHEDULES, StudioError, serializeError, type CompareParams, type LrScheduleSettings } from '../../shared'
+import { LR_SCHEDULES, type CompareParams, type LrScheduleSettings } from '../../shared'
 import { parseBudget } from '../../engine/experiments/budget'
 import { DEFAULT_METHODS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
 import { GROWTH_METHODS } from '../../engine/growth/types'
@@ -14,9 +14,9 @@ import { PRESET_IDS } from '../../engine/models/presets'
 import { UsageError, type CommandSpec } from '../args'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
+import { interruptedExit, stopOnInterrupt } from '../interrupt'
 import { ProgressBar } from '../progress-bar'
 import { pathOr, realFlag, withoutUndefined } from './grow'
-import { INTERRUPTED_EXIT_CODE } from './train'
 
 export interface CompareFlags {
   from: string | undefined
@@ -110,19 +110,8 @@ export async function runCompare(flags: CompareFlags, context: CliContext): Prom
   const engine = context.startEngine(backendChoice('compare', flags.backend, context.env))
   const controller = new AbortController()
   const bar = new ProgressBar({ write: context.stderr, isTTY: process.stderr.isTTY === true, columns: process.stderr.columns })
-  let interrupts = 0
-  const stopListening = context.onShutdownSignal(() => {
-    interrupts += 1
-    bar.clear()
-    if (interrupts === 1) {
-      context.stderr('Stopping at the next step and writing a checkpoint (Ctrl-C again to kill)...\n')
-      controller.abort()
-    } else {
-      context.stderr('Killed; the same command resumes the comparison from the last checkpoints.\n')
-      void engine.stop()
-      context.exit(INTERRUPTED_EXIT_CODE)
-    }
-  })
+  const task = { context, engine, bar, controller }
+  const stopListening = stopOnInterrupt(task, 'Killed; the same command resumes the comparison from the last checkpoints.')
   context.stderr(`Comparison folder ${params.out}\n`)
   try {
     const result = await engine.call('compare', params, {
@@ -139,13 +128,7 @@ export async function runCompare(flags: CompareFlags, context: CliContext): Prom
     context.stdout(flags.json ? JSON.stringify(result.report, null, 2) + '\n' : result.text)
     return 0
   } catch (error) {
-    bar.clear()
-    const serialized = serializeError(error)
-    if (serialized.code === 'cancelled' && controller.signal.aborted) {
-      context.stderr(`${serialized.message}\nResume by running the same command again (finished methods are kept).\n`)
-      return INTERRUPTED_EXIT_CODE
-    }
-    throw error instanceof Error ? error : new StudioError(serialized.code, serialized.message)
+    return interruptedExit(task, error, 'Resume by running the same command again (finished methods are kept).')
   } finally {
     stopListening()
     await engine.stop()

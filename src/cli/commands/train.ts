@@ -4,13 +4,14 @@
  * prints how to resume. A second Ctrl-C stops the engine without waiting.
  */
 import { resolve } from 'node:path'
-import { LR_SCHEDULES, StudioError, serializeError, type MetricRecord, type TrainParams, type TrainResult } from '../../shared'
+import { LR_SCHEDULES, type MetricRecord, type TrainParams, type TrainResult } from '../../shared'
 import { formatFlops } from '../../engine/metrics/flops'
 import { PRESET_IDS } from '../../engine/models/presets'
 import { CORPUS_IDS } from '../../engine/data/corpora'
 import { UsageError, type CommandSpec } from '../args'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
+import { interruptedExit, stopOnInterrupt } from '../interrupt'
 import { ProgressBar } from '../progress-bar'
 
 export interface TrainFlags {
@@ -32,8 +33,7 @@ export interface TrainFlags {
   backend: string | undefined
 }
 
-/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
-export const INTERRUPTED_EXIT_CODE = 130
+export { INTERRUPTED_EXIT_CODE } from '../interrupt'
 
 function real(flag: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined
@@ -96,21 +96,10 @@ export async function runTrain(flags: TrainFlags, context: CliContext): Promise<
   const engine = context.startEngine(backendChoice('train', flags.backend, context.env))
   const controller = new AbortController()
   const bar = new ProgressBar({ write: context.stderr, isTTY: process.stderr.isTTY === true, columns: process.stderr.columns })
-  let interrupts = 0
   let lastMetric: MetricRecord | null = null
   let unit = 'tokens'
-  const stopListening = context.onShutdownSignal(() => {
-    interrupts += 1
-    bar.clear()
-    if (interrupts === 1) {
-      context.stderr('Stopping at the next step and writing a checkpoint (Ctrl-C again to kill)...\n')
-      controller.abort()
-    } else {
-      context.stderr('Killed; the run resumes from its last checkpoint.\n')
-      void engine.stop()
-      context.exit(INTERRUPTED_EXIT_CODE)
-    }
-  })
+  const task = { context, engine, bar, controller }
+  const stopListening = stopOnInterrupt(task, 'Killed; the run resumes from its last checkpoint.')
   context.stderr(`${params.resume ? 'Resuming' : 'Training'}: run folder ${params.runDir}\n`)
   try {
     const result = await engine.call('train', params, {
@@ -132,13 +121,7 @@ export async function runTrain(flags: TrainFlags, context: CliContext): Promise<
     context.stdout(summary(result))
     return 0
   } catch (error) {
-    bar.clear()
-    const serialized = serializeError(error)
-    if (serialized.code === 'cancelled' && controller.signal.aborted) {
-      context.stderr(`${serialized.message}\nResume with: ligo train --resume ${JSON.stringify(params.runDir)}\n`)
-      return INTERRUPTED_EXIT_CODE
-    }
-    throw error instanceof Error ? error : new StudioError(serialized.code, serialized.message)
+    return interruptedExit(task, error, `Resume with: ligo train --resume ${JSON.stringify(params.runDir)}`)
   } finally {
     stopListening()
     await engine.stop()

@@ -20,10 +20,10 @@ import { getFamily } from '../models/registry'
 import type { ModelInputs } from '../models/types'
 import type { GrowthPhaseCost, OperatorTrainingSettings } from '../../shared/growth'
 import { AdamW } from '../train/adamw'
-import { imageBatchTensors, textBatchTensors } from '../train/batch-tensors'
-import { clipByGlobalNorm } from '../train/clip'
+import { batchTensors } from '../train/batch-tensors'
 import { checkSchedule, learningRateAt } from '../train/schedule'
 import type { TrainingData } from '../train/training-data'
+import { updateStep } from '../train/update-step'
 
 /** Dropout stream of operator steps, apart from the main run's hash32(seed, step). */
 const OPERATOR_DROPOUT_KEY = 0x4c69474f
@@ -70,14 +70,11 @@ export async function trainLigoOperator(
       const batch = data.train.next()
       const lr = learningRateAt(step, schedule)
       const loss = tf.tidy(() => {
-        const t = data.kind === 'text' ? textBatchTensors(batch as Parameters<typeof textBatchTensors>[0], family.objective) : imageBatchTensors(batch as Parameters<typeof imageBatchTensors>[0], config.family)
+        const t = batchTensors(data.kind, batch, family.objective, config.family)
         const forwardOptions = { training: true, dropoutSeed: hash32(options.seed, OPERATOR_DROPOUT_KEY, step), ...t.forward }
         // The large model's loss through weights computed from the coefficients: gradients reach only them.
-        const { value, grads } = tf.variableGrads(() => family.loss(family.forward(op.materialize(), config, t.inputs as ModelInputs, forwardOptions), t.targets), op.trainableVariables())
-        const byName: Record<string, tf.Tensor> = {}
-        for (const [varName, g] of Object.entries(grads)) byName[names.get(varName)!] = g
-        optimizer.apply(clipByGlobalNorm(byName, settings.clipNorm).grads, lr)
-        return value
+        const lossOf = () => family.loss(family.forward(op.materialize(), config, t.inputs as ModelInputs, forwardOptions), t.targets)
+        return updateStep(lossOf, { trained: op.trainableVariables(), parameterOf: names, clipNorm: settings.clipNorm, optimizer, learningRate: lr }).loss
       })
       // Keep only the first and the latest loss on the device; read back once at the end.
       if (losses.length === 2) losses.pop()!.dispose()

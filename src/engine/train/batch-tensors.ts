@@ -54,3 +54,8 @@ export function imageBatchTensors(batch: ImageBatch, family: string): StepTensor
     lossCount: b,
   }
 }
+
+/** The tensors of a batch from a TrainingData iterator: text by the objective, images by the family (or 'eval'). */
+export function batchTensors(kind: 'text' | 'image', batch: TokenBatch | ImageBatch, objective: Objective, imageFamily: string): StepTensors {
+  return kind === 'text' ? textBatchTensors(batch as TokenBatch, objective) : imageBatchTensors(batch as ImageBatch, imageFamily)
+}

@@ -11,32 +11,26 @@ import { getPreset, PRESET_IDS } from '../models/presets'
 import { parameterCount } from '../models/param-count'
 import { getFamily } from '../models/registry'
 import type { ModelConfig } from '../models/config'
-import type { AttentionImplChoice } from '../models/layers/attention'
 import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
-import { TRAIN_DEFAULTS, type MetricRecord, type RunManifest, type TrainingSettings, type TrainParams, type TrainResult } from '../../shared/train'
+import { TRAIN_DEFAULTS, type RunManifest, type TrainingSettings, type TrainParams, type TrainResult } from '../../shared/train'
 import type { HardwareRecord } from '../../shared/hardware'
 import { importCheckpoint, TOKENIZER_FILES } from '../io/import-checkpoint'
 import type { ParamMap } from '../models/layers/params'
 import { ADAMW_DEFAULTS } from './adamw'
 import { readCheckpointFiles } from './checkpoint'
 import { RunFolder } from './run-folder'
-import { train } from './trainer'
+import { train, type TrainerOptions } from './trainer'
 import { runEnergySettings, startRunEnergy, type RunEnergyChoice } from '../metrics/energy/run-energy'
 import { buildTrainingData, type DataSource } from './training-data'
 
-export interface RunTrainingOptions extends TrainParams {
+export interface RunTrainingOptions extends TrainParams, Pick<TrainerOptions, 'signal' | 'attention' | 'onMetrics' | 'onProgress' | 'onCheckpoint'> {
   /** The backend computing (recorded in the manifest). */
   backend: string
   hardware?: HardwareRecord | null
   versions?: Record<string, string>
   /** A config instead of a preset name (tests, growth code); recorded as source "config". */
   modelConfig?: ModelConfig
-  signal?: AbortSignal
-  attention?: AttentionImplChoice
-  onMetrics?(record: MetricRecord): void
-  onProgress?(progress: { step: number; steps: number; elapsedSeconds: number; etaSeconds: number | null }): void
-  onCheckpoint?(info: { step: number; path: string }): void
   onLog?(message: string): void
   /** Energy metering (default: on, carbon settings from the environment); false turns it off. */
   energy?: RunEnergyChoice

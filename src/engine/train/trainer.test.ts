@@ -107,4 +107,18 @@ describe('train', () => {
     const outcome = await train(o)
     expect(outcome).toMatchObject({ step: 4, cancelled: true })
   })
+
+  it('hooks (growth comparisons): a step loss replaces the family loss, FLOPs come from stepFlops after startCounters', async () => {
+    const plain = (await losses(options(tinyBert, textSlice(), { steps: 3 }))).records
+    const start = { examples: 0, tokens: 0, flops: 1000, wallSeconds: 0, cpuSeconds: 0 }
+    const doubledFirst: TrainerOptions['lossAt'] = (step) => (step === 0 ? () => (_logits, loss) => tf.mul(loss, 2) as tf.Scalar : null)
+    const hooked = (await losses(options(tinyBert, textSlice(), { steps: 3, startCounters: start, stepFlops: (step, steps) => (step + 1) * steps, lossAt: doubledFirst }))).records
+    // Update s of a 3-step schedule costs 3(s + 1), on top of the 1000 charged before the first step.
+    expect(hooked.map((r) => r.flops)).toEqual([1003, 1009, 1018])
+    // Same weights and batch at step 0: twice the loss, twice the gradient norm (clipping applies after the norm).
+    expect(hooked[0].trainLoss).toBeCloseTo(2 * plain[0].trainLoss, 4)
+    expect(hooked[0].gradNorm).toBeCloseTo(2 * plain[0].gradNorm, 3)
+    // Adam's update (and global-norm clipping) ignore the gradient's scale: step 1 starts from the plain run's weights.
+    expect(hooked[1].trainLoss).toBeCloseTo(plain[1].trainLoss, 4)
+  })
 })

@@ -2,12 +2,21 @@
  * The training loop. Sees the model only through the family registry (init, forward, loss, noDecay); data through
  * TrainingData; writes through an optional RunFolder.
  *
- * One step: batch -> tensors -> loss and gradients (tf.variableGrads) -> clip by global norm -> AdamW, all in one
+ * One step: batch -> tensors -> loss and gradients -> clip by global norm -> AdamW (update-step.ts), all in one
  * tf.tidy. Scalars (loss, gradient norm) stay on the device and are read back only at the logging cadence: reading
  * stalls the pipeline (style.md "Sync points"). A run is a pure function of its seed: initial weights from
  * family.init(config, seed), data order and MLM masks from (seed, epoch, example), dropout from hash32(seed, step);
  * so a run resumed from a checkpoint produces the same losses as one that never stopped.
  * Cancellation (AbortSignal) is honoured at step boundaries: the loop logs the step, writes a checkpoint and returns.
+ *
+ * Hooks for the growth comparisons (engine/experiments/method-trainer.ts; plain `ligo train` uses none of them):
+ *   - lossAt: a step's loss other than the family's alone (KI's distillation from a teacher, ligo-method.md §6.6);
+ *   - stageAt: which parameters train at a step (MSLT, §6.2): one AdamW per stage over the trained subset, so frozen
+ *     weights get neither updates nor weight decay; a checkpoint holds the active stage's moments (zeros elsewhere);
+ *   - stepFlops and startCounters: a per-step cost other than the plain step's and the work done before the first
+ *     step (the growth phase), so a FLOPs or time budget covers all the work a method does (§3.3);
+ *   - steps null + wallLimitSeconds: a wall-clock budget; the schedule's length is calibrated from the first
+ *     CALIBRATION_STEPS steps' speed, then fixed (onHorizon stores it); excludeEvalTime keeps evaluations out of wall time.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { hash32 } from '../data'
@@ -20,19 +29,43 @@ import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
 import type { EvalMetrics, LrSchedule, MetricRecord } from '../../shared/train'
 import type { MetricEnergy } from '../../shared/energy'
-import { AdamW } from './adamw'
-import { imageBatchTensors, textBatchTensors, type StepTensors } from './batch-tensors'
+import { AdamW, type AdamWState } from './adamw'
+import { batchTensors, type StepTensors } from './batch-tensors'
 import { writeCheckpointFiles, type LoadedCheckpoint, type RunCounters, type TrainerState } from './checkpoint'
-import { clipByGlobalNorm } from './clip'
 import type { RunFolder } from './run-folder'
 import { checkSchedule, learningRateAt } from './schedule'
 import type { TrainingData } from './training-data'
+import { updateStep } from './update-step'
+
+/** Steps timed before a wall-clock budget fixes the schedule's length. */
+export const CALIBRATION_STEPS = 3
+
+/** The parameters one stage trains (MSLT); a stage change replaces the optimizer. */
+export interface StageSpec {
+  name: string
+  /** Parameter names trained in this stage. */
+  trainable: readonly string[]
+}
+
+/**
+ * A step's own loss (KI). Runs inside the step's tf.tidy, before the gradient tape (work that needs no gradient, e.g.
+ * a frozen teacher's forward), and returns the loss the tape differentiates from the trained model's logits and the
+ * family's loss on them.
+ */
+export type StepLoss = (t: StepTensors) => (logits: tf.Tensor, familyLoss: tf.Scalar) => tf.Scalar
 
 export interface TrainerOptions {
   config: ModelConfig
   data: TrainingData
-  /** Total optimizer steps (a resumed run continues up to this). */
-  steps: number
+  /**
+   * Total optimizer steps = the LR schedule's length (a resumed run continues up to this); null = calibrate it
+   * from wallLimitSeconds after CALIBRATION_STEPS steps.
+   */
+  steps: number | null
+  /** Stop once this many wall seconds (startCounters' included) are spent. */
+  wallLimitSeconds?: number
+  /** Called once when a wall-clock budget fixes the schedule's length. */
+  onHorizon?(steps: number): Promise<void> | void
   learningRate: number
   warmupSteps: number
   schedule: LrSchedule
@@ -49,6 +82,16 @@ export interface TrainerOptions {
   keepCheckpoints: number
   /** Starting weights (caller keeps ownership); default family.init(config, seed). */
   initialParams?: ParamMap
+  /** Fresh start: work done before the first step (a growth phase); default zeros. */
+  startCounters?: RunCounters
+  /** FLOPs charged for update `step` of a `steps`-long schedule; default trainingStepFlops of config and batch. */
+  stepFlops?(step: number, steps: number): number
+  /** Parameters trained at update `step`; default every parameter, one optimizer for the whole run. */
+  stageAt?(step: number, steps: number): StageSpec
+  /** The loss of update `step`; null or absent = the family's loss. */
+  lossAt?(step: number, steps: number): StepLoss | null
+  /** Leave evaluation time out of wallSeconds (comparisons: every method evaluates alike; it is not training work). */
+  excludeEvalTime?: boolean
   /** Continue from this checkpoint (weights, optimizer, counters, data position). */
   resumeFrom?: LoadedCheckpoint
   runFolder?: RunFolder<object>
@@ -66,6 +109,8 @@ export interface TrainerOptions {
 
 export interface TrainOutcome {
   step: number
+  /** The schedule's length (a calibrated wall-clock budget's; Number.MAX_SAFE_INTEGER if stopped before calibration). */
+  steps: number
   cancelled: boolean
   checkpoint: string | null
   last: MetricRecord | null
@@ -80,13 +125,14 @@ function checkOptions(o: TrainerOptions): void {
   const int = (name: string, value: number, min: number) => {
     if (!(Number.isInteger(value) && value >= min)) throw new Error(`Training option ${name} must be an integer >= ${min}, got ${value}`)
   }
-  int('steps', o.steps, 1)
+  if (o.steps !== null) int('steps', o.steps, 1)
+  else if (o.wallLimitSeconds === undefined) throw new Error('Training option steps may be null only with wallLimitSeconds')
   int('evalEvery', o.evalEvery, 0)
   int('evalBatches', o.evalBatches, 1)
   int('logEvery', o.logEvery, 1)
   int('checkpointEvery', o.checkpointEvery, 0)
   int('keepCheckpoints', o.keepCheckpoints, 1)
-  checkSchedule({ peak: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps, kind: o.schedule })
+  checkSchedule({ peak: o.learningRate, warmupSteps: o.warmupSteps, totalSteps: o.steps ?? 1, kind: o.schedule })
 }
 
 const cpuSeconds = () => {
@@ -96,12 +142,16 @@ const cpuSeconds = () => {
 
 export async function train(options: TrainerOptions): Promise<TrainOutcome> {
   checkOptions(options)
-  const { config, data, steps, seed } = options
+  const { config, data, seed } = options
   const family = getFamily(config.family)
   family.validate(config)
   const objective = family.objective
-  const stepFlops = trainingStepFlops(flopsShapeOf(config, { seqLen: data.kind === 'text' ? (data.description.seqLen ?? undefined) : undefined }), data.batchSize)
-  const schedule = { peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: steps, kind: options.schedule }
+  const plainStepFlops = options.stepFlops
+    ? 0
+    : trainingStepFlops(flopsShapeOf(config, { seqLen: data.kind === 'text' ? (data.description.seqLen ?? undefined) : undefined }), data.batchSize)
+  const stepFlopsAt = options.stepFlops ?? (() => plainStepFlops)
+  let horizon = options.steps
+  const horizonFor = () => horizon ?? Number.MAX_SAFE_INTEGER
 
   // Parameters as variables named by canonical name (prefix keeps names unique across runs in one process).
   const prefix = `train${hash32(Date.now(), seed, Math.floor(performance.now() * 1000)).toString(16)}`
@@ -117,13 +167,11 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
     }
     if (initial && !options.initialParams) tf.dispose(Object.values(initial))
   }
-  const optimizer = new AdamW(variables, { weightDecay: options.weightDecay, noDecay: family.noDecay })
-  const varNames = new Map(Object.entries(variables).map(([name, v]) => [v.name, name]))
+  const parameterOf = new Map(Object.entries(variables).map(([name, v]) => [v.name, name]))
 
   let step = 0
-  let counters: RunCounters = { examples: 0, tokens: 0, flops: 0, wallSeconds: 0, cpuSeconds: 0 }
+  let counters: RunCounters = { ...(options.startCounters ?? { examples: 0, tokens: 0, flops: 0, wallSeconds: 0, cpuSeconds: 0 }) }
   if (resume) {
-    optimizer.loadState(resume.optimizer)
     step = resume.state.step
     counters = { ...resume.state.counters }
     data.train.restore(resume.state.iterator)
@@ -132,10 +180,37 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
   const sessionWall0 = performance.now()
   const sessionCpu0 = cpuSeconds()
   const base = { ...counters }
+  let evalSeconds = 0
   const sync = () => {
-    counters.wallSeconds = base.wallSeconds + (performance.now() - sessionWall0) / 1000
+    counters.wallSeconds = base.wallSeconds + (performance.now() - sessionWall0) / 1000 - evalSeconds
     counters.cpuSeconds = base.cpuSeconds + (cpuSeconds() - sessionCpu0)
   }
+  const wallSpent = () => {
+    if (options.wallLimitSeconds === undefined) return false
+    sync()
+    return counters.wallSeconds >= options.wallLimitSeconds
+  }
+
+  // One optimizer per stage, over that stage's trainable subset; replaced when the stage changes. Without stageAt
+  // there is one stage, every parameter, for the whole run.
+  const everyParameter: StageSpec = { name: '(all)', trainable: Object.keys(variables) }
+  const stageOf = (s: number): StageSpec => options.stageAt?.(s, horizonFor()) ?? everyParameter
+  let optimizer: AdamW | null = null
+  let optimizerStage = ''
+  const useStage = (stage: StageSpec, saved: AdamWState | null) => {
+    if (optimizer && optimizerStage === stage.name) return
+    optimizer?.dispose()
+    const subset = Object.fromEntries(stage.trainable.map((n) => [n, variables[n]]))
+    optimizer = new AdamW(subset, { weightDecay: options.weightDecay, noDecay: family.noDecay })
+    optimizerStage = stage.name
+    if (saved) {
+      const names = new Set(stage.trainable)
+      optimizer.loadState(options.stageAt ? { step: saved.step, slots: saved.slots.filter((s) => names.has(s.name)) } : saved)
+    }
+  }
+  // A checkpoint holds the optimizer of the stage that wrote it; a resume at a stage boundary starts the next fresh.
+  const stageBoundary = resume !== undefined && step > 0 && stageOf(step - 1).name !== stageOf(step).name
+  useStage(stageOf(step), resume && !stageBoundary ? resume.optimizer : null)
 
   // Device-side scalars, replaced each step (a fixed number of live tensors: no growth across steps).
   let lossSum: tf.Scalar = tf.scalar(0)
@@ -148,6 +223,13 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
   let checkpointStep = resume ? startStep : -1
 
   const paramsView = (): ParamMap => variables
+
+  const runEval = async (): Promise<EvalMetrics> => {
+    const t0 = performance.now()
+    const metrics = await evaluate(family, config, data, options, paramsView())
+    if (options.excludeEvalTime) evalSeconds += (performance.now() - t0) / 1000
+    return metrics
+  }
 
   const logLine = async (evalMetrics: EvalMetrics | undefined) => {
     // The one read-back per logging interval.
@@ -179,6 +261,13 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
   const saveCheckpoint = async () => {
     if (!options.runFolder) return
     sync()
+    const active = optimizer!
+    const optimizerState = active.exportState()
+    // Parameters outside the active stage have no moments: zeros keep the checkpoint's files complete.
+    const held = new Set(optimizerState.slots.map((s) => s.name))
+    for (const [name, v] of Object.entries(variables)) {
+      if (!held.has(name)) optimizerState.slots.push({ name, shape: [...v.shape], m: new Float32Array(v.size), v: new Float32Array(v.size) })
+    }
     const state: TrainerState = {
       format: 'ligo-trainer-state',
       version: 1,
@@ -186,9 +275,8 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
       counters: { ...counters },
       iterator: data.train.state,
       rng: { seed, dropoutSeed: 'hash32(seed, step)' },
-      optimizer: { step: optimizer.step, beta1: optimizer.beta1, beta2: optimizer.beta2, epsilon: optimizer.epsilon, weightDecay: optimizer.weightDecay },
+      optimizer: { step: optimizerState.step, beta1: active.beta1, beta2: active.beta2, epsilon: active.epsilon, weightDecay: active.weightDecay },
     }
-    const optimizerState = optimizer.exportState()
     checkpoint = await options.runFolder.writeCheckpoint(step, options.keepCheckpoints, (dir) =>
       writeCheckpointFiles(dir, { params: variables, config, optimizer: optimizerState, state }),
     )
@@ -196,68 +284,80 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
     options.onCheckpoint?.({ step, path: checkpoint })
   }
 
-  const tensorsOf = (batch: Parameters<typeof textBatchTensors>[0] | Parameters<typeof imageBatchTensors>[0]): StepTensors =>
-    data.kind === 'text' ? textBatchTensors(batch as Parameters<typeof textBatchTensors>[0], objective) : imageBatchTensors(batch as Parameters<typeof imageBatchTensors>[0], config.family)
-
   let cancelled = false
   try {
-    while (step < steps) {
+    while (step < horizonFor() && !wallSpent()) {
       if (options.signal?.aborted) {
         cancelled = true
         break
       }
+      const stage = stageOf(step)
+      useStage(stage, null)
+      const trained = stage.trainable.map((n) => variables[n])
       const batch = data.train.next()
-      lastLr = learningRateAt(step, schedule)
+      lastLr = learningRateAt(step, { peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: horizonFor(), kind: options.schedule })
       const dropoutSeed = hash32(seed, step)
+      const stepLoss = options.lossAt?.(step, horizonFor()) ?? null
+      const active = optimizer!
       const result = tf.tidy(() => {
-        const t = tensorsOf(batch)
+        const t = batchTensors(data.kind, batch, objective, config.family)
         const forwardOptions = { training: true, dropoutSeed, attention: options.attention, ...t.forward }
-        const lossOf = () => family.loss(family.forward(paramsView(), config, t.inputs as ModelInputs, forwardOptions), t.targets)
-        const { value, grads } = tf.variableGrads(lossOf, Object.values(variables))
-        const byName: Record<string, tf.Tensor> = {}
-        for (const [varName, g] of Object.entries(grads)) byName[varNames.get(varName)!] = g
-        const { grads: clipped, norm } = clipByGlobalNorm(byName, options.clipNorm)
-        optimizer.apply(clipped, lastLr)
-        return { loss: value, norm, sum: tf.add(lossSum, value) as tf.Scalar }
+        const lossFrom = stepLoss ? stepLoss(t) : null
+        const lossOf = () => {
+          const logits = family.forward(paramsView(), config, t.inputs as ModelInputs, forwardOptions)
+          const loss = family.loss(logits, t.targets)
+          return lossFrom ? lossFrom(logits, loss) : loss
+        }
+        const { loss, norm } = updateStep(lossOf, { trained, parameterOf, clipNorm: options.clipNorm, optimizer: active, learningRate: lastLr })
+        return { loss, norm, sum: tf.add(lossSum, loss) as tf.Scalar }
       })
       tf.dispose([lossSum, lastLoss, lastNorm].filter((t): t is tf.Scalar => t !== null))
       lossSum = result.sum
       lastLoss = result.loss
       lastNorm = result.norm
       lossCount += 1
+      counters.flops += stepFlopsAt(step, horizonFor())
       step += 1
       counters.examples += data.batchSize
       counters.tokens += data.tokensPerBatch
-      counters.flops += stepFlops
 
-      const evalDue = step === steps || (options.evalEvery > 0 && step % options.evalEvery === 0)
-      const checkpointDue = step === steps || (options.checkpointEvery > 0 && step % options.checkpointEvery === 0)
+      if (horizon === null && step - startStep === CALIBRATION_STEPS) {
+        // Wall budget: the schedule ends where the remaining time runs out at the speed measured so far.
+        sync()
+        const perStep = (counters.wallSeconds - base.wallSeconds) / CALIBRATION_STEPS
+        const remaining = Math.max(0, (options.wallLimitSeconds ?? 0) - counters.wallSeconds)
+        horizon = step + Math.max(1, Math.floor(remaining / Math.max(perStep, 1e-6)))
+        await options.onHorizon?.(horizon)
+      }
+      const end = step >= horizonFor() || wallSpent()
+      const evalDue = end || (options.evalEvery > 0 && step % options.evalEvery === 0)
+      const checkpointDue = end || (options.checkpointEvery > 0 && step % options.checkpointEvery === 0)
       if (evalDue || checkpointDue || step % options.logEvery === 0) {
-        await logLine(evalDue ? await evaluate(family, config, data, options, paramsView()) : undefined)
+        await logLine(evalDue ? await runEval() : undefined)
       }
       // Progress every step (no read-back involved); the host's event batcher coalesces them.
       const elapsed = (performance.now() - sessionWall0) / 1000
-      options.onProgress?.({ step, steps, elapsedSeconds: elapsed, etaSeconds: ((elapsed / (step - startStep)) * (steps - step)) })
+      const total = horizon ?? step + 1
+      options.onProgress?.({ step, steps: total, elapsedSeconds: elapsed, etaSeconds: (elapsed / (step - startStep)) * (total - step) })
       if (checkpointDue) await saveCheckpoint()
       // Lets cancel messages and the event batcher run between steps.
       await yieldToEventLoop()
     }
     if (cancelled && step > checkpointStep) {
-      if (last === null || (last as MetricRecord).step !== step) {
-        if (lastLoss) await logLine(undefined)
-      }
+      if (lastLoss && (last === null || (last as MetricRecord).step !== step)) await logLine(undefined)
       await saveCheckpoint()
     }
   } finally {
     options.runFolder?.closeMetrics()
     tf.dispose([lossSum, lastLoss, lastNorm].filter((t): t is tf.Scalar => t !== null))
-    optimizer.dispose()
+    ;(optimizer as AdamW | null)?.dispose()
     tf.dispose(Object.values(variables))
   }
   sync()
   const wall = (performance.now() - sessionWall0) / 1000
   return {
     step,
+    steps: horizonFor(),
     cancelled,
     checkpoint,
     last,
@@ -280,7 +380,7 @@ export async function evaluate(family: ModelFamily, config: ModelConfig, data: T
   for (let i = 0; i < batches; i++) {
     const batch = iterator.next()
     const next = tf.tidy(() => {
-      const t = data.kind === 'text' ? textBatchTensors(batch as Parameters<typeof textBatchTensors>[0], family.objective) : imageBatchTensors(batch as Parameters<typeof imageBatchTensors>[0], 'eval')
+      const t = batchTensors(data.kind, batch, family.objective, 'eval')
       // DeiT evaluates its averaged heads (inference mode), so deitHeads is not passed here.
       const logits = family.forward(params, config, t.inputs as ModelInputs, { training: false, attention: options.attention, outputPositions: t.forward.outputPositions })
       const loss = tf.add(weightedLoss, tf.mul(family.loss(logits, t.targets), t.lossCount)) as tf.Scalar
