@@ -12,6 +12,7 @@
  *   npx tsx bench/growth.ts --quick               # CI: every method runs and savings are computed (< 1 min)
  *   npx tsx bench/growth.ts --only encoder --budget 300steps --seeds 1 --seq 64
  *   npx tsx bench/growth.ts --lr-sweep            # the grown-model schedule measurement (README "Learning rate after growth")
+ *   npx tsx bench/growth.ts --only vit --methods scratch,ligo --parameterization paper --seed 1 --seeds 1   # one LiGO form (bench/growth-ligo-forms.ts merges them)
  *   options: --work <dir> (default .tmp/bench-growth), --fresh (delete earlier experiment folders), --backend <name>
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -105,10 +106,10 @@ async function sourceOf(suite: Suite): Promise<{ path: string; note: string }> {
 
 const backendFlags = () => (option('--backend') ? ['--backend', option('--backend')!] : [])
 
-/** Flags given on the bench's command line override the suite's (--budget, --seeds, --seq, --batch, --eval-every). */
+/** Flags given on the bench's command line override the suite's (--budget, --seeds, --seq, --batch, --eval-every; --parameterization and --seed: bench/growth-ligo-forms.ts's runs). */
 function overridden(base: string[]): string[] {
   const result = [...base]
-  for (const name of ['--budget', '--seeds', '--seq', '--batch', '--eval-every', '--eval-batches', '--methods', '--grown-lr', '--grown-warmup']) {
+  for (const name of ['--budget', '--seeds', '--seq', '--batch', '--eval-every', '--eval-batches', '--methods', '--grown-lr', '--grown-warmup', '--parameterization', '--seed']) {
     const value = option(name)
     if (value === undefined) continue
     const at = result.indexOf(name)
