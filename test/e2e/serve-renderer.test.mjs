@@ -11,7 +11,8 @@ import { chromium } from 'playwright-core'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const SERVE_ARGS = [join(ROOT, 'bin/ligo.js'), 'serve', '--port', '0']
-const CHROMIUM = '/usr/bin/chromium'
+// Debian's Chromium by default; CHROMIUM_PATH points elsewhere (playwright-core never downloads a browser)
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const RESULTS = join(ROOT, 'test-results')
 // The printed address: http://127.0.0.1:PORT/?token=...
 const SERVE_URL = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]+)/
