@@ -4,7 +4,7 @@
  * interpolation, Net2Net and bert2BERT are all "width map, then a permutation-with-replacement of layers").
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { initRule, parameterSeed, parameterShapes, type ModelConfig, type ParamMap } from '../models'
+import { initTensor, parameterShapes, type ModelConfig, type ParamMap } from '../models'
 import { IDENTITY, widen, type Expansion } from './expansion'
 import { parameterLayout, smallSourceName, stageDepth, type AxisRole, type BlockStage } from './layout'
 import { GrowthError } from './validate-pair'
@@ -47,18 +47,7 @@ const RESIDUAL_OUTPUTS = new Set(['attn.out.weight', 'attn.out.bias', 'mlp.down.
 
 /** A parameter the small model lacks (e.g. a pooler only the large config adds), initialised as the family does. */
 export function freshParameter(config: ModelConfig, name: string, seed: number): tf.Tensor {
-  const shape = parameterShapes(config)[name]
-  const rule = initRule(config, name)
-  switch (rule.kind) {
-    case 'zeros':
-      return tf.zeros(shape)
-    case 'ones':
-      return tf.ones(shape)
-    case 'constant':
-      return tf.fill(shape, rule.value)
-    case 'normal':
-      return tf.randomNormal(shape, 0, rule.std, 'float32', parameterSeed(seed, name))
-  }
+  return initTensor(config, name, parameterShapes(config)[name], seed)
 }
 
 /** The small tensor, or a GrowthError naming the parameter and the small config. */

@@ -2,7 +2,7 @@
 export * from './config'
 export * from './types'
 export { parameterShapes, type ShapeTable } from './shapes'
-export { initParameters, initRule, parameterSeed, type InitRule } from './init'
+export { initParameters, initRule, initTensor, parameterSeed, type InitRule } from './init'
 export { parameterCount, estimateTrainingMemory, tokensPerExample, type MemoryEstimate } from './param-count'
 export { PRESETS, PRESET_IDS, GROWTH_PAIRS, getPreset, type ModelPreset } from './presets'
 export { FAMILIES, getFamily, forward, checkParameters, parameterGroup, parameterGroups, type ModelFamily, type ParameterGroup } from './registry'

@@ -32,7 +32,8 @@ export function initRule(config: ModelConfig, name: string): InitRule {
   return { kind: 'normal', std: config.initializerRange }
 }
 
-function initTensor(config: ModelConfig, name: string, shape: number[], seed: number): tf.Tensor {
+/** One parameter drawn by its family's rule (initRule), seeded per name so the order of creation does not matter. */
+export function initTensor(config: ModelConfig, name: string, shape: number[], seed: number): tf.Tensor {
   const rule = initRule(config, name)
   switch (rule.kind) {
     case 'zeros':
