@@ -4,18 +4,8 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { StudioError } from '../shared'
 import { resolveUserPath } from './path-check'
-
-/** The StudioError a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<StudioError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(StudioError)
-  return error as StudioError
-}
+import { studioRejection as rejection } from '../../test/helpers/studio-rejection'
 
 describe('resolveUserPath', () => {
   let root: string

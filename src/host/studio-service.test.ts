@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { StudioError, type EngineEvent, type EngineStatusEvent, type HardwareRecord, type StudioEvent } from '../shared'
 import type { EngineCallOptions, EngineHost } from './engine-types'
 import { DEFAULT_BENCHMARK_SIZES, StudioService } from './studio-service'
+import { studioRejection as rejection } from '../../test/helpers/studio-rejection'
 
 interface Call {
   method: string
@@ -31,15 +32,6 @@ class FakeEngine implements EngineHost {
     return () => this.statusListeners.delete(listener)
   }
   async stop(): Promise<void> {}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StudioError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(StudioError)
-  return error as StudioError
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0))
