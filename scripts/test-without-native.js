@@ -9,6 +9,7 @@ const vitest = join(__dirname, '..', 'node_modules', 'vitest', 'vitest.mjs')
 const suites = ['src/engine/models', 'src/engine/train', 'src/engine/backend']
 const result = spawnSync(process.execPath, [vitest, 'run', ...suites], {
   stdio: 'inherit',
-  env: { ...process.env, LIGO_NATIVE: '0' },
+  // LIGO_NATIVE=0 switches the addon off, so CI's requirement that it be built does not apply to this pass
+  env: { ...process.env, LIGO_NATIVE: '0', LIGO_REQUIRE_NATIVE: '' },
 })
 process.exit(result.status ?? 1)

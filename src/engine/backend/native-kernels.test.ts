@@ -89,6 +89,12 @@ describe('activateNativeKernels (no addon needed)', () => {
   })
 })
 
+// CI installs OpenBLAS and sets LIGO_REQUIRE_NATIVE=1: there a build that silently failed must not turn the addon's
+// tests below into skips.
+it.runIf(process.env.LIGO_REQUIRE_NATIVE === '1')('the native addon is built and loads (required by LIGO_REQUIRE_NATIVE=1)', () => {
+  expect(loaded.ok ? 'loaded' : loaded.reason).toBe('loaded')
+})
+
 describe.skipIf(!addon)('native BatchMatMul on wasm', () => {
   // Odd sizes; every transpose flag; 2-D, batched, and batch broadcast from either side.
   const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = []
