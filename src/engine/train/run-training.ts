@@ -15,6 +15,7 @@ import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
 import { TRAIN_DEFAULTS, type RunManifest, type TrainingSettings, type TrainParams, type TrainResult } from '../../shared/train'
 import type { HardwareRecord } from '../../shared/hardware'
+import { StudioError } from '../../shared/errors'
 import { importCheckpoint, TOKENIZER_FILES } from '../io/import-checkpoint'
 import type { ParamMap } from '../models/layers/params'
 import { ADAMW_DEFAULTS } from './adamw'
@@ -36,10 +37,12 @@ export interface RunTrainingOptions extends TrainParams, Pick<TrainerOptions, 's
   energy?: RunEnergyChoice
 }
 
-export class TrainRunError extends Error {
+/** A run that cannot start or resume as asked (unknown model or data, bad run folder): the caller's input, not a bug. */
+export class TrainRunError extends StudioError {
   constructor(message: string) {
-    super(message)
+    super('invalid_request', message)
     this.name = 'TrainRunError'
+    Object.setPrototypeOf(this, TrainRunError.prototype)
   }
 }
 
