@@ -19,6 +19,21 @@ describe('unpickle', () => {
     expect(run([0x80, 2, 0x58, 2, 0, 0, 0, 0xc3, 0xa9, 0x2e])).toBe('é') // BINUNICODE, UTF-8
   })
 
+  it('reads LONG4 integers up to the 64-byte limit exactly, and refuses longer ones before reading them', () => {
+    const bytes = new Array<number>(64).fill(0)
+    bytes[63] = 0x40 // 2^(8*63 + 6)
+    expect(run([0x80, 2, 0x8b, 64, 0, 0, 0, ...bytes, 0x2e])).toBe(1n << 510n)
+    expect(run([0x80, 2, 0x8b, 2, 0, 0, 0, 0x00, 0x80, 0x2e])).toBe(-32768) // two's complement
+    expect(() => run([0x80, 2, 0x8b, 65, 0, 0, 0, ...bytes, 0, 0x2e])).toThrow('LONG4 integer of 65 bytes is longer than the 64-byte limit')
+  })
+
+  it('appends more items than a function call can take as arguments', () => {
+    const items = new Array<number>(200_000).fill(0).flatMap(() => [0x4b, 7]) // BININT1 7
+    const list = run([0x80, 2, 0x5d, 0x28, ...items, 0x65, 0x2e]) as number[]
+    expect(list.length).toBe(200_000)
+    expect(list.every((v) => v === 7)).toBe(true)
+  })
+
   it('builds containers and uses the memo', () => {
     // [ 'a', 'a' ] via BINPUT/BINGET; {'k': (1, 2)}; a set {1}
     expect(run([0x80, 2, 0x5d, 0x28, 0x8c, 1, 0x61, 0x71, 0, 0x68, 0, 0x65, 0x2e])).toEqual(['a', 'a'])

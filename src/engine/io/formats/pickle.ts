@@ -41,6 +41,11 @@ export interface UnpickleOptions {
 const MAX_STACK = 1_000_000
 const MAX_MEMO = 10_000_000
 const MAX_MARKS = 10_000
+/**
+ * Longest LONG4 integer accepted. torch writes Python ints (epochs, sizes) that fit in a few bytes; a multi-megabyte
+ * integer can only be an attack on the parser (issue 16), so it is refused instead of being converted.
+ */
+const MAX_LONG_BYTES = 64
 
 const OPCODE_NAMES: Record<number, string> = {
   0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x4e: 'NONE', 0x88: 'NEWTRUE', 0x89: 'NEWFALSE',
@@ -117,10 +122,18 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
     return memo.get(index)
   }
   const signedLittleEndian = (data: Uint8Array): number | bigint => {
-    let value = 0n
-    for (let i = data.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(data[i])
-    if (data.length > 0 && data[data.length - 1] & 0x80) value -= 1n << BigInt(8 * data.length)
+    if (data.length === 0) return 0
+    // One hex string and one BigInt parse: linear in the length (a byte-by-byte shift-and-or is quadratic).
+    let hex = ''
+    for (let i = data.length - 1; i >= 0; i--) hex += data[i].toString(16).padStart(2, '0')
+    let value = BigInt(`0x${hex}`)
+    if (data[data.length - 1] & 0x80) value -= 1n << BigInt(8 * data.length)
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value
+  }
+  const long4Length = (): number => {
+    const length = u32()
+    if (length > MAX_LONG_BYTES) fail(`LONG4 integer of ${length} bytes is longer than the ${MAX_LONG_BYTES}-byte limit (a state dict stores small integers)`)
+    return length
   }
   const asMap = (value: unknown, op: string): Map<unknown, unknown> => {
     if (!(value instanceof Map)) fail(`${op} on a value that is not a dict`)
@@ -166,7 +179,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       case 0x4b: push(u8()); break // BININT1
       case 0x4d: push(u16()); break // BININT2
       case 0x8a: push(signedLittleEndian(slice(u8()))); break // LONG1
-      case 0x8b: push(signedLittleEndian(slice(u32()))); break // LONG4
+      case 0x8b: push(signedLittleEndian(slice(long4Length()))); break // LONG4
       case 0x47: push(view.getFloat64(take(8), false)); break // BINFLOAT: big-endian double
       case 0x58: push(utf8.decode(slice(u32()))); break // BINUNICODE
       case 0x8c: push(utf8.decode(slice(u8()))); break // SHORT_BINUNICODE
@@ -185,7 +198,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): unknown {
       }
       case 0x65: { // APPENDS
         const items = popMark()
-        asList(top(), 'APPENDS').push(...items)
+        const list = asList(top(), 'APPENDS')
+        for (const item of items) list.push(item) // not push(...items): a spread of 100k+ values overflows the call stack
         break
       }
       case 0x29: push([]); break // EMPTY_TUPLE

@@ -101,8 +101,8 @@ describe('hand-built archives', () => {
       { name: 'transposed', storage: 'FloatStorage', key: '0', numel: 12, shape: [4, 3], stride: [1, 4] },
       // Every other element of row 0, with an offset: elements 1 and 3.
       { name: 'strided', storage: 'FloatStorage', key: '0', numel: 12, offset: 1, shape: [2], stride: [2] },
-      // A broadcast (stride 0) view.
-      { name: 'expanded', storage: 'FloatStorage', key: '0', numel: 12, offset: 5, shape: [3], stride: [0] },
+      // Size-1 dims may have any stride (torch writes 0 or the row-major one).
+      { name: 'column', storage: 'FloatStorage', key: '0', numel: 12, offset: 2, shape: [3, 1], stride: [4, 0] },
       { name: 'scalar', storage: 'FloatStorage', key: '0', numel: 12, offset: 11, shape: [], stride: [] },
     ]
     const file = await openTorchZip(write('views.bin', torchZipBytes(stateDictPickle(tensors), { '0': storage })))
@@ -111,7 +111,7 @@ describe('hand-built archives', () => {
     expect(await values('tail')).toEqual([4, 5, 6, 7, 8, 9, 10, 11])
     expect(await values('transposed')).toEqual([0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11])
     expect(await values('strided')).toEqual([1, 3])
-    expect(await values('expanded')).toEqual([5, 5, 5])
+    expect(await values('column')).toEqual([2, 6, 10])
     expect(await values('scalar')).toEqual([11])
     expect(file.tensors.get('transposed')!.shape).toEqual([4, 3])
   })
@@ -157,6 +157,20 @@ describe('hand-built archives', () => {
     expect(await got('chars')).toEqual(['I8', [-3]])
     expect(await got('shorts')).toEqual(['I16', [-3]])
     expect(await got('ints')).toEqual(['I32', [-3]])
+  })
+
+  it('inflates a deflated storage once for all the tensors that share it', async () => {
+    const tensors: PickledTensor[] = [
+      { name: 'a', storage: 'FloatStorage', key: '0', numel: 12, shape: [6] },
+      { name: 'b', storage: 'FloatStorage', key: '0', numel: 12, offset: 6, shape: [6] },
+    ]
+    const bytes = torchZipBytes(stateDictPickle(tensors), {}, { extra: [{ name: 'archive/data/0', data: storage, method: 8 }] })
+    const path = write('shared-deflated.bin', bytes)
+    const file = await openTorchZip(path)
+    expect([...(await file.readTensor('a')).toFloat32()]).toEqual([0, 1, 2, 3, 4, 5])
+    // The file is gone: the second tensor can only come from the storage inflated for the first.
+    rmSync(path)
+    expect([...(await file.readTensor('b')).toFloat32()]).toEqual([6, 7, 8, 9, 10, 11])
   })
 
   it('reads ZIP64 archives', async () => {

@@ -174,7 +174,10 @@ function resolveTorchGlobal(path: string, module: string, name: string): unknown
   if (module === 'collections' && name === 'OrderedDict') {
     return pickleCallable('collections.OrderedDict', (args) => {
       const items = args[0]
-      return new Map(Array.isArray(items) ? (items as Array<[unknown, unknown]>) : [])
+      if (items === undefined) return new Map()
+      const pairs = Array.isArray(items) && items.every((item) => Array.isArray(item) && item.length === 2)
+      if (!pairs) throw new CheckpointFormatError(path, 'collections.OrderedDict: argument is not a list of (key, value) pairs')
+      return new Map(items as Array<[unknown, unknown]>)
     })
   }
   if ((module === 'torch' || module === 'torch.cuda') && Object.prototype.hasOwnProperty.call(TORCH_STORAGE_DTYPES, name)) {
@@ -223,11 +226,29 @@ function selectStateDict(result: unknown, fail: (problem: string) => never): Map
   return fail(`the pickle holds a dict without tensors (keys: ${[...top.keys()].slice(0, 10).map(String).join(', ')})`)
 }
 
-/** Every element the tensor addresses must lie inside its storage: offset + sum((size-1)*stride) < numel. */
+/**
+ * A tensor is bounded by the bytes its storage holds (issue 16): every element it addresses lies inside the storage
+ * (offset + sum((size-1)*stride) < numel) and no two of its elements are the same storage element. The second rule
+ * refuses stride-0 (expand()) and overlapping views, with which a few bytes of storage describe gigabytes of tensor;
+ * torch.save of a state dict never writes them. Non-overlap is checked as torch's "non-overlapping" layouts are:
+ * dims of size > 1, sorted by stride, each stride beyond the largest offset the dims below it reach.
+ */
 function checkTensorBounds(name: string, ref: TensorRef, fail: (problem: string) => never): void {
   const count = elementCount(ref.shape)
   if (count === null) fail(`tensor '${name}': size ${formatShape(ref.shape)} has too many elements`)
   if (count === 0) return
+  const dims = ref.shape.map((size, d) => ({ size, stride: ref.stride[d] })).filter((dim) => dim.size > 1)
+  dims.sort((a, b) => a.stride - b.stride)
+  let reach = 0 // the largest element offset the dims checked so far address
+  for (const dim of dims) {
+    if (dim.stride <= reach) {
+      fail(
+        `tensor '${name}' (size ${formatShape(ref.shape)}, stride ${formatShape(ref.stride)}) overlaps itself: its elements would repeat ` +
+          `storage '${ref.storage.key}' (a view such as expand(); save a contiguous copy)`,
+      )
+    }
+    reach += dim.stride * (dim.size - 1)
+  }
   let last = ref.offset
   ref.shape.forEach((size, i) => (last += (size - 1) * ref.stride[i]))
   if (!Number.isSafeInteger(last) || last >= ref.storage.numel) {

@@ -25,6 +25,14 @@ const ZIP64_EXTRA_ID = 0x0001
 /** The EOCD record can be followed by a comment of at most 65535 bytes, so it sits in the last 22 + 65535 bytes. */
 const EOCD_SEARCH_BYTES = EOCD_SIZE + 0xffff
 
+/**
+ * Inflated bytes allowed per byte of archive, summed over the deflated entries (with a floor for tiny archives).
+ * Weights barely compress (float data deflates to ~90%); a file that claims more is a zip bomb: 32 KB of deflated
+ * zeros can claim 32 MB, or with ZIP64 sizes up to 2^53 (issue 16). Stored entries need no cap: they are on disk.
+ */
+const MAX_INFLATE_RATIO = 32
+const MIN_INFLATE_ALLOWANCE = 1 << 20
+
 export const ZIP_STORED = 0
 export const ZIP_DEFLATED = 8
 
@@ -96,7 +104,10 @@ export async function openZip(path: string): Promise<ZipArchive> {
 
   const directory = await readFileRange(path, directoryOffset, directorySize, size)
   const entries = parseCentralDirectory(directory, entryCount, directoryOffset, fail)
+  checkInflatedSizes(entries, size, fail)
   const dataStarts = await locateEntryData(path, size, entries, directoryOffset, fail)
+  // The last deflated entry inflated: a storage shared by many tensors is inflated once, not once per tensor.
+  let inflated: { name: string; data: Uint8Array } | null = null
 
   function entryNamed(name: string): ZipEntry {
     const entry = entries.get(name)
@@ -106,10 +117,12 @@ export async function openZip(path: string): Promise<ZipArchive> {
 
   async function readEntry(name: string): Promise<Uint8Array> {
     const entry = entryNamed(name)
+    if (inflated !== null && inflated.name === name) return inflated.data
     const raw = await readFileRange(path, dataStarts.get(entry.name)!, entry.compressedSize, size)
     const data = entry.method === ZIP_STORED ? raw : inflate(entry, raw, fail)
     if (data.length !== entry.uncompressedSize) fail(`zip entry '${name}' is ${data.length} bytes, its header says ${entry.uncompressedSize}`)
     if (crc32(data) !== entry.crc32) fail(`zip entry '${name}' is damaged (CRC-32 mismatch)`)
+    if (entry.method !== ZIP_STORED) inflated = { name, data }
     return data
   }
 
@@ -119,11 +132,26 @@ export async function openZip(path: string): Promise<ZipArchive> {
       fail(`read of bytes ${start}..${start + length} is outside zip entry '${name}' (${entry.uncompressedSize} bytes)`)
     }
     if (entry.method === ZIP_STORED) return readFileRange(path, dataStarts.get(entry.name)! + start, length, size)
-    const whole = await readEntry(name)
-    return whole.slice(start, start + length)
+    return (await readEntry(name)).slice(start, start + length)
   }
 
   return { path, fileSize: size, entries, readEntry, readEntryRange }
+}
+
+/** Refuses deflated entries that claim more bytes than MAX_INFLATE_RATIO allows for this archive, before inflating. */
+function checkInflatedSizes(entries: ReadonlyMap<string, ZipEntry>, fileSize: number, fail: (problem: string) => never): void {
+  const allowance = Math.max(MIN_INFLATE_ALLOWANCE, MAX_INFLATE_RATIO * fileSize)
+  let total = 0
+  for (const entry of entries.values()) {
+    if (entry.method === ZIP_STORED) continue
+    total += entry.uncompressedSize
+    if (total > allowance) {
+      fail(
+        `zip entry '${entry.name}' claims ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed bytes: the deflated entries ` +
+          `would expand to more than ${MAX_INFLATE_RATIO} times the ${fileSize}-byte archive (a zip bomb?); store the entries uncompressed`,
+      )
+    }
+  }
 }
 
 /**
@@ -217,7 +245,7 @@ function parseCentralDirectory(directory: Uint8Array, entryCount: number, direct
   return entries
 }
 
-/** Inflates with the output capped at the declared size, so a zip bomb stops at the size the header admits to. */
+/** Inflates with the output capped at the declared size (itself capped by checkInflatedSizes), so a lying header stops there. */
 function inflate(entry: ZipEntry, raw: Uint8Array, fail: (problem: string) => never): Uint8Array {
   try {
     const out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) })
