@@ -100,6 +100,27 @@ static int positive_dims(call_args *args, int first, int count) {
   return 1;
 }
 
+/*
+ * A stride or element count: an integer in [0, 2^53]. Converting NaN, an infinity or a value beyond int64 to int64
+ * is undefined behaviour, and a fraction would be truncated silently, so all of them are refused (issue 16).
+ */
+static int64_t index_arg(call_args *args, int index) {
+  double v = num(args, index);
+  if (args->failed) return 0;
+  if (!(v >= 0 && v <= 9007199254740992.0) || v != (double)(int64_t)v) {
+    fail(args, "must be an integer in [0, 2^53]", index, 1);
+    return 0;
+  }
+  return (int64_t)v;
+}
+
+/* a * b + c for non-negative operands, or -1 when it does not fit in int64 (a wrapped product could pass a length
+ * check and let a kernel run far outside the arrays). */
+static int64_t checked_mad(int64_t a, int64_t b, int64_t c) {
+  if (a != 0 && b > (INT64_MAX - c) / a) return -1;
+  return a * b + c;
+}
+
 /* sgemm(transA, transB, batch, m, n, k, a, strideA, b, strideB, c) */
 static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   call_args args;
@@ -107,15 +128,20 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   int ta = flag(&args, 0), tb = flag(&args, 1);
   if (!positive_dims(&args, 2, 4)) return NULL;
   int batch = (int)num(&args, 2), m = (int)num(&args, 3), n = (int)num(&args, 4), k = (int)num(&args, 5);
-  int64_t strideA = (int64_t)num(&args, 7), strideB = (int64_t)num(&args, 9);
+  const int64_t strideA = index_arg(&args, 7), strideB = index_arg(&args, 9);
   if (args.failed) return NULL;
-  const int64_t sizeA = (int64_t)m * k, sizeB = (int64_t)k * n;
+  const int64_t sizeA = (int64_t)m * k, sizeB = (int64_t)k * n; /* dims are ints: these products fit */
   if (strideA != 0 && strideA < sizeA) fail(&args, "(strideA) is smaller than one matrix", 7, 1);
   if (strideB != 0 && strideB < sizeB) fail(&args, "(strideB) is smaller than one matrix", 9, 1);
   const int64_t last = batch > 0 ? batch - 1 : 0;
-  const float *a = typed(&args, 6, napi_float32_array, batch ? last * strideA + sizeA : 0);
-  const float *b = typed(&args, 8, napi_float32_array, batch ? last * strideB + sizeB : 0);
-  float *c = typed(&args, 10, napi_float32_array, (int64_t)batch * m * n);
+  const int64_t needA = batch ? checked_mad(last, strideA, sizeA) : 0, needB = batch ? checked_mad(last, strideB, sizeB) : 0;
+  const int64_t needC = checked_mad(batch, (int64_t)m * n, 0);
+  if (needA < 0) fail(&args, "(strideA) times the batch overflows int64", 7, 1);
+  if (needB < 0) fail(&args, "(strideB) times the batch overflows int64", 9, 1);
+  if (needC < 0) fail(&args, "(c) would need batch * m * n elements, which overflows int64", 10, 1);
+  const float *a = typed(&args, 6, napi_float32_array, needA);
+  const float *b = typed(&args, 8, napi_float32_array, needB);
+  float *c = typed(&args, 10, napi_float32_array, needC);
   if (args.failed) return NULL;
   if (batch > 0 && m > 0 && n > 0) ligo_sgemm_batched(ta, tb, batch, m, n, k, a, strideA, b, strideB, c);
   return NULL;

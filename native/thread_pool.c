@@ -38,32 +38,43 @@ void ligo_set_pool_threads(int threads) {
 }
 
 #if !defined(_WIN32)
-/* The current job. state = generation << 32 | next unclaimed chunk; a claim is a compare-and-swap on it, so a
- * helper can only run a chunk of the job whose fields it read (a new job changes the generation first). */
+/*
+ * The current job, immutable for its generation (issue 16). The caller fills it and bumps the generation under
+ * wake_lock; a helper copies it under the same lock when it sees the new generation, so the fields it runs with
+ * always belong to the generation it claims chunks of. Before this, the fields were separate atomics written
+ * before the generation changed: a helper finishing the previous job could read the new fields with the old
+ * generation still current, claim a chunk of the new job, and run it while the caller ran it too.
+ */
+typedef struct {
+  ligo_range_fn fn;
+  void *ctx;
+  int64_t count, chunks;
+  int helpers; /* helpers with index below this take part */
+  uint32_t generation;
+} pool_job;
+
+static pool_job job; /* written only by the caller holding call_lock, under wake_lock */
+/* generation << 32 | next unclaimed chunk: a claim is a compare-and-swap, so it fails once the generation moves on. */
 static _Atomic uint64_t state;
-static _Atomic int64_t completed;
-static _Atomic(ligo_range_fn) job_fn;
-static _Atomic(void *) job_ctx;
-static _Atomic int64_t job_count, job_chunks;
-static _Atomic int active_helpers;
+/* generation << 32 | chunks finished, reset with each job; a helper counts a chunk before the caller can return. */
+static _Atomic uint64_t finished;
 
 static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
 static int helpers_started = 0;
 
-static void run_chunks(uint32_t generation) {
+static void run_chunks(const pool_job *mine) {
+  const uint64_t base = (uint64_t)mine->generation << 32;
   for (;;) {
     uint64_t s = atomic_load(&state);
-    if ((uint32_t)(s >> 32) != generation) return;
-    const ligo_range_fn fn = atomic_load(&job_fn);
-    void *ctx = atomic_load(&job_ctx);
-    const int64_t count = atomic_load(&job_count), chunks = atomic_load(&job_chunks);
+    if ((s & ~(uint64_t)0xffffffff) != base) return;
     const int64_t chunk = (int64_t)(uint32_t)s;
-    if (chunk >= chunks) return;
+    if (chunk >= mine->chunks) return;
     if (!atomic_compare_exchange_weak(&state, &s, s + 1)) continue;
-    fn(ctx, count * chunk / chunks, count * (chunk + 1) / chunks);
-    atomic_fetch_add(&completed, 1);
+    mine->fn(mine->ctx, mine->count * chunk / mine->chunks, mine->count * (chunk + 1) / mine->chunks);
+    /* The caller waits for this count, so the job (and its stack-allocated ctx) outlives every claimed chunk. */
+    atomic_fetch_add(&finished, 1);
   }
 }
 
@@ -72,10 +83,11 @@ static void *helper(void *arg) {
   uint32_t seen = 0;
   for (;;) {
     pthread_mutex_lock(&wake_lock);
-    while ((uint32_t)(atomic_load(&state) >> 32) == seen) pthread_cond_wait(&wake, &wake_lock);
-    seen = (uint32_t)(atomic_load(&state) >> 32);
+    while (job.generation == seen) pthread_cond_wait(&wake, &wake_lock);
+    const pool_job mine = job; /* a consistent snapshot: the caller writes it under this lock */
+    seen = mine.generation;
     pthread_mutex_unlock(&wake_lock);
-    if (index < atomic_load(&active_helpers)) run_chunks(seen);
+    if (index < mine.helpers) run_chunks(&mine);
   }
   return NULL;
 }
@@ -111,20 +123,20 @@ void ligo_parallel_for_threads(int threads, int64_t count, int64_t minPerThread,
   int64_t chunks = (int64_t)threads * CHUNKS_PER_THREAD;
   if (chunks > count / minPerThread) chunks = count / minPerThread;
   if (chunks < 1) chunks = 1;
-  atomic_store(&job_fn, fn);
-  atomic_store(&job_ctx, ctx);
-  atomic_store(&job_count, count);
-  atomic_store(&job_chunks, chunks);
-  atomic_store(&completed, 0);
-  atomic_store(&active_helpers, helpers);
   pthread_mutex_lock(&wake_lock);
-  const uint32_t generation = (uint32_t)(atomic_load(&state) >> 32) + 1;
+  uint32_t generation = job.generation + 1;
+  if (generation == 0) generation = 1; /* after 2^32 jobs: 0 is the generation helpers start out having seen */
+  job = (pool_job){fn, ctx, count, chunks, helpers, generation};
+  /* Both words move to the new generation at once, under the lock the helpers read the job under. Every chunk of
+   * the previous generation has finished (its caller waited for that), so nothing counts into the old word now. */
+  atomic_store(&finished, (uint64_t)generation << 32);
   atomic_store(&state, (uint64_t)generation << 32);
   pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&wake_lock);
-  run_chunks(generation);
+  const pool_job mine = job;
+  run_chunks(&mine);
   /* Every chunk is claimed; wait for the ones running on helpers. */
-  while (atomic_load(&completed) < chunks) sched_yield();
+  while ((int64_t)(uint32_t)atomic_load(&finished) < chunks) sched_yield();
   pthread_mutex_unlock(&call_lock);
 #endif
 }
