@@ -8,6 +8,7 @@
  *   npx tsx scripts/make-seeds.ts --readme-only        # only rewrite resources/seeds/README.md from index.json
  *   npx tsx scripts/make-seeds.ts --work /tmp/seed-runs  # where the run folders go (default .tmp/seed-runs, git-ignored)
  *
+ * Each seed folder also gets data-split.json (the data and train/validation split it trained on).
  * Runs are deterministic given the backend (weights, data order, masks and dropout come from --seed); wall times differ.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -19,6 +20,7 @@ import { main, type MainIo } from '../src/cli/main'
 import { getPreset } from '../src/engine/models/presets'
 import { parameterCount } from '../src/engine/models/param-count'
 import { getCorpus } from '../src/engine/data/corpora'
+import { runManifestSplit, splitRecord, splitRecordJson, SPLIT_RECORD_FILE } from '../src/engine/data/split-record'
 import type { MetricRecord, RunManifest } from '../src/shared/train'
 import { SEED_INDEX_FILE, SEED_INDEX_VERSION, type SeedEntry, type SeedIndex } from '../src/engine/seeds'
 
@@ -247,6 +249,8 @@ async function makeSeed(recipe: SeedRecipe, workDir: string): Promise<void> {
   const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as RunManifest
   const lines = readMetrics(runDir)
   writeFileSync(join(seedDir, 'metrics.jsonl'), trimmedMetrics(lines))
+  // The split the seed trained on travels with it: `ligo compare` evaluates grown models on its held-out side.
+  writeFileSync(join(seedDir, SPLIT_RECORD_FILE), splitRecordJson(splitRecord(recipe.data, runManifestSplit(manifest))))
   const ev = lastEval(lines)
   const last = lines[lines.length - 1]
   const config = manifest.model.config

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { UsageError, closest, parseFlags, type CommandSpec } from './args'
+import { UsageError, closest, flagNamesIn, parseFlags, realFlag, type CommandSpec } from './args'
 
 const demo: CommandSpec<never> = {
   name: 'demo',
@@ -60,5 +60,24 @@ describe('closest', () => {
     expect(closest('serv', ['info', 'serve'])).toBe('serve')
     expect(closest('inof', ['info', 'serve'])).toBe('info')
     expect(closest('train', ['info', 'serve'])).toBeNull()
+  })
+})
+
+describe('flagNamesIn', () => {
+  it("shows the flag that sets each parameter an engine message names, and leaves other names alone", () => {
+    const flags = [
+      { name: 'split-seed', type: 'integer', help: '' },
+      { name: 'batch', type: 'integer', param: 'batchSize', help: '' },
+    ] as const
+    expect(flagNamesIn('`splitSeed` 1 differs; `batchSize` too; `energy` is not a flag here', flags)).toBe('--split-seed 1 differs; --batch too; `energy` is not a flag here')
+  })
+})
+
+describe('realFlag', () => {
+  it('reads a real number and names the flag when it is not one', () => {
+    expect(realFlag('grow', 'lr', '2e-3', 0)).toBe(2e-3)
+    expect(realFlag('grow', 'lr', undefined, 0)).toBeUndefined()
+    expect(() => realFlag('grow', 'lr', '-1', 0)).toThrow('Invalid value "-1" for --lr: expected a number >= 0.')
+    expect(() => realFlag('grow', 'lr', 'fast', 0)).toThrow('Invalid value "fast" for --lr')
   })
 })

@@ -1,8 +1,10 @@
 /**
  * Command-line parsing driven by the command table (commands.ts): flags are declared as data, so help text and
  * validation come from the same place. Supports `--flag value`, `--flag=value`, boolean `--flag`, and `--` to
- * end the flags.
+ * end the flags. Real numbers, paths-or-built-ins and engine messages that name parameters are handled here too,
+ * so every command parses the same way.
  */
+import { resolve } from 'node:path'
 
 export type FlagValue = string | number | boolean
 export type FlagType = 'boolean' | 'string' | 'integer' | 'choice'
@@ -20,6 +22,11 @@ export interface FlagSpec {
   min?: number
   max?: number
   default?: FlagValue
+  /**
+   * The engine parameter this flag sets, when it is not the flag's name in camelCase (--batch sets batchSize).
+   * Engine errors name parameters in backticks; the CLI shows the flag instead (flagNamesIn).
+   */
+  param?: string
 }
 
 /** A positional argument (e.g. the checkpoint path of `ligo inspect <path>`); its value is stored under `name`. */
@@ -170,4 +177,31 @@ export function parseFlags(command: CommandSpec<never>, argv: readonly string[])
   const missing = positionals.slice(positionalCount).find((p) => p.required)
   if (missing) throw new UsageError(`"ligo ${command.name}" needs <${missing.name}>: ${missing.help}.`, command.name)
   return values
+}
+
+/** A real-valued flag (`--lr 1e-3`): a usage error naming the flag when it is not a number >= min. */
+export function realFlag(command: string, flag: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined
+  const value = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min) throw new UsageError(`Invalid value "${raw}" for --${flag}: expected a number >= ${min}.`, command)
+  return value
+}
+
+/** A path flag, unless it names a built-in (preset or corpus). */
+export const pathOr = (value: string, builtins: readonly string[], cwd: string): string => (builtins.includes(value) ? value : resolve(cwd, value))
+
+export const withoutUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+
+const camelCase = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** The engine parameter a flag sets. */
+export const paramOf = (spec: FlagSpec): string => spec.param ?? camelCase(spec.name)
+
+/**
+ * An engine message for the command line: every parameter it names in backticks (`seqLen`) becomes the flag that
+ * sets it (--seq). The engine speaks of parameters because the app and `ligo serve` call it too.
+ */
+export function flagNamesIn(message: string, flags: readonly FlagSpec[]): string {
+  const byParam = new Map(flags.map((f) => [paramOf(f), f.name]))
+  return message.replace(/`([A-Za-z][\w.]*)`/g, (whole, param: string) => (byParam.has(param) ? `--${byParam.get(param)}` : whole))
 }

@@ -6,7 +6,7 @@ import { version as PACKAGE_VERSION } from '../../package.json'
 import { createEngineHost } from '../host/engine-client'
 import { createNodeEngineLauncher, defaultEngineEntry } from '../host/node-launcher'
 import { serializeError } from '../shared'
-import { UsageError, closest, parseFlags } from './args'
+import { UsageError, closest, flagNamesIn, parseFlags } from './args'
 import { COMMANDS, findCommand } from './commands'
 import type { CliContext, CliIo, EngineChoice } from './context'
 import { commandHelp, generalHelp } from './help'
@@ -73,8 +73,9 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       io.stderr(`ligo: ${error.message}\nRun "${help}" for usage.\n`)
       code = 2
     } else {
-      const where = argv[0] && findCommand(argv[0]) ? `ligo ${argv[0]}` : 'ligo'
-      io.stderr(`${where}: ${serializeError(error).message}\n`)
+      const command = argv[0] ? findCommand(argv[0]) : undefined
+      const message = serializeError(error).message
+      io.stderr(command ? `ligo ${argv[0]}: ${flagNamesIn(message, command.flags)}\n` : `ligo: ${message}\n`)
       code = 1
     }
   }

@@ -92,7 +92,7 @@ export interface CompareParams {
   budget: Budget
   /** Absolute experiment folder (one run folder per method and seed, report.json, report.txt). */
   out: string
-  /** Repeat every method with seeds seed, seed+1, ... (default 1). */
+  /** Repeat every method with seeds seed, seed+1, ... (default 3, DEFAULT_SEEDS in engine/experiments/defaults.ts). */
   seeds?: number
   seed?: number
   batchSize?: number
@@ -114,6 +114,13 @@ export interface CompareParams {
   msltNewLayersFraction?: number
   /** Images: train on a seeded subset of at most this many images. */
   maxExamples?: number
+  /**
+   * The train/validation split's seed (default: the one the source model was trained with, recorded beside it).
+   * A split other than the source's, or a source whose split is unknown, is refused unless acceptSourceSplit.
+   */
+  splitSeed?: number
+  /** Compare even though the source's training examples may be in the validation split (unknown or other split). */
+  acceptSourceSplit?: boolean
   /** Ladder below the source model's validation loss: these fractions of it (default [1, 0.95, 0.9]). */
   ladder?: number[]
   /** Meter energy (default true). */

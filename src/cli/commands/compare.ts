@@ -7,16 +7,15 @@
 import { resolve } from 'node:path'
 import { LR_SCHEDULES, type CompareParams, type LrScheduleSettings } from '../../shared'
 import { parseBudget } from '../../engine/experiments/budget'
-import { DEFAULT_METHODS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
+import { DEFAULT_METHODS, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
 import { GROWTH_METHODS } from '../../engine/growth/types'
 import { CORPUS_IDS } from '../../engine/data/corpora'
 import { PRESET_IDS } from '../../engine/models/presets'
-import { UsageError, type CommandSpec } from '../args'
+import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec } from '../args'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
 import { interruptedExit, stopOnInterrupt } from '../interrupt'
 import { ProgressBar } from '../progress-bar'
-import { pathOr, realFlag, withoutUndefined } from './grow'
 
 export interface CompareFlags {
   from: string | undefined
@@ -45,6 +44,8 @@ export interface CompareFlags {
   'ki-distill': string | undefined
   'mslt-fraction': string | undefined
   'max-examples': number | undefined
+  'split-seed': number | undefined
+  'accept-source-split': boolean | undefined
   ladder: string | undefined
   'no-energy': boolean | undefined
   json: boolean | undefined
@@ -100,6 +101,8 @@ export function compareParams(flags: CompareFlags, cwd: string): CompareParams {
     kiDistillFraction: fraction('ki-distill', flags['ki-distill']),
     msltNewLayersFraction: fraction('mslt-fraction', flags['mslt-fraction']),
     maxExamples: flags['max-examples'],
+    splitSeed: flags['split-seed'],
+    acceptSourceSplit: flags['accept-source-split'] || undefined,
     ladder,
     energy: flags['no-energy'] ? false : undefined,
   })
@@ -156,10 +159,10 @@ export const COMPARE_COMMAND: CommandSpec<CompareFlags> = {
     { name: 'methods', type: 'string', valueName: 'a,b,...', help: `Methods, scratch included (default all: ${DEFAULT_METHODS.join(',')})` },
     { name: 'data', type: 'string', valueName: 'builtin|path', help: `Built-in data (${CORPUS_IDS.join(', ')}) or a path` },
     { name: 'budget', type: 'string', valueName: 'N steps|Nflops|Nmin', help: 'Per method: optimizer steps, FLOPs (growth included) or wall-clock minutes' },
-    { name: 'seeds', type: 'integer', valueName: 'N', min: 1, max: 100, help: 'Repeat every method with N seeds; report mean and spread (default 1)' },
+    { name: 'seeds', type: 'integer', valueName: 'N', min: 1, max: 100, help: `Repeat every method with N seeds; report mean and spread (default ${DEFAULT_SEEDS}; one seed names no winner)` },
     { name: 'seed', type: 'integer', valueName: 'N', min: 0, max: 4294967295, help: 'First seed (default 0)' },
-    { name: 'batch', type: 'integer', valueName: 'B', min: 1, max: 65536, help: 'Sequences or images per step (default 16)' },
-    { name: 'seq', type: 'integer', valueName: 'T', min: 3, max: 65536, help: 'Tokens per sequence, text models (default 128)' },
+    { name: 'batch', type: 'integer', param: 'batchSize', valueName: 'B', min: 1, max: 65536, help: 'Sequences or images per step (default 16)' },
+    { name: 'seq', type: 'integer', param: 'seqLen', valueName: 'T', min: 3, max: 65536, help: 'Tokens per sequence, text models (default 128)' },
     { name: 'lr', type: 'string', valueName: 'rate', help: `Scratch's (and KI's) peak learning rate (default ${SCRATCH_SCHEDULE_DEFAULTS.learningRate})` },
     { name: 'warmup', type: 'integer', valueName: 'steps', min: 0, help: `Scratch's warmup (default ${SCRATCH_SCHEDULE_DEFAULTS.warmupSteps})` },
     { name: 'schedule', type: 'choice', choices: LR_SCHEDULES, valueName: 'kind', help: "Scratch's decay (default linear)" },
@@ -167,18 +170,20 @@ export const COMPARE_COMMAND: CommandSpec<CompareFlags> = {
     { name: 'grown-warmup', type: 'integer', valueName: 'steps', min: 0, help: `Grown models' warmup (default ${GROWN_SCHEDULE_DEFAULTS.warmupSteps})` },
     { name: 'grown-schedule', type: 'choice', choices: LR_SCHEDULES, valueName: 'kind', help: "Grown models' decay (default linear)" },
     { name: 'weight-decay', type: 'string', valueName: 'λ', help: 'AdamW weight decay of every run (default 0.01)' },
-    { name: 'clip', type: 'string', valueName: 'norm', help: 'Gradient clipping, 0 = off (default 1)' },
+    { name: 'clip', type: 'string', param: 'clipNorm', valueName: 'norm', help: 'Gradient clipping, 0 = off (default 1)' },
     { name: 'eval-every', type: 'integer', valueName: 'N', min: 0, help: 'Evaluate every N steps (default 100); savings interpolate between evaluations' },
     { name: 'eval-batches', type: 'integer', valueName: 'N', min: 1, help: 'Validation batches per evaluation (default 8)' },
     { name: 'checkpoint-every', type: 'integer', valueName: 'N', min: 0, help: 'Checkpoint every N steps, for resuming (default 100)' },
     { name: 'operator-steps', type: 'integer', valueName: 'N', min: 0, help: 'LiGO operator-training steps (default 100)' },
     { name: 'operator-lr', type: 'string', valueName: 'rate', help: 'LiGO operator learning rate (default 1e-3)' },
     { name: 'parameterization', type: 'choice', choices: ['official', 'paper'], valueName: 'form', help: "LiGO's form (default official)" },
-    { name: 'ki-distill', type: 'string', valueName: 'fraction', help: "KI: share of the budget over which distillation fades out (default 0.5)" },
-    { name: 'mslt-fraction', type: 'string', valueName: 'fraction', help: 'MSLT: share of the budget training only the new layers (default 0.5)' },
+    { name: 'ki-distill', type: 'string', param: 'kiDistillFraction', valueName: 'fraction', help: "KI: share of the budget over which distillation fades out (default 0.5)" },
+    { name: 'mslt-fraction', type: 'string', param: 'msltNewLayersFraction', valueName: 'fraction', help: 'MSLT: share of the budget training only the new layers (default 0.5)' },
     { name: 'max-examples', type: 'integer', valueName: 'N', min: 2, help: 'Images: use a seeded subset of at most N images' },
+    { name: 'split-seed', type: 'integer', valueName: 'N', min: 0, max: 4294967295, help: "Train/validation split (default: the source model's recorded split)" },
+    { name: 'accept-source-split', type: 'boolean', help: "Compare although the source's split is unknown or differs (its training data may be validated on)" },
     { name: 'ladder', type: 'string', valueName: 'f,f,...', help: "Targets as fractions of the source model's loss (default 1,0.95,0.9)" },
-    { name: 'no-energy', type: 'boolean', help: 'Do not meter energy' },
+    { name: 'no-energy', type: 'boolean', param: 'energy', help: 'Do not meter energy' },
     { name: 'json', type: 'boolean', help: 'Print the report as JSON instead of the table' },
     { name: 'out', type: 'string', valueName: 'dir', help: 'Experiment folder (run the same command again to resume)' },
     BACKEND_FLAG,

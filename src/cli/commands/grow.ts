@@ -9,7 +9,7 @@ import { GROWTH_METHODS } from '../../engine/growth/types'
 import { formatFlops } from '../../engine/metrics/flops'
 import { CORPUS_IDS } from '../../engine/data/corpora'
 import { PRESET_IDS } from '../../engine/models/presets'
-import { UsageError, type CommandSpec } from '../args'
+import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec } from '../args'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
 import { ProgressBar } from '../progress-bar'
@@ -32,19 +32,6 @@ export interface GrowFlags {
   force: boolean | undefined
   backend: string | undefined
 }
-
-/** A real-valued flag (`--lr 1e-3`): a usage error naming the flag when it is not a number >= min. */
-export function realFlag(command: string, flag: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined
-  const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min) throw new UsageError(`Invalid value "${raw}" for --${flag}: expected a number >= ${min}.`, command)
-  return value
-}
-
-/** A path flag, unless it names a built-in (preset or corpus). */
-export const pathOr = (value: string, builtins: readonly string[], cwd: string): string => (builtins.includes(value) ? value : resolve(cwd, value))
-
-export const withoutUndefined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 
 export function growParams(flags: GrowFlags, cwd: string): GrowParams {
   for (const flag of ['from', 'to', 'method', 'out'] as const) if (flags[flag] === undefined) throw new UsageError(`--${flag} is required.`, 'grow')

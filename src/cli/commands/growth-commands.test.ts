@@ -66,7 +66,7 @@ describe('ligo compare in an engine process', () => {
   const startEngine: MainIo['startEngine'] = (choice) => createEngineHost(createNodeEngineLauncher({ ...sourceEngineLauncherOptions(), onLog: () => {} }), choice)
   it('runs two methods and prints the savings table', async () => {
     const out = join(root, 'cmp')
-    const args = ['compare', '--from', fixtures.small, '--to', fixtures.large, '--data', fixtures.data, '--methods', 'scratch,bert2bert-aki', '--budget', '2steps']
+    const args = ['compare', '--from', fixtures.small, '--to', fixtures.large, '--data', fixtures.data, '--methods', 'scratch,bert2bert-aki', '--budget', '2steps', '--seeds', '1']
     const result = await run([...args, '--batch', '4', '--seq', '16', '--eval-every', '1', '--eval-batches', '1', '--no-energy', '--backend', 'wasm', '--out', out], { startEngine })
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain("Target: scratch's final loss")

@@ -17,3 +17,4 @@ export { trainWordPiece, WORDPIECE_SPECIALS_IN_ORDER, type WordPieceTrainingOpti
 export { trainByteLevelBpe, type BpeTrainingOptions } from './tokenizers/bpe-trainer'
 export * from './tokenizers/tokenizer-json'
 export { HfTokenizer, loadTokenizer, readBertVocab, TokenizerLoadError } from './tokenizers/load-tokenizer'
+export * from './split-record'

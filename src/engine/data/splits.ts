@@ -22,6 +22,22 @@ export interface SplitIndices {
 
 export const DEFAULT_VALIDATION_FRACTION = 0.05
 
+/**
+ * The split is a property of the data, not of a run (docs/growth/split-policy.md): every run trains and evaluates on
+ * the split of this seed unless the data's recorded split says otherwise. Run seeds change order, masks and init only.
+ */
+export const DEFAULT_SPLIT_SEED = 0
+
+/** What a checkpoint, run manifest or experiment records about the split its data was drawn with. */
+export interface DataSplit {
+  seed: number
+  validationFraction: number
+}
+
+export const DEFAULT_SPLIT: DataSplit = Object.freeze({ seed: DEFAULT_SPLIT_SEED, validationFraction: DEFAULT_VALIDATION_FRACTION })
+
+export const sameSplit = (a: DataSplit, b: DataSplit): boolean => a.seed === b.seed && a.validationFraction === b.validationFraction
+
 function checkFraction(fraction: number): void {
   if (!(fraction >= 0 && fraction < 1)) throw new Error(`validationFraction must be in [0, 1), got ${fraction}`)
 }

@@ -36,6 +36,7 @@ const params = (out: string): CompareParams => ({
   data: fixtures.data,
   budget: { kind: 'steps', value: 6 },
   out: join(root, out),
+  seeds: 1,
   batchSize: BATCH,
   seqLen: SEQ,
   evalEvery: 3,

@@ -16,7 +16,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { ByteLevelBpeTokenizer, WordPieceTokenizer, writeTokenizerFiles } from '../data'
+import { ByteLevelBpeTokenizer, DEFAULT_SPLIT, DEFAULT_VALIDATION_FRACTION, sameSplit, WordPieceTokenizer, writeTokenizerFiles, type DataSplit } from '../data'
 import { getGrowthOperator, kiSchedule } from '../growth'
 import { writeFileAtomic } from '../io/atomic-write'
 import { trainingStepFlops } from '../metrics/flops'
@@ -34,7 +34,7 @@ import { readCheckpointFiles } from '../train/checkpoint'
 import { RunFolder } from '../train/run-folder'
 import { buildTrainingData, type TrainingData } from '../train/training-data'
 import { checkBudget, formatBudget, stepsWithinFlops } from './budget'
-import { DEFAULT_LADDER, DEFAULT_METHODS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from './defaults'
+import { DEFAULT_LADDER, DEFAULT_METHODS, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from './defaults'
 import { operatorSettings } from './ligo-training'
 import { disposePrepared, kiDistillSteps, KI_DEFAULT_DISTILL_FRACTION, methodCosts, prepareMethod, SCRATCH_SCHEDULE_METHODS, unsupportedReason } from './method-plan'
 import { evaluateParams, trainMethod } from './method-trainer'
@@ -68,6 +68,8 @@ export interface ComparisonSettings {
   kiDistillFraction?: number
   msltNewLayersFraction?: number
   maxExamples?: number
+  /** Every run trains and evaluates on this split: the source model's (comparisonSplit). */
+  split: DataSplit
   ladder: number[]
   energy: boolean
 }
@@ -78,8 +80,10 @@ export interface ExperimentRecord {
   createdAt: string
   settings: ComparisonSettings
   runs: Record<string, MethodRunRecord>
-  /** The small model's validation loss per seed (its validation split depends on the seed). */
+  /** The small model's validation loss per seed (same examples; MLM masks and batch order follow the seed). */
   sourceLoss: Record<string, number>
+  /** What the source model was trained on (SmallModel.trainedOn), which fixed `settings.split`. */
+  sourceTrainedOn?: SmallModel['trainedOn']
 }
 
 /** What the manifest of a method's run folder adds to a plain run's. */
@@ -122,16 +126,43 @@ export interface CompareOptions {
 
 export const runKey = (method: string, seed: number): string => `${method}-seed${seed}`
 
-export function comparisonSettings(params: CompareParams): ComparisonSettings {
+/**
+ * The split every run of a comparison uses: the one the source model trained on, so no validation example is one
+ * it saw (docs/growth/split-policy.md). An unknown split, or a requested split other than the source's, is refused
+ * unless `acceptSourceSplit`; a random init, or a source trained on other data, takes the requested or default split.
+ */
+export function comparisonSplit(trainedOn: SmallModel['trainedOn'], data: string, params: Pick<CompareParams, 'from' | 'splitSeed' | 'acceptSourceSplit'>): DataSplit {
+  const requested: DataSplit | null = params.splitSeed !== undefined ? { seed: params.splitSeed, validationFraction: DEFAULT_VALIDATION_FRACTION } : null
+  if (requested && !Number.isInteger(requested.seed)) throw new StudioError('invalid_request', `\`splitSeed\` must be an integer, got ${params.splitSeed}`)
+  const chosen = requested ?? { ...DEFAULT_SPLIT }
+  if (trainedOn === 'untrained') return chosen
+  if (trainedOn === 'unknown') {
+    if (params.acceptSourceSplit) return chosen
+    throw new StudioError(
+      'invalid_request',
+      `The source model ${params.from} does not record the data split it was trained with (no data-split.json beside it, no run manifest), so its training examples may be in the validation split and every grown model would be evaluated on data it memorised. Add its data-split.json, or set \`acceptSourceSplit\` to compare anyway`,
+    )
+  }
+  if (trainedOn.data !== data) return chosen // trained on other data: none of this data's examples were seen
+  if (requested && !sameSplit(requested, trainedOn.split) && !params.acceptSourceSplit) {
+    throw new StudioError(
+      'invalid_request',
+      `\`splitSeed\` ${requested.seed} differs from the split the source model ${params.from} was trained with on ${data} (seed ${trainedOn.split.seed}): its training examples would be in the validation split. Leave \`splitSeed\` unset, or set \`acceptSourceSplit\` to compare anyway`,
+    )
+  }
+  return requested && params.acceptSourceSplit ? requested : { ...trainedOn.split }
+}
+
+export function comparisonSettings(params: CompareParams, split: DataSplit = DEFAULT_SPLIT): ComparisonSettings {
   checkBudget(params.budget)
   const methods = [...new Set(params.methods)]
   for (const method of methods) getGrowthOperator(method) // unknown names fail here, listing the known ones
-  if (!methods.includes('scratch')) throw new StudioError('invalid_request', `--methods must include scratch: every saving is measured against it (got ${methods.join(', ')})`)
-  const seeds = params.seeds ?? 1
-  if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 100)) throw new StudioError('invalid_request', `--seeds must be an integer from 1 to 100, got ${seeds}`)
+  if (!methods.includes('scratch')) throw new StudioError('invalid_request', `\`methods\` must include scratch: every saving is measured against it (got ${methods.join(', ')})`)
+  const seeds = params.seeds ?? DEFAULT_SEEDS
+  if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 100)) throw new StudioError('invalid_request', `\`seeds\` must be an integer from 1 to 100, got ${seeds}`)
   const seed0 = params.seed ?? TRAIN_DEFAULTS.seed
   const ladder = params.ladder ?? [...DEFAULT_LADDER]
-  if (ladder.some((f) => !(f > 0 && f <= 1))) throw new StudioError('invalid_request', `ladder fractions of the source loss must be in (0, 1], got ${ladder.join(', ')}`)
+  if (ladder.some((f) => !(f > 0 && f <= 1))) throw new StudioError('invalid_request', `\`ladder\` fractions of the source loss must be in (0, 1], got ${ladder.join(', ')}`)
   return {
     from: params.from,
     to: params.to,
@@ -153,6 +184,7 @@ export function comparisonSettings(params: CompareParams): ComparisonSettings {
     ...(params.kiDistillFraction !== undefined ? { kiDistillFraction: params.kiDistillFraction } : {}),
     ...(params.msltNewLayersFraction !== undefined ? { msltNewLayersFraction: params.msltNewLayersFraction } : {}),
     ...(params.maxExamples !== undefined ? { maxExamples: params.maxExamples } : {}),
+    split: { ...split },
     ladder: [...ladder].sort((a, b) => b - a),
     energy: params.energy ?? true,
   }
@@ -163,7 +195,7 @@ function checkSameExperiment(dir: string, saved: ComparisonSettings, now: Compar
   const strip = (s: ComparisonSettings) => JSON.stringify({ ...s, methods: undefined })
   if (strip(saved) !== strip(now)) {
     const differing = (Object.keys(now) as Array<keyof ComparisonSettings>).filter((k) => k !== 'methods' && JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
-    throw new StudioError('invalid_request', `${dir} holds a comparison with other settings (${differing.join(', ')}); resume it with the same flags or choose another --out`)
+    throw new StudioError('invalid_request', `${dir} holds a comparison with other settings (${differing.join(', ')}); resume it with the same settings or choose another \`out\` folder`)
   }
 }
 
@@ -182,7 +214,17 @@ export function readExperiment(dir: string): ExperimentRecord {
 
 export async function runComparison(params: CompareParams, options: CompareOptions): Promise<CompareResult> {
   const out = resolve(params.out)
-  const settings = comparisonSettings(params)
+  comparisonSettings(params) // every setting is checked before the source model is loaded
+  const small = await loadSmallModel(params.from, params.seed ?? TRAIN_DEFAULTS.seed)
+  try {
+    const settings = comparisonSettings(params, comparisonSplit(small.trainedOn, params.data, params))
+    return await compareWith(out, settings, small, options)
+  } finally {
+    disposeSmall(small)
+  }
+}
+
+async function compareWith(out: string, settings: ComparisonSettings, small: SmallModel, options: CompareOptions): Promise<CompareResult> {
   // gCO2e in the report, from the grid settings in force (LIGO_GRID_REGION / LIGO_PUE / LIGO_GRID_INTENSITY, or the
   // defaults); checked before any training so a bad value fails at once, not after hours
   const carbon = carbonAssumptions(resolveEnergySettings({ env: process.env }))
@@ -194,64 +236,58 @@ export async function runComparison(params: CompareParams, options: CompareOptio
     record.settings = { ...settings, methods: [...new Set([...record.settings.methods, ...settings.methods])] }
     options.onLog?.(`Resuming the comparison in ${out}`)
   } else {
-    record = { format: 'ligo-experiment', version: 1, createdAt: new Date().toISOString(), settings, runs: {}, sourceLoss: {} }
+    record = { format: 'ligo-experiment', version: 1, createdAt: new Date().toISOString(), settings, runs: {}, sourceLoss: {}, sourceTrainedOn: small.trainedOn }
   }
   await saveExperiment(out, record)
-
-  const small = await loadSmallModel(settings.from, settings.seeds[0])
-  try {
-    const large = resolveLargeConfig(settings.to, small.config)
-    const runs = settings.seeds.length * settings.methods.length
-    let runIndex = 0
-    const finishedSeconds: number[] = []
-    options.onLog?.(`Comparing ${settings.methods.join(', ')} for ${settings.seeds.length} seed(s), budget ${formatBudget(settings.budget)}: ${parameterCount(small.config).toLocaleString('en-US')} -> ${parameterCount(large).toLocaleString('en-US')} parameters`)
-    for (const seed of settings.seeds) {
-      const data = buildData(settings, large, small, seed)
-      const start = data.train.state
-      if (record.sourceLoss[String(seed)] === undefined) {
-        const dataSmall = data // same tokens and split; the small config reads the same inputs
-        record.sourceLoss[String(seed)] = (await evaluateParams(small.config, small.params, dataSmall, settings.evalBatches)).loss
-        await saveExperiment(out, record)
-      }
-      for (const method of settings.methods) {
-        runIndex += 1
-        const key = runKey(method, seed)
-        if (record.runs[key]?.status === 'done' || record.runs[key]?.status === 'skipped') {
-          options.onLog?.(`${key}: already ${record.runs[key].status}, kept`)
-          continue
-        }
-        const reason = unsupportedReason(method, small.config, large)
-        if (reason) {
-          record.runs[key] = { method, seed, runDir: join(out, key), status: 'skipped', reason }
-          options.onLog?.(`${key}: skipped (${reason})`)
-          await saveExperiment(out, record)
-          continue
-        }
-        data.train.restore(start)
-        const t0 = performance.now()
-        const progress = (phase: CompareProgress['phase'], step: number, steps: number, etaSeconds: number | null) => {
-          const mean = finishedSeconds.length > 0 ? finishedSeconds.reduce((a, b) => a + b, 0) / finishedSeconds.length : null
-          const thisRun = etaSeconds ?? null
-          const overall = thisRun !== null ? thisRun + (mean ?? (performance.now() - t0) / 1000 + thisRun) * (runs - runIndex) : null
-          options.onProgress?.({ method, seed, run: runIndex, runs, phase, step, steps, etaSeconds: thisRun, overallEtaSeconds: overall })
-        }
-        const done = await runMethod({ method, seed, runDir: join(out, key), settings, small, large, data, options, progress })
-        finishedSeconds.push((performance.now() - t0) / 1000)
-        record.runs[key] = done
-        await saveExperiment(out, record)
-      }
+  const large = resolveLargeConfig(settings.to, small.config)
+  const runs = settings.seeds.length * settings.methods.length
+  let runIndex = 0
+  const finishedSeconds: number[] = []
+  options.onLog?.(`Comparing ${settings.methods.join(', ')} for ${settings.seeds.length} seed(s), budget ${formatBudget(settings.budget)}: ${parameterCount(small.config).toLocaleString('en-US')} -> ${parameterCount(large).toLocaleString('en-US')} parameters`)
+  for (const seed of settings.seeds) {
+    const data = buildData(settings, large, small, seed)
+    const start = data.train.state
+    if (record.sourceLoss[String(seed)] === undefined) {
+      const dataSmall = data // same tokens and split; the small config reads the same inputs
+      record.sourceLoss[String(seed)] = (await evaluateParams(small.config, small.params, dataSmall, settings.evalBatches)).loss
+      await saveExperiment(out, record)
     }
-    const report = buildReport(record.settings, record, loadSeries(record), carbon)
-    const text = formatReport(report)
-    await writeFileAtomic(join(out, 'report.json'), Buffer.from(JSON.stringify(report, null, 2) + '\n'))
-    await writeFileAtomic(join(out, 'report.txt'), Buffer.from(text))
-    return { out, report, text }
-  } finally {
-    disposeSmall(small)
+    for (const method of settings.methods) {
+      runIndex += 1
+      const key = runKey(method, seed)
+      if (record.runs[key]?.status === 'done' || record.runs[key]?.status === 'skipped') {
+        options.onLog?.(`${key}: already ${record.runs[key].status}, kept`)
+        continue
+      }
+      const reason = unsupportedReason(method, small.config, large)
+      if (reason) {
+        record.runs[key] = { method, seed, runDir: join(out, key), status: 'skipped', reason }
+        options.onLog?.(`${key}: skipped (${reason})`)
+        await saveExperiment(out, record)
+        continue
+      }
+      data.train.restore(start)
+      const t0 = performance.now()
+      const progress = (phase: CompareProgress['phase'], step: number, steps: number, etaSeconds: number | null) => {
+        const mean = finishedSeconds.length > 0 ? finishedSeconds.reduce((a, b) => a + b, 0) / finishedSeconds.length : null
+        const thisRun = etaSeconds ?? null
+        const overall = thisRun !== null ? thisRun + (mean ?? (performance.now() - t0) / 1000 + thisRun) * (runs - runIndex) : null
+        options.onProgress?.({ method, seed, run: runIndex, runs, phase, step, steps, etaSeconds: thisRun, overallEtaSeconds: overall })
+      }
+      const done = await runMethod({ method, seed, runDir: join(out, key), settings, small, large, data, options, progress })
+      finishedSeconds.push((performance.now() - t0) / 1000)
+      record.runs[key] = done
+      await saveExperiment(out, record)
+    }
   }
+  const report = buildReport(record.settings, record, loadSeries(record), carbon)
+  const text = formatReport(report)
+  await writeFileAtomic(join(out, 'report.json'), Buffer.from(JSON.stringify(report, null, 2) + '\n'))
+  await writeFileAtomic(join(out, 'report.txt'), Buffer.from(text))
+  return { out, report, text }
 }
 
-function buildData(settings: ComparisonSettings, large: ModelConfig, small: SmallModel, seed: number): TrainingData {
+export function buildData(settings: ComparisonSettings, large: ModelConfig, small: SmallModel, seed: number): TrainingData {
   const family = getFamily(large.family)
   return buildTrainingData({
     config: large,
@@ -260,6 +296,7 @@ function buildData(settings: ComparisonSettings, large: ModelConfig, small: Smal
     batchSize: settings.batchSize,
     seqLen: settings.seqLen,
     seed,
+    split: settings.split,
     maxExamples: settings.maxExamples,
     tokenizer: small.tokenizer,
   })

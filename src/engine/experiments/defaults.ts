@@ -20,3 +20,6 @@ export const DEFAULT_METHODS = ['scratch', 'ligo', 'stackbert', 'interpolation',
 
 /** Ladder below the source model's validation loss: these fractions of it. */
 export const DEFAULT_LADDER = [1, 0.95, 0.9] as const
+
+/** Seeds per method: one seed cannot tell a saving from noise, so a comparison repeats every run (issue 13 §3). */
+export const DEFAULT_SEEDS = 3

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { getCorpus } from '../data'
+import { DEFAULT_SPLIT, getCorpus, splitRecord, splitRecordJson, SPLIT_RECORD_FILE } from '../data'
 import { exportCheckpoint } from '../io/export-checkpoint'
 import { makeConfig } from '../models/config'
 import { getFamily } from '../models/registry'
@@ -27,5 +27,7 @@ export async function writeGrowthFixtures(root: string): Promise<{ small: string
   const corpus = getCorpus('moby-dick')
   if (corpus.kind !== 'text') throw new Error('moby-dick should be text')
   corpus.loadDocuments().slice(3, 9).forEach((d) => writeFileSync(join(data, `${d.id}.txt`), d.text))
+  // As if the small model had trained on the text folder's default split (ligo compare refuses an unknown split).
+  writeFileSync(join(small, SPLIT_RECORD_FILE), splitRecordJson(splitRecord(data, DEFAULT_SPLIT)))
   return { small, large, data }
 }

@@ -9,6 +9,7 @@
  */
 import { join, resolve } from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
+import { DEFAULT_SPLIT, splitRecord, splitRecordJson, SPLIT_RECORD_FILE, type DataSplit } from '../data'
 import { getGrowthOperator, GrowthError } from '../growth'
 import { exportCheckpoint, exportOperator } from '../io/export-checkpoint'
 import { writeFileAtomic } from '../io/atomic-write'
@@ -50,6 +51,8 @@ export async function growCheckpoint(params: GrowParams, callbacks: GrowCallback
     const support = operator.supports(small.config, large)
     if (!support.ok) throw new GrowthError(`Cannot grow with ${operator.name}: ${support.reason}`)
     let growth: GrowthPhaseCost = { steps: 0, flops: 0, wallSeconds: 0, lossFirst: null, lossLast: null }
+    let split: DataSplit = DEFAULT_SPLIT
+    let operatorData: string | null = null
     if (operator.kind === 'learned') {
       const settings = operatorSettings(params.operator)
       const op = operator.createOperator(small.params, small.config, large, { seed, ...(params.parameterization ? { parameterization: params.parameterization } : {}) })
@@ -58,7 +61,10 @@ export async function growCheckpoint(params: GrowParams, callbacks: GrowCallback
           const source = params.data ?? defaultGrowthData(large)
           callbacks.onLog?.(`Training the LiGO operator (${op.coefficientCount().toLocaleString('en-US')} coefficients) for ${settings.steps} steps on ${source}`)
           const family = getFamily(large.family)
-          const data = buildTrainingData({ config: large, objective: family.objective, source, batchSize: params.batchSize ?? TRAIN_DEFAULTS.batchSize, seqLen: params.seqLen ?? TRAIN_DEFAULTS.seqLen, seed, tokenizer: small.tokenizer })
+          // The operator trains on the source's training side when it is the source's data (no held-out example leaks in).
+          split = typeof small.trainedOn === 'object' && small.trainedOn.data === source ? small.trainedOn.split : DEFAULT_SPLIT
+          operatorData = source
+          const data = buildTrainingData({ config: large, objective: family.objective, source, batchSize: params.batchSize ?? TRAIN_DEFAULTS.batchSize, seqLen: params.seqLen ?? TRAIN_DEFAULTS.seqLen, seed, split, tokenizer: small.tokenizer })
           if (!small.tokenizer && family.modality === 'text') notes.push('the source has no tokenizer: operator training used one trained on the data, so its token ids do not match the embeddings')
           growth = await trainLigoOperator(op, data, settings, { seed, signal: callbacks.signal, onStep: callbacks.onOperatorStep })
         } else notes.push('operator kept at its initialisation (0 steps)')
@@ -77,6 +83,9 @@ export async function growCheckpoint(params: GrowParams, callbacks: GrowCallback
     const checkpointDir = join(out, 'model')
     callbacks.onLog?.(`Writing the grown checkpoint to ${checkpointDir}`)
     await exportCheckpoint({ config: large, params: await shaped(grown), tokenizerFiles: small.tokenizerFiles }, { format, outDir: checkpointDir, force: params.force, provenance })
+    // What the grown weights have seen travels with them, so `ligo compare --from <this>` keeps it out of validation.
+    const seen = typeof small.trainedOn === 'object' ? small.trainedOn : small.trainedOn === 'untrained' && operatorData !== null ? splitRecord(operatorData, split) : null
+    if (seen) await writeFileAtomic(join(checkpointDir, SPLIT_RECORD_FILE), Buffer.from(splitRecordJson(seen)))
     let operatorDir: string | null = null
     if (coefficients) {
       operatorDir = join(out, 'operator')

@@ -4,10 +4,10 @@
  * same family), plus the tokenizer every method shares (the small model's own, when it has one: its ids index the
  * embeddings every operator copies).
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { loadTokenizer, type TextTokenizer } from '../data'
+import { loadTokenizer, readSplitRecord, runFolderSplitRecord, type SplitRecord, type TextTokenizer } from '../data'
 import { importExportSource } from '../io/run-checkpoint'
 import { validateConfig, type ModelConfig } from '../models/config'
 import type { ParamMap } from '../models/layers/params'
@@ -23,20 +23,35 @@ export interface SmallModel {
   tokenizer: TextTokenizer | undefined
   /** The tokenizer files to copy beside every grown checkpoint and run. */
   tokenizerFiles: readonly string[]
+  /**
+   * What the weights were trained on: `untrained` (a preset's random init), the recorded data and split, or
+   * `unknown` (a checkpoint without a split record: it may have trained on any example).
+   */
+  trainedOn: 'untrained' | 'unknown' | SplitRecord
 }
 
 export async function loadSmallModel(from: string, seed: number): Promise<SmallModel> {
   if (PRESET_IDS.includes(from)) {
     const config = getPreset(from).config
-    return { source: from, config, params: getFamily(config.family).init(config, seed), tokenizer: undefined, tokenizerFiles: [] }
+    return { source: from, config, params: getFamily(config.family).init(config, seed), tokenizer: undefined, tokenizerFiles: [], trainedOn: 'untrained' }
   }
-  if (!existsSync(from)) throw new StudioError('invalid_request', `--from "${from}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint`)
+  if (!existsSync(from)) throw new StudioError('invalid_request', `\`from\` "${from}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint`)
   const source = await importExportSource(from)
   const params: ParamMap = {}
   for (const [name, w] of Object.entries(source.params)) params[name] = tf.tensor(w.data, [...w.shape], 'float32')
   const family = getFamily(source.config.family)
   const tokenizer = family.modality === 'text' && source.tokenizerFiles.length > 0 ? loadTokenizer(dirname(source.tokenizerFiles[0])) : undefined
-  return { source: from, config: source.config, params, tokenizer, tokenizerFiles: source.tokenizerFiles }
+  return { source: from, config: source.config, params, tokenizer, tokenizerFiles: source.tokenizerFiles, trainedOn: sourceSplitRecord(from) ?? 'unknown' }
+}
+
+/** A run folder's or trainer checkpoint's manifest, or the data-split.json beside an exported checkpoint. */
+export function sourceSplitRecord(from: string): SplitRecord | null {
+  if (existsSync(from) && statSync(from).isDirectory()) {
+    if (existsSync(join(from, 'manifest.json'))) return runFolderSplitRecord(from)
+    // <run>/checkpoints/step-NNNNNNN
+    if (existsSync(join(from, 'trainer-state.json'))) return runFolderSplitRecord(dirname(dirname(from))) ?? readSplitRecord(from)
+  }
+  return readSplitRecord(from)
 }
 
 export function disposeSmall(small: SmallModel): void {
@@ -48,18 +63,18 @@ export function resolveLargeConfig(to: string, small: ModelConfig): ModelConfig 
   let config: ModelConfig
   if (PRESET_IDS.includes(to)) config = getPreset(to).config
   else {
-    if (!existsSync(to)) throw new StudioError('invalid_request', `--to "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
+    if (!existsSync(to)) throw new StudioError('invalid_request', `\`to\` "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
     let raw: unknown
     try {
       raw = JSON.parse(readFileSync(to, 'utf8'))
     } catch (error) {
-      throw new StudioError('invalid_request', `--to ${to}: not valid JSON (${(error as Error).message})`)
+      throw new StudioError('invalid_request', `\`to\` ${to}: not valid JSON (${(error as Error).message})`)
     }
     try {
       // A config with family and sizes; missing fields take the small model's values (vocabulary, positions, image).
       config = validateConfig({ ...small, ...(raw as object) })
     } catch (error) {
-      throw new StudioError('invalid_request', `--to ${to}: ${(error as Error).message}`)
+      throw new StudioError('invalid_request', `\`to\` ${to}: ${(error as Error).message}`)
     }
   }
   if (config.family !== small.family) throw new StudioError('invalid_request', `Cannot grow a ${small.family} model into a ${config.family} config (${to}): the family must stay the same`)

@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
-import { loadTokenizer, writeTokenizerFiles, ByteLevelBpeTokenizer, WordPieceTokenizer, type TextTokenizer } from '../data'
+import { loadTokenizer, runManifestSplit, writeTokenizerFiles, ByteLevelBpeTokenizer, WordPieceTokenizer, type TextTokenizer } from '../data'
 import { getPreset, PRESET_IDS } from '../models/presets'
 import { parameterCount } from '../models/param-count'
 import { getFamily } from '../models/registry'
@@ -149,7 +149,7 @@ async function resumeRun(options: RunTrainingOptions): Promise<TrainResult> {
   const family = getFamily(manifest.model.family)
   const config = family.validate(manifest.model.config)
   const steps = options.steps ?? manifest.training.steps
-  if (steps < checkpoint.state.step) throw new TrainRunError(`--steps ${steps} is below the step of the last checkpoint (${checkpoint.state.step})`)
+  if (steps < checkpoint.state.step) throw new TrainRunError(`\`steps\` ${steps} is below the step of the last checkpoint (${checkpoint.state.step})`)
   const settings: TrainingSettings = { ...manifest.training, steps }
   let tokenizer: TextTokenizer | undefined
   if (family.modality === 'text') tokenizer = loadTokenizer(options.runDir)
@@ -160,6 +160,7 @@ async function resumeRun(options: RunTrainingOptions): Promise<TrainResult> {
     batchSize: settings.batchSize,
     seqLen: settings.seqLen,
     seed: manifest.seed,
+    split: runManifestSplit(manifest),
     maxExamples: settings.maxExamples,
     tokenizer,
   })

@@ -18,12 +18,13 @@ import {
   packForCausalLm,
   packForMaskedLm,
   permutation,
+  DEFAULT_SPLIT,
   splitIndices,
-  splitItems,
   tokenizeDocuments,
   trainByteLevelBpe,
   trainWordPiece,
   type BatchIterator,
+  type DataSplit,
   type ImageBatch,
   type ImageDataset,
   type MaskingOptions,
@@ -44,8 +45,11 @@ export interface TrainingDataOptions {
   batchSize: number
   /** Text: tokens per sequence. */
   seqLen: number
+  /** Batch order, masks and the image subset's order; never the split. */
   seed: number
-  /** Images: use a seeded subset of at most this many images (before the split). */
+  /** The train/validation split (default DEFAULT_SPLIT): a property of the data, the same for every run seed. */
+  split?: DataSplit
+  /** Images: use a subset of at most this many images, drawn on each side of the split (validation stays held out). */
   maxExamples?: number
   /** Text: use this tokenizer instead of training one (a resumed run passes the one it saved). */
   tokenizer?: TextTokenizer
@@ -58,6 +62,8 @@ export interface DataDescription {
   objective: Objective
   trainExamples: number
   validationExamples: number
+  /** The split the examples were drawn with: runs on the same data with the same split never evaluate on training data. */
+  split: DataSplit
   /** Text: documents on each side of the split, tokenizer kind and size. */
   documents?: { train: number; validation: number }
   tokenizer?: { kind: string; vocabSize: number; trained: boolean }
@@ -71,6 +77,8 @@ interface DataCommon {
   batchSize: number
   /** Token positions per training batch (text), for the tokens counter; 0 for images. */
   tokensPerBatch: number
+  /** Indices into the source's documents (text) or images on each side of the split (ascending). */
+  examples: { train: readonly number[]; validation: readonly number[] }
 }
 export interface TextTrainingData extends DataCommon {
   kind: 'text'
@@ -119,6 +127,7 @@ const textCorpora = () => CORPUS_IDS.filter((id) => getCorpus(id).kind === 'text
 
 function textData(options: TrainingDataOptions): TextTrainingData {
   const { config, objective, batchSize, seqLen, seed } = options
+  const dataSplit = options.split ?? DEFAULT_SPLIT
   if (!('vocabSize' in config)) throw new TrainingDataError(`Objective ${objective} needs a text model, got family ${config.family}`)
   const longest = maxSequenceLength(config)
   if (!(Number.isInteger(seqLen) && seqLen >= 3 && seqLen <= longest)) {
@@ -126,7 +135,8 @@ function textData(options: TrainingDataOptions): TextTrainingData {
   }
   const { documents, license } = loadDocuments(options.source)
   // Split by document before chunking, so no document leaks into both sides.
-  const split = splitItems(documents, { seed })
+  const indices = splitIndices(documents.length, dataSplit)
+  const split = { train: indices.train.map((i) => documents[i]), validation: indices.validation.map((i) => documents[i]) }
   if (split.train.length === 0 || split.validation.length === 0) {
     throw new TrainingDataError(`Data "${sourceName(options.source)}" has ${documents.length} document(s); training needs at least 2 (one for validation)`)
   }
@@ -173,12 +183,14 @@ function textData(options: TrainingDataOptions): TextTrainingData {
     validation,
     batchSize,
     tokensPerBatch: batchSize * seqLen,
+    examples: indices,
     description: {
       source: sourceName(options.source),
       kind: 'text',
       objective,
       trainExamples: trainCount,
       validationExamples: validationCount,
+      split: { ...dataSplit },
       documents: { train: split.train.length, validation: split.validation.length },
       tokenizer: { kind: tokenizer.kind, vocabSize: tokenizer.vocabSize, trained },
       seqLen,
@@ -211,6 +223,7 @@ function loadImages(source: DataSource, config: VisionConfig): { images: ImageDa
 
 function imageData(options: TrainingDataOptions): ImageTrainingData {
   const { config, batchSize, seed } = options
+  const dataSplit = options.split ?? DEFAULT_SPLIT
   if (!('imageSize' in config)) throw new TrainingDataError(`Image classification needs a vision model, got family ${config.family}`)
   const { images, license } = loadImages(options.source, config)
   const name = sourceName(options.source)
@@ -222,25 +235,32 @@ function imageData(options: TrainingDataOptions): ImageTrainingData {
   if (images.classNames.length > config.numClasses) {
     throw new TrainingDataError(`Data "${name}" has ${images.classNames.length} classes; the model's head has ${config.numClasses}`)
   }
-  // A seeded subset (the built-in digits are stored class by class, so a prefix would hold one class only).
-  let pool = Array.from({ length: images.count }, (_, i) => i)
-  if (options.maxExamples !== undefined && options.maxExamples < images.count) pool = Array.from(permutation(images.count, seed).slice(0, options.maxExamples)).sort((a, b) => a - b)
-  const split = splitIndices(pool.length, { seed })
-  const trainIndices = split.train.map((i) => pool[i])
-  const validationIndices = split.validation.map((i) => pool[i])
-  if (validationIndices.length === 0) throw new TrainingDataError(`Data "${name}" has ${pool.length} image(s); training needs at least 2 (one for validation)`)
+  // The split is drawn over every image, so a subset's validation images are held out from a run on all of them.
+  const split = splitIndices(images.count, dataSplit)
+  let trainIndices = split.train
+  let validationIndices = split.validation
+  if (options.maxExamples !== undefined && options.maxExamples < images.count) {
+    // A seeded subset (the built-in digits are stored class by class, so a prefix would hold one class only),
+    // taken from both sides, so the subset keeps about the split's shares.
+    const keep = new Set(Array.from(permutation(images.count, seed).slice(0, options.maxExamples)))
+    trainIndices = trainIndices.filter((i) => keep.has(i))
+    validationIndices = validationIndices.filter((i) => keep.has(i))
+  }
+  if (validationIndices.length === 0 || trainIndices.length === 0) throw new TrainingDataError(`Data "${name}" has ${trainIndices.length + validationIndices.length} image(s) after the split; training needs at least one on each side`)
   return {
     kind: 'image',
     train: imageBatches(images, trainIndices, { batchSize, seed }),
     validation: () => imageBatches(images, validationIndices, { batchSize, seed, shuffle: false }),
     batchSize,
     tokensPerBatch: 0,
+    examples: { train: trainIndices, validation: validationIndices },
     description: {
       source: name,
       kind: 'image',
       objective: 'classification',
       trainExamples: trainIndices.length,
       validationExamples: validationIndices.length,
+      split: { ...dataSplit },
       classes: images.classNames,
       ...(license ? { license } : {}),
     },

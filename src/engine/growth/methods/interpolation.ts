@@ -1,0 +1,6 @@
+/** interpolation: a one-shot weight map (docs/growth/baselines.md). */
+import { interpolation } from '../interpolation'
+import type { GrowthMethod } from '../method'
+import { weightMapMethod } from './one-shot'
+
+export const interpolationMethod: GrowthMethod = weightMapMethod(interpolation, 'docs/growth/baselines.md')

@@ -1,0 +1,55 @@
+/**
+ * LiGO (docs/growth/ligo.md): the learned width x depth operator. prepare() trains its coefficients through the
+ * large model's loss with the caller's trainer (§3 of the paper: ~100 steps), charging ligoGrowthStepFlops per step,
+ * then materialises a plain large checkpoint and hands back the coefficients to save beside it.
+ */
+import { ligoGrowthStepFlops } from '../../metrics/flops'
+import { flopsShapeOf } from '../../metrics/model-flops'
+import { ligo, LIGO_DEFAULTS, LIGO_TRAINING_DEFAULTS } from '../ligo'
+import { NO_GROWTH_PHASE, type GrowthMethod } from '../method'
+import type { LigoParameterization } from '../types'
+import { operatorInfo, plainHooks } from './one-shot'
+
+const t = LIGO_TRAINING_DEFAULTS
+
+export const ligoMethod: GrowthMethod = {
+  ...operatorInfo(ligo),
+  docs: 'docs/growth/ligo.md',
+  schedule: 'grown',
+  growthPhase: true,
+  settings: [
+    { name: 'parameterization', type: 'choice', default: LIGO_DEFAULTS.parameterization, choices: ['official', 'paper'], flag: 'parameterization', help: "Operator form: official [I; C] or the paper's full B" },
+    { name: 'operatorSteps', type: 'integer', default: t.steps, min: 0, max: 1_000_000, flag: 'operator-steps', help: 'Operator-training steps (0 keeps the initialisation)' },
+    { name: 'operatorLr', type: 'number', default: t.learningRate, min: 0, flag: 'operator-lr', help: 'Operator peak learning rate' },
+    { name: 'operatorWarmup', type: 'integer', default: t.warmupSteps, min: 0, flag: 'operator-warmup', help: "Operator warmup steps (the official 10K would leave it untrained)" },
+    { name: 'operatorWeightDecay', type: 'number', default: t.weightDecay, min: 0, flag: 'operator-weight-decay', help: 'Operator AdamW weight decay (every coefficient)' },
+    { name: 'operatorClip', type: 'number', default: t.clipNorm, min: 0, flag: 'operator-clip', help: 'Operator gradient clipping, 0 = off' },
+  ],
+  supports: ligo.supports,
+  async prepare(input) {
+    const s = input.settings
+    const op = ligo.createOperator(input.smallParams, input.small, input.large, { seed: input.seed, parameterization: s.parameterization as LigoParameterization })
+    try {
+      const steps = s.operatorSteps as number
+      const notes: string[] = []
+      let growth = { ...NO_GROWTH_PHASE }
+      if (steps > 0 && input.trainGrowthPhase) {
+        growth = await input.trainGrowthPhase({
+          variables: op.variables,
+          materialize: () => op.materialize(),
+          stepFlops: ligoGrowthStepFlops(flopsShapeOf(input.small, { seqLen: input.seqLen }), flopsShapeOf(input.large, { seqLen: input.seqLen }), input.batchSize),
+          steps,
+          learningRate: s.operatorLr as number,
+          weightDecay: s.operatorWeightDecay as number,
+          clipNorm: s.operatorClip as number,
+          warmupSteps: s.operatorWarmup as number,
+          schedule: t.schedule,
+        })
+      } else notes.push('operator kept at its initialisation (0 steps)')
+      return { initialParams: op.materializeKept(), growth, operator: op.exportCoefficients(), notes }
+    } finally {
+      op.dispose()
+    }
+  },
+  hooks: plainHooks,
+}

@@ -1,0 +1,6 @@
+/** stackbert: a one-shot weight map (docs/growth/baselines.md). */
+import { stackbert } from '../stackbert'
+import type { GrowthMethod } from '../method'
+import { weightMapMethod } from './one-shot'
+
+export const stackbertMethod: GrowthMethod = weightMapMethod(stackbert, 'docs/growth/baselines.md')
