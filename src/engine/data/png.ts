@@ -5,6 +5,7 @@
  * (Adam7) images are refused with a message saying how to convert them.
  */
 import { inflateSync } from 'node:zlib'
+import { reflectedCrc32 } from '../../shared/crc32'
 
 export interface DecodedImage {
   width: number
@@ -24,22 +25,8 @@ export class PngError extends Error {
 
 export const PNG_SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
-})()
-
 /** CRC-32 as PNG uses it (ISO 3309), over chunk type + data. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
+export const crc32 = reflectedCrc32(0xedb88320)
 
 const SAMPLES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }
 const COLOR_TYPE_NAMES: Record<number, string> = { 0: 'gray', 2: 'RGB', 3: 'palette', 4: 'gray+alpha', 6: 'RGBA' }

@@ -12,6 +12,7 @@
  */
 import { computeSavings, seriesFromMetrics } from '../metrics/savings'
 import { formatFlops } from '../metrics/flops'
+import { isTie, seedSpread } from '../../shared/metrics/seed-stats'
 import type { ComparisonReport, MethodRunRecord, MethodTargetSummary, SeedStat, TargetSummary } from '../../shared/growth'
 import type { CarbonAssumptions } from '../../shared/energy'
 import type { MethodSeries, SavingsTable, SavingsTarget } from '../../shared/savings'
@@ -27,12 +28,8 @@ export interface RunSeries {
   records: readonly MetricRecord[]
 }
 
-export function stat(values: readonly number[]): SeedStat | null {
-  if (values.length === 0) return null
-  const mean = values.reduce((a, b) => a + b, 0) / values.length
-  const spread = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null
-  return { mean, spread, n: values.length }
-}
+/** Mean and sample standard deviation over seeds: the dashboards' rule too (one source of truth). */
+export const stat = seedSpread
 
 /** The savings series of a run: its initial point, then each evaluation. */
 export function methodSeries(run: RunSeries): MethodSeries {
@@ -172,7 +169,7 @@ function verdictOf(s: MethodTargetSummary, results: AtTarget[]): string {
   const word = saving.mean >= 0 ? 'saves' : 'costs'
   const tail = saving.mean >= 0 ? '' : ' more'
   if (saving.spread === null) return `${word} ${pct(saving.mean)} FLOPs${tail}${partial} (one seed: no spread)`
-  if (Math.abs(saving.mean) <= saving.spread) return `tie with scratch: ${saving.mean.toFixed(1)}% ± ${saving.spread.toFixed(1)}${partial}`
+  if (isTie(saving)) return `tie with scratch: ${saving.mean.toFixed(1)}% ± ${saving.spread.toFixed(1)}${partial}`
   return `${word} ${pct(saving.mean)} ± ${saving.spread.toFixed(1)} FLOPs${tail}${partial}`
 }
 

@@ -1,0 +1,116 @@
+/**
+ * uPlot options for a chart of LossChartData (loss-chart-data.ts): series styles, the spread bands, log scales,
+ * drag-to-zoom on x (double-click or "Reset zoom" undoes it), and a draw hook for the target lines and crossing
+ * markers. The same options serve the live chart (LossChart.vue) and the redraw benchmark (bench/chart.ts).
+ */
+import type uPlot from 'uplot'
+import type { LossChartData } from './loss-chart-data'
+
+export interface ChartTheme {
+  ink: string
+  muted: string
+  grid: string
+}
+
+export interface UplotChartOptions {
+  width: number
+  height: number
+  logX: boolean
+  logY: boolean
+  theme: ChartTheme
+  formatX: (x: number) => string
+  formatY: (y: number) => string
+  /** Called with the cursor's data index (null when it leaves the plot) for the hover read-out. */
+  onCursor?: (index: number | null) => void
+}
+
+export function uplotData(data: LossChartData): uPlot.AlignedData {
+  return [data.xs, ...data.columns] as uPlot.AlignedData
+}
+
+export function uplotOptions(data: LossChartData, options: UplotChartOptions): uPlot.Options {
+  const { theme } = options
+  const axis = (format: (v: number) => string): uPlot.Axis => ({
+    stroke: theme.muted,
+    grid: { stroke: theme.grid, width: 1 },
+    ticks: { stroke: theme.grid, width: 1 },
+    values: (_u, values) => values.map((v) => (v === null ? '' : format(v))),
+  })
+  return {
+    width: options.width,
+    height: options.height,
+    legend: { show: false },
+    cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
+    scales: {
+      x: { time: false, distr: options.logX ? 3 : 1 },
+      y: { distr: options.logY ? 3 : 1 },
+    },
+    axes: [axis(options.formatX), { ...axis(options.formatY), size: 60 }],
+    series: [
+      {},
+      ...data.series.map(
+        (s): uPlot.Series => ({
+          label: s.label,
+          stroke: s.stroke,
+          width: s.width,
+          spanGaps: true,
+          points: { show: false },
+        }),
+      ),
+    ],
+    bands: data.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1], fill: b.fill })),
+    hooks: {
+      draw: [(u) => drawTargets(u, data, theme, options.formatY)],
+      setCursor: [(u) => options.onCursor?.(u.cursor.idx ?? null)],
+    },
+  }
+}
+
+/** Dashed horizontal line per target with its label; a ringed dot where each method first reaches it. */
+function drawTargets(u: uPlot, data: LossChartData, theme: ChartTheme, formatY: (y: number) => string): void {
+  const ctx = u.ctx
+  const { left, top, width, height } = u.bbox
+  const ratio = window.devicePixelRatio || 1
+  ctx.save()
+  ctx.beginPath()
+  ctx.rect(left, top, width, height)
+  ctx.clip()
+  ctx.font = `${12 * ratio}px system-ui, sans-serif`
+  ctx.fillStyle = theme.ink
+  ctx.strokeStyle = theme.ink
+  ctx.lineWidth = ratio
+  ctx.textAlign = 'right'
+  for (const target of data.targets) {
+    const y = u.valToPos(target.loss, 'y', true)
+    ctx.setLineDash([6 * ratio, 4 * ratio])
+    ctx.beginPath()
+    ctx.moveTo(left, y)
+    ctx.lineTo(left + width, y)
+    ctx.stroke()
+    ctx.fillText(`${target.label} ${formatY(target.loss)}`, left + width - 4 * ratio, y - 4 * ratio)
+  }
+  ctx.setLineDash([])
+  for (const c of data.crossings) {
+    const x = u.valToPos(c.x, 'x', true)
+    const y = u.valToPos(c.loss, 'y', true)
+    ctx.beginPath()
+    ctx.arc(x, y, 5 * ratio, 0, 2 * Math.PI)
+    ctx.fillStyle = c.color
+    ctx.fill()
+    ctx.stroke()
+  }
+  ctx.restore()
+}
+
+/** The value of series i nearest to data index `index` (series have gaps where other series have points). */
+export function nearestValue(data: LossChartData, series: number, index: number): { x: number; y: number } | null {
+  const column = data.columns[series]
+  for (let d = 0; d < data.xs.length; d++) {
+    for (const j of [index - d, index + d]) {
+      const v = column[j]
+      if (j >= 0 && j < data.xs.length && v !== null && v !== undefined) return { x: data.xs[j], y: v }
+    }
+    if (index - d < 0 && index + d >= data.xs.length) break
+  }
+  return null
+}
