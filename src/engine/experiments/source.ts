@@ -4,12 +4,13 @@
  * same family), plus the tokenizer every method shares (the small model's own, when it has one: its ids index the
  * embeddings every operator copies).
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { loadTokenizer, type TextTokenizer } from '../data'
 import { importExportSource } from '../io/run-checkpoint'
-import { validateConfig, type ModelConfig } from '../models/config'
+import { readConfigFile } from '../io/config-file'
+import type { ModelConfig } from '../models/config'
 import type { ParamMap } from '../models/layers/params'
 import { getPreset, PRESET_IDS } from '../models/presets'
 import { getFamily } from '../models/registry'
@@ -43,24 +44,13 @@ export function disposeSmall(small: SmallModel): void {
   tf.dispose(Object.values(small.params))
 }
 
-/** A preset id or a JSON config file; the family must match the small model's. */
+/** A preset id or a JSON file (engine config, HF/timm config.json or a growth recipe); the family must match the small model's. */
 export function resolveLargeConfig(to: string, small: ModelConfig): ModelConfig {
   let config: ModelConfig
   if (PRESET_IDS.includes(to)) config = getPreset(to).config
   else {
     if (!existsSync(to)) throw new StudioError('invalid_request', `--to "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
-    let raw: unknown
-    try {
-      raw = JSON.parse(readFileSync(to, 'utf8'))
-    } catch (error) {
-      throw new StudioError('invalid_request', `--to ${to}: not valid JSON (${(error as Error).message})`)
-    }
-    try {
-      // A config with family and sizes; missing fields take the small model's values (vocabulary, positions, image).
-      config = validateConfig({ ...small, ...(raw as object) })
-    } catch (error) {
-      throw new StudioError('invalid_request', `--to ${to}: ${(error as Error).message}`)
-    }
+    config = readConfigFile(to, '--to', small).config
   }
   if (config.family !== small.family) throw new StudioError('invalid_request', `Cannot grow a ${small.family} model into a ${config.family} config (${to}): the family must stay the same`)
   return config
