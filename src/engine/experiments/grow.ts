@@ -59,6 +59,7 @@ export async function growCheckpoint(params: GrowParams, callbacks: GrowCallback
           callbacks.onLog?.(`Training the LiGO operator (${op.coefficientCount().toLocaleString('en-US')} coefficients) for ${settings.steps} steps on ${source}`)
           const family = getFamily(large.family)
           const data = buildTrainingData({ config: large, objective: family.objective, source, batchSize: params.batchSize ?? TRAIN_DEFAULTS.batchSize, seqLen: params.seqLen ?? TRAIN_DEFAULTS.seqLen, seed, tokenizer: small.tokenizer })
+          notes.push(...(data.description.notes ?? []))
           if (!small.tokenizer && family.modality === 'text') notes.push('the source has no tokenizer: operator training used one trained on the data, so its token ids do not match the embeddings')
           growth = await trainLigoOperator(op, data, settings, { seed, signal: callbacks.signal, onStep: callbacks.onOperatorStep })
         } else notes.push('operator kept at its initialisation (0 steps)')
