@@ -102,7 +102,7 @@ export const GROW_COMMAND: CommandSpec<GrowFlags> = {
     `writes <out>/operator (coefficients + description). Methods: ${GROWTH_METHODS.join(', ')}.`,
   flags: [
     { name: 'from', type: 'string', valueName: 'checkpoint|preset', help: 'The small model: a checkpoint folder/file or run folder, or a preset (random init)' },
-    { name: 'to', type: 'string', valueName: 'preset|config.json', help: `The large config: a preset (${PRESET_IDS.join(', ')}) or a JSON config file` },
+    { name: 'to', type: 'string', valueName: 'preset|config.json', help: `The large config: a preset (${PRESET_IDS.join(', ')}), an HF/timm config.json, an engine JSON config or a designer recipe` },
     { name: 'method', type: 'choice', choices: GROWTH_METHODS, valueName: 'name', help: 'Growth method' },
     { name: 'steps', type: 'integer', valueName: 'N', min: 0, max: 1_000_000, help: 'LiGO operator-training steps (default 100; 0 keeps the initialisation)' },
     { name: 'data', type: 'string', valueName: 'builtin|path', help: 'Data for operator training (default moby-dick for text, mnist for images)' },

@@ -140,7 +140,7 @@ export const TRAIN_COMMAND: CommandSpec<TrainFlags> = {
     `${CORPUS_IDS.join(', ')}; or a .txt file, a folder of .txt, a .jsonl file, or a folder of images with one ` +
     'sub-folder per class. Ctrl-C stops at the next step with a checkpoint; --resume continues the run exactly.',
   flags: [
-    { name: 'model', type: 'string', valueName: 'preset|checkpoint', help: `A preset (${PRESET_IDS.join(', ')}) or a checkpoint folder` },
+    { name: 'model', type: 'string', valueName: 'preset|checkpoint', help: `A preset (${PRESET_IDS.join(', ')}), a checkpoint folder, or a config file (HF config.json or engine JSON: random init)` },
     { name: 'data', type: 'string', valueName: 'builtin|path', help: `Built-in data (${CORPUS_IDS.join(', ')}) or a path` },
     { name: 'steps', type: 'integer', valueName: 'N', min: 1, help: 'Optimizer steps (with --resume: a new, larger total)' },
     { name: 'batch', type: 'integer', valueName: 'B', min: 1, max: 65536, help: 'Sequences or images per step (default 16)' },

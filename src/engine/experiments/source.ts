@@ -4,12 +4,18 @@
  * same family), plus the tokenizer every method shares (the small model's own, when it has one: its ids index the
  * embeddings every operator copies).
  */
+<<<<<<< HEAD
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+=======
+import { existsSync } from 'node:fs'
+import { dirname } from 'node:path'
+>>>>>>> designer
 import * as tf from '@tensorflow/tfjs-core'
 import { loadTokenizer, readSplitRecord, runFolderSplitRecord, type SplitRecord, type TextTokenizer } from '../data'
 import { importExportSource } from '../io/run-checkpoint'
-import { validateConfig, type ModelConfig } from '../models/config'
+import { readConfigFile } from '../io/config-file'
+import type { ModelConfig } from '../models/config'
 import type { ParamMap } from '../models/layers/params'
 import { getPreset, PRESET_IDS } from '../models/presets'
 import { getFamily } from '../models/registry'
@@ -58,11 +64,12 @@ export function disposeSmall(small: SmallModel): void {
   tf.dispose(Object.values(small.params))
 }
 
-/** A preset id or a JSON config file; the family must match the small model's. */
+/** A preset id or a JSON file (engine config, HF/timm config.json or a growth recipe); the family must match the small model's. */
 export function resolveLargeConfig(to: string, small: ModelConfig): ModelConfig {
   let config: ModelConfig
   if (PRESET_IDS.includes(to)) config = getPreset(to).config
   else {
+<<<<<<< HEAD
     if (!existsSync(to)) throw new StudioError('invalid_request', `\`to\` "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
     let raw: unknown
     try {
@@ -76,6 +83,10 @@ export function resolveLargeConfig(to: string, small: ModelConfig): ModelConfig 
     } catch (error) {
       throw new StudioError('invalid_request', `\`to\` ${to}: ${(error as Error).message}`)
     }
+=======
+    if (!existsSync(to)) throw new StudioError('invalid_request', `--to "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
+    config = readConfigFile(to, '--to', small).config
+>>>>>>> designer
   }
   if (config.family !== small.family) throw new StudioError('invalid_request', `Cannot grow a ${small.family} model into a ${config.family} config (${to}): the family must stay the same`)
   return config

@@ -96,7 +96,7 @@ export function buildConfig(family: FamilyName, library: 'transformers' | 'timm'
     const defaults = FAMILY_DEFAULTS[family]
     const eps = num(json, 'layer_norm_eps')
     if (eps === undefined) assumptions.push(`assumed LayerNorm eps ${defaults.layerNormEps} (the ${family} default)`)
-    checkText(json, family)
+    checkTextOptions(json, family)
     return {
       config: makeConfig(family, {
         ...common,
@@ -117,7 +117,7 @@ export function buildConfig(family: FamilyName, library: 'transformers' | 'timm'
   }
   if (family === 'gpt2') {
     const [V, H] = need(shapes, 'embed.tok.weight', where)
-    checkText(json, family)
+    checkTextOptions(json, family)
     const eps = num(json, 'layer_norm_epsilon')
     if (eps === undefined) assumptions.push('assumed LayerNorm eps 1e-05 (the GPT-2 default)')
     return {
@@ -193,7 +193,7 @@ function visionConfig(
 }
 
 /** Options this engine's text models do not implement: refuse rather than compute something else. */
-function checkText(json: JsonObject | null, family: 'bert' | 'roberta' | 'gpt2'): void {
+export function checkTextOptions(json: JsonObject | null, family: 'bert' | 'roberta' | 'gpt2'): void {
   if (!json) return
   const refuse = (field: string, value: unknown, supported: string) => {
     throw new Error(`config.json: ${field} ${JSON.stringify(value)} is not supported (the ${family} model here implements ${supported})`)

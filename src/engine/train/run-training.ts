@@ -3,7 +3,7 @@
  * log, calls the loop (trainer.ts), and on resume restores the last checkpoint and cuts the metrics log back to it.
  * The engine method `train` (tasks/train.ts) and tests call this; the CLI reaches it through the engine.
  */
-import { copyFileSync, existsSync } from 'node:fs'
+import { copyFileSync, existsSync, statSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { loadTokenizer, runManifestSplit, writeTokenizerFiles, ByteLevelBpeTokenizer, WordPieceTokenizer, type TextTokenizer } from '../data'
@@ -16,6 +16,7 @@ import { flopsShapeOf } from '../metrics/model-flops'
 import { TRAIN_DEFAULTS, type RunManifest, type TrainingSettings, type TrainParams, type TrainResult } from '../../shared/train'
 import type { HardwareRecord } from '../../shared/hardware'
 import { StudioError } from '../../shared/errors'
+import { isJsonPath, readConfigFile } from '../io/config-file'
 import { importCheckpoint, TOKENIZER_FILES } from '../io/import-checkpoint'
 import type { ParamMap } from '../models/layers/params'
 import { ADAMW_DEFAULTS } from './adamw'
@@ -58,7 +59,9 @@ export interface ResolvedModel {
 
 export async function resolveModel(model: string): Promise<ResolvedModel> {
   if (PRESET_IDS.includes(model)) return { source: model, config: getPreset(model).config }
-  if (!existsSync(model)) throw new TrainRunError(`Unknown model "${model}": not a preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint folder`)
+  if (!existsSync(model)) throw new TrainRunError(`Unknown model "${model}": not a preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint folder or config file`)
+  // A config file (engine JSON or HF/timm config.json) starts from a random init, as a preset does.
+  if (isJsonPath(model) && statSync(model).isFile()) return { source: model, config: readConfigFile(model, '--model').config }
   const imported = await importCheckpoint(model)
   return { source: model, config: imported.config, weights: imported.params, tokenizerDir: imported.tokenizerPath }
 }

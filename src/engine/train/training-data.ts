@@ -32,6 +32,7 @@ import {
   type TextTokenizer,
   type TokenBatch,
 } from '../data'
+import { adaptImages } from '../data/adapt-images'
 
 export type Objective = ModelFamily['objective']
 
@@ -70,6 +71,8 @@ export interface DataDescription {
   seqLen?: number
   classes?: string[]
   license?: string
+  /** What was changed to make the data fit the model (images resized or converted), for the user to see. */
+  notes?: string[]
 }
 
 interface DataCommon {
@@ -141,11 +144,7 @@ function textData(options: TrainingDataOptions): TextTrainingData {
     throw new TrainingDataError(`Data "${sourceName(options.source)}" has ${documents.length} document(s); training needs at least 2 (one for validation)`)
   }
   const trained = options.tokenizer === undefined
-  const tokenizer =
-    options.tokenizer ??
-    (objective === 'masked-lm'
-      ? trainWordPiece(split.train.map((d) => d.text), { vocabSize: config.vocabSize })
-      : trainByteLevelBpe(split.train.map((d) => d.text), { vocabSize: config.vocabSize }))
+  const tokenizer = options.tokenizer ?? trainTokenizer(objective, split.train, config.vocabSize, sourceName(options.source))
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new TrainingDataError(`The tokenizer has ${tokenizer.vocabSize} ids but the model's vocabulary has ${config.vocabSize} rows`)
   }
@@ -199,6 +198,20 @@ function textData(options: TrainingDataOptions): TextTrainingData {
   }
 }
 
+/** A tokenizer trained on the data, or an error naming what is missing: the model's own tokenizer files. */
+function trainTokenizer(objective: Objective, documents: TextDocument[], vocabSize: number, name: string): TextTokenizer {
+  const kind = objective === 'masked-lm' ? 'WordPiece' : 'byte-level BPE'
+  try {
+    return objective === 'masked-lm' ? trainWordPiece(documents.map((d) => d.text), { vocabSize }) : trainByteLevelBpe(documents.map((d) => d.text), { vocabSize })
+  } catch (error) {
+    const files = objective === 'masked-lm' ? 'tokenizer.json or vocab.txt' : 'tokenizer.json, or vocab.json and merges.txt'
+    throw new TrainingDataError(
+      `The model has no tokenizer, and a ${kind} tokenizer for its ${vocabSize}-id vocabulary cannot be trained on data "${name}" (${(error as Error).message}). ` +
+        `Put the model's own tokenizer files (${files}) beside its weights`,
+    )
+  }
+}
+
 function requireSpecial(id: number | undefined, name: string): number {
   if (id === undefined) throw new TrainingDataError(`The tokenizer has no ${name} token, which masked-LM training needs`)
   return id
@@ -225,28 +238,40 @@ function imageData(options: TrainingDataOptions): ImageTrainingData {
   const { config, batchSize, seed } = options
   const dataSplit = options.split ?? DEFAULT_SPLIT
   if (!('imageSize' in config)) throw new TrainingDataError(`Image classification needs a vision model, got family ${config.family}`)
-  const { images, license } = loadImages(options.source, config)
+  const { images: loaded, license } = loadImages(options.source, config)
   const name = sourceName(options.source)
-  if (images.height !== config.imageSize || images.width !== config.imageSize || images.channels !== config.numChannels) {
-    throw new TrainingDataError(
-      `Data "${name}" has ${images.height}x${images.width}x${images.channels} images; the model takes ${config.imageSize}x${config.imageSize}x${config.numChannels}`,
-    )
-  }
-  if (images.classNames.length > config.numClasses) {
-    throw new TrainingDataError(`Data "${name}" has ${images.classNames.length} classes; the model's head has ${config.numClasses}`)
+  if (loaded.classNames.length > config.numClasses) {
+    throw new TrainingDataError(`Data "${name}" has ${loaded.classNames.length} classes; the model's head has ${config.numClasses}`)
   }
   // The split is drawn over every image, so a subset's validation images are held out from a run on all of them.
-  const split = splitIndices(images.count, dataSplit)
+  const split = splitIndices(loaded.count, dataSplit)
   let trainIndices = split.train
   let validationIndices = split.validation
-  if (options.maxExamples !== undefined && options.maxExamples < images.count) {
+  if (options.maxExamples !== undefined && options.maxExamples < loaded.count) {
     // A seeded subset (the built-in digits are stored class by class, so a prefix would hold one class only),
     // taken from both sides, so the subset keeps about the split's shares.
-    const keep = new Set(Array.from(permutation(images.count, seed).slice(0, options.maxExamples)))
+    const keep = new Set(Array.from(permutation(loaded.count, seed).slice(0, options.maxExamples)))
     trainIndices = trainIndices.filter((i) => keep.has(i))
     validationIndices = validationIndices.filter((i) => keep.has(i))
   }
   if (validationIndices.length === 0 || trainIndices.length === 0) throw new TrainingDataError(`Data "${name}" has ${trainIndices.length + validationIndices.length} image(s) after the split; training needs at least one on each side`)
+  // Images of another size or channel count are adapted to the model, with a notice (data/adapt-images.ts).
+  const fits = loaded.height === config.imageSize && loaded.width === config.imageSize && loaded.channels === config.numChannels
+  if (!fits && config.numChannels !== 1 && config.numChannels !== 3) {
+    throw new TrainingDataError(`Data "${name}" has ${loaded.height}x${loaded.width}x${loaded.channels} images; the model takes ${config.imageSize}x${config.imageSize}x${config.numChannels}`)
+  }
+  let images = loaded
+  let notice: string | null = null
+  if (!fits) {
+    // Only the images this run uses are adapted; adapted image k is loaded image pool[k].
+    const pool = [...trainIndices, ...validationIndices]
+    const adapted = adaptImages(loaded, { height: config.imageSize, width: config.imageSize, channels: config.numChannels as 1 | 3 }, name, pool)
+    images = adapted.images
+    notice = adapted.notice
+    const trainCount = trainIndices.length
+    trainIndices = trainIndices.map((_, k) => k)
+    validationIndices = validationIndices.map((_, k) => trainCount + k)
+  }
   return {
     kind: 'image',
     train: imageBatches(images, trainIndices, { batchSize, seed }),
@@ -263,6 +288,7 @@ function imageData(options: TrainingDataOptions): ImageTrainingData {
       split: { ...dataSplit },
       classes: images.classNames,
       ...(license ? { license } : {}),
+      ...(notice ? { notes: [notice] } : {}),
     },
   }
 }

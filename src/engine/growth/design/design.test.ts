@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import { applySizes, checkTargetSizes, type TargetSizes } from '../../../shared/growth-design'
+import { main } from '../../../cli/main'
+import { captureIo } from '../../../cli/commands/cli-test-io.testing'
+import { openCheckpoint } from '../../io/import-checkpoint'
+import { parseBudget } from '../../experiments/budget'
+import { headDim, validateConfig, type ModelConfig } from '../../models/config'
+import { getPreset, GROWTH_PAIRS } from '../../models/presets'
+import { findSeedsDir, resolveSeed } from '../../seeds'
+import { checkGrowthPair } from '../validate-pair'
+import { designGrowth } from './design'
+import { modelFigures } from './figures'
+import { quickPicks, scaleSizes } from './quick-picks'
+
+const run = { batchSize: 256, seqLen: 128, memoryBytes: 8 * 2 ** 30, measuredGflops: 100 }
+
+async function ligoFlopsJson(...args: string[]): Promise<Record<string, number>> {
+  const { io, out } = captureIo()
+  expect(await main(['flops', ...args, '--json'], io)).toBe(0)
+  return JSON.parse(out.stdout)
+}
+
+describe('designer figures', () => {
+  it('match `ligo flops` per step and for the LiGO growth phase, on every paper pair', async () => {
+    for (const pair of GROWTH_PAIRS.filter((p) => p.paper)) {
+      const small = getPreset(pair.from)
+      const large = getPreset(pair.to)
+      const design = designGrowth({ source: small, target: large, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+      const cli = await ligoFlopsJson('--model', pair.to, '--batch', '256', '--seq', '128', '--grow-from', pair.from, '--grow-steps', '100')
+      expect(design.after.stepFlops).toBe(cli.stepFlops)
+      expect(design.growth.flops).toBe(cli.growFlops)
+      expect(design.before.stepFlops).toBe((await ligoFlopsJson('--model', pair.from, '--batch', '256', '--seq', '128')).stepFlops)
+    }
+  })
+
+  it("reproduce the paper's BERT-Small -> Base costs (ligo-method.md §3.3): 15.07 TFLOP a step, 3.61e15 for 100 operator steps", () => {
+    const design = designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+    expect(design.after.stepFlops).toBe(15_068_231_331_840)
+    expect(Number((design.growth.flops / 1e15).toFixed(2))).toBe(3.61)
+    expect(design.after.secondsPerStep).toBeCloseTo(15_068_231_331_840 / 100e9, 6)
+    expect(design.problems).toEqual([])
+    // one-shot maps charge no growth phase
+    expect(designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'net2net', operatorSteps: 100, run, memoryKind: 'ram' }).growth.flops).toBe(0)
+  })
+
+  it("count the parameters a real checkpoint holds (every built-in seed's files)", async () => {
+    const dir = findSeedsDir()
+    for (const name of ['bert-moby', 'gpt2-moby', 'vit-mnist', 'cait-mnist']) {
+      const plan = await openCheckpoint(resolveSeed(name, dir).dir)
+      const inFile = plan.tensors.filter((t) => t.canonical.length > 0 && t.ignored === null).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)
+      expect(modelFigures(plan.config, run).parameters, name).toBe(inFile)
+    }
+  })
+
+  it('say whether training fits the machine', () => {
+    const base = getPreset('bert-base').config
+    const needed = modelFigures(base, run).memoryBytes
+    expect(modelFigures(base, { ...run, memoryBytes: needed }).fits).toBe(true)
+    expect(modelFigures(base, { ...run, memoryBytes: needed - 1 }).fits).toBe(false)
+    expect(modelFigures(base, { ...run, measuredGflops: null }).secondsPerStep).toBeNull()
+  })
+
+  it('list every registered method with whether it can grow the pair', () => {
+    const small = getPreset('bert-mini').config
+    const deeper = validateConfig({ ...small, numLayers: 4 })
+    const methods = designGrowth({ source: { label: 's', config: small }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', operatorSteps: 10, run, memoryKind: 'ram' }).methods
+    expect(methods.find((m) => m.name === 'stackbert')).toMatchObject({ supported: false, reason: expect.stringContaining('depth only') })
+    expect(methods.find((m) => m.name === 'ligo')).toMatchObject({ supported: true, reason: null, functionPreserving: expect.any(String) })
+    const depthOnly = designGrowth({ source: { label: 's', config: small }, target: { label: 't', config: deeper }, method: 'stackbert', operatorSteps: 0, run, memoryKind: 'ram' })
+    expect(depthOnly.methods.find((m) => m.name === 'stackbert')?.supported).toBe(true)
+  })
+})
+
+describe('quick picks', () => {
+  const sources: ModelConfig[] = ['bert-seed', 'gpt2-seed', 'vit-mini', 'cait-mini', 'bert-small', 'deit-s', 'cait-xs24'].map((id) => getPreset(id).config)
+
+  it("give the paper's own large model when applied to the paper's small one (BERT, RoBERTa, GPT-2, DeiT, CaiT)", () => {
+    for (const pair of GROWTH_PAIRS.filter((p) => p.paper)) {
+      const pick = quickPicks(getPreset(pair.from).config).find((q) => q.id === `paper:${pair.from}>${pair.to}`)!
+      const large = getPreset(pair.to).config
+      expect(pick.sizes, pair.to).toMatchObject({ numLayers: large.numLayers, hiddenSize: large.hiddenSize, numHeads: large.numHeads, intermediateSize: large.intermediateSize })
+    }
+  })
+
+  it('are always valid targets, for the designer rules and for the engine', () => {
+    for (const source of sources) {
+      for (const pick of quickPicks(source)) {
+        expect(checkTargetSizes(source as never, pick.sizes), `${source.family} ${pick.id}`).toEqual([])
+        const target = validateConfig(applySizes(source as never, pick.sizes as TargetSizes))
+        expect(checkGrowthPair(source, target)).toEqual({ ok: true })
+        expect(headDim(target)).toBe(headDim(source))
+      }
+    }
+  })
+
+  it('x2 depth doubles the layers; x1.5 width the built-in seed goes 128 -> 192 (2 -> 3 heads)', () => {
+    const seed = getPreset('bert-seed').config
+    expect(scaleSizes(seed, 2, 1)).toEqual({ numLayers: 4, hiddenSize: 128, numHeads: 2, intermediateSize: 512 })
+    expect(scaleSizes(seed, 1, 1.5)).toEqual({ numLayers: 2, hiddenSize: 192, numHeads: 3, intermediateSize: 768 })
+  })
+
+  it("the recipe's FLOPs budget flag is what `ligo compare` parses", () => {
+    expect(parseBudget('3e+14flops')).toEqual({ kind: 'flops', value: 3e14 })
+  })
+})

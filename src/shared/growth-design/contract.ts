@@ -1,0 +1,175 @@
+/**
+ * The designer's Studio API methods (issue 11): `designGrowth` (before -> after figures of a designed growth, the
+ * pair's problems, quick picks, the methods that can grow it) and `growthOperator` (the depth and width operators
+ * drawn as matrices: a method's initial values, or the learned ones of a grown model's saved LiGO operator).
+ * Both are pure arithmetic or file reads on the host: no engine process, no compute.
+ */
+import { number, object, oneOf, optional, string, type Validator } from '../validate'
+import type { DesignProblem } from './rules'
+import type { DesignConfig, TargetSizes } from './sizes'
+
+/** The target of a design: a preset id, sizes applied to the source, or a config file (HF config.json, engine JSON, recipe). */
+export type DesignTarget = { preset: string } | { sizes: TargetSizes } | { configPath: string }
+
+export interface DesignGrowthParams {
+  /** The small model: a checkpoint path, a built-in seed name or a preset id. */
+  from: string
+  to: DesignTarget
+  /** Sequences or images per training step. */
+  batchSize: number
+  /** Tokens per sequence (text models; default 128). */
+  seqLen?: number
+  /** The growth method whose phase is costed (default ligo). */
+  method?: string
+  /** LiGO operator-training steps charged to the growth phase (default 100, the paper's). */
+  operatorSteps?: number
+  /** This machine's measured matmul speed (the Hardware view's speed test); without it no time is predicted. */
+  measuredGflops?: number
+}
+
+/** One model's side of the before -> after table. */
+export interface ModelFigures {
+  parameters: number
+  /** Training FLOPs of one optimizer step at the design's batch and sequence (the paper's accounting, `ligo flops`). */
+  stepFlops: number
+  /** fp32 AdamW training memory (weights, gradients, moments, estimated activations), bytes. */
+  memoryBytes: number
+  /** Whether memoryBytes fits this machine's total memory (RAM, or the largest GPU's on a GPU backend). */
+  fits: boolean
+  /** stepFlops at the measured matmul speed: a lower bound of the real step time; null when none was measured. */
+  secondsPerStep: number | null
+}
+
+export interface GrowthPhaseFigures {
+  method: string
+  /** Operator-training steps (LiGO), 0 for one-shot maps. */
+  steps: number
+  /** FLOPs of the growth phase, charged as `ligo flops --grow-from --grow-steps` does (0 for one-shot maps). */
+  flops: number
+  secondsEstimate: number | null
+}
+
+/** A quick pick: sizes to put in the controls, and where they come from. */
+export interface QuickPick {
+  /** 'paper:bert-small>bert-base', 'depth-x2', 'width-x1.5'. */
+  id: string
+  /** For the paper's pairs: the pair's labels ("BERT-Small → BERT-Base"). */
+  pair: { from: string; to: string } | null
+  /** Depth and width ratios the pick applies to the source. */
+  depthRatio: number
+  widthRatio: number
+  sizes: TargetSizes
+}
+
+/** A growth method as the designer lists it, with whether it can grow this pair. */
+export interface DesignMethod {
+  name: string
+  label: string
+  paper: string
+  functionPreserving: 'exact' | 'approximate' | 'no' | 'n/a'
+  grows: { depth: boolean; width: boolean }
+  supported: boolean
+  /** Why it cannot grow this pair, in English (the engine's words). */
+  reason: string | null
+}
+
+export interface DesignPresetChoice {
+  id: string
+  label: string
+  sizes: TargetSizes
+  /** Empty when the preset is a valid target for this source. */
+  problems: DesignProblem[]
+}
+
+export interface DesignGrowthResult {
+  source: { label: string; config: DesignConfig }
+  target: { label: string; config: DesignConfig }
+  problems: DesignProblem[]
+  before: ModelFigures
+  after: ModelFigures
+  growth: GrowthPhaseFigures
+  machine: { memoryBytes: number; memoryKind: 'ram' | 'gpu'; measuredGflops: number | null }
+  quickPicks: QuickPick[]
+  presets: DesignPresetChoice[]
+  methods: DesignMethod[]
+}
+
+/** A matrix to draw: rows x cols values, row-major, with what the rows and columns are. */
+export interface OperatorMatrix {
+  /** e.g. 'depth', 'width.emb', 'width.blocks.0.q'. */
+  name: string
+  rows: number
+  cols: number
+  /** Row-major, rows * cols values (sampled when the operator is larger than maxCells). */
+  values: number[]
+  /** Indices of the rows / columns shown when sampled, else null (all of them). */
+  rowIndex: number[] | null
+  colIndex: number[] | null
+  rowLabel: string
+  colLabel: string
+}
+
+/** A width map drawn as bars: for each new unit, the source unit it copies (Net2Net, bert2BERT). */
+export interface WidthMapping {
+  /** 'hidden', 'ffn', 'heads'. */
+  module: string
+  sourceUnits: number
+  /** sourceOf[j] = the source unit the target unit j copies (identity for j < sourceUnits in these methods). */
+  sourceOf: number[]
+}
+
+export interface GrowthOperatorParams {
+  /** What to draw: a method's initialisation for a (small, large) pair, or a grown model's saved operator. */
+  kind: 'init' | 'learned'
+  /** init: the small model; learned: the grow output folder (with operator/) or the operator folder. */
+  from: string
+  /** init only. */
+  to?: DesignTarget
+  /** init only (default ligo). */
+  method?: string
+  /** Cells per matrix at most (default 4096); larger ones are sampled evenly. */
+  maxCells?: number
+}
+
+export interface GrowthOperatorResult {
+  method: string
+  kind: 'init' | 'learned'
+  smallLayers: number
+  largeLayers: number
+  /** Large layers x small layers: the depth operator (StackBERT's pattern, interpolation's, LiGO's). */
+  depth: OperatorMatrix | null
+  /** LiGO's width operators (B), or null for methods that map by copying units. */
+  width: OperatorMatrix[]
+  /** Net2Net / bert2BERT: which source unit each new unit copies. */
+  mappings: WidthMapping[]
+  notes: string[]
+}
+
+const positive = number({ min: 1, max: 1e9, integer: true })
+const targetValidator: Validator<DesignTarget> = (value, where) => {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  if ('preset' in v) return object({ preset: string({ minLength: 1, maxLength: 100 }) })(value, where)
+  if ('configPath' in v) return object({ configPath: string({ minLength: 1, maxLength: 4096 }) })(value, where)
+  return object({
+    sizes: object({ numLayers: positive, hiddenSize: positive, numHeads: positive, intermediateSize: positive, numClassLayers: optional(positive) }) as Validator<TargetSizes>,
+  })(value, where)
+}
+const methodName = string({ minLength: 1, maxLength: 64, pattern: /^[a-z0-9-]+$/ })
+
+export const designGrowthParamsValidator = object({
+  from: string({ minLength: 1, maxLength: 4096 }),
+  to: targetValidator,
+  batchSize: number({ min: 1, max: 65536, integer: true }),
+  seqLen: optional(number({ min: 1, max: 1e6, integer: true })),
+  method: optional(methodName),
+  operatorSteps: optional(number({ min: 0, max: 1e7, integer: true })),
+  measuredGflops: optional(number({ min: 1e-6, max: 1e9 })),
+}) as Validator<DesignGrowthParams>
+
+export const growthOperatorParamsValidator = object({
+  kind: oneOf(['init', 'learned'] as const),
+  from: string({ minLength: 1, maxLength: 4096 }),
+  to: optional(targetValidator),
+  method: optional(methodName),
+  maxCells: optional(number({ min: 16, max: 65536, integer: true })),
+}) as Validator<GrowthOperatorParams>
