@@ -71,6 +71,24 @@ void ligo_sum_inner(const float *x, int64_t outer, int64_t inner, float *out);
 void ligo_unsorted_segment_sum(const float *x, const int32_t *ids, int64_t count, int64_t inner, int64_t segments,
                                float *out);
 
+/* ---- GPT-2's tanh GELU (kernels_gelu_tanh.c) ----------------------------------------------------------- */
+
+/* y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) ("gelu_new"); backward dx = dy·dy/dx. */
+void ligo_gelu_tanh_forward(const float *x, int64_t size, float *y);
+void ligo_gelu_tanh_backward(const float *dy, const float *x, int64_t size, float *dx);
+
+/* ---- Attention probabilities (kernels_attention.c) --------------------------------------------------- */
+
+/*
+ * y [rows, keys] = softmax over keys of scale·x with the causal mask (key k > query q = row % queries) and the
+ * padding mask keyMask [rows / rowsPerItem, keys] (0 = padding; NULL = none) added as -1e9 logits, as the plain
+ * path's additive bias. Rows are (item, head, query) with rowsPerItem = heads·queries.
+ */
+void ligo_masked_softmax_forward(const float *x, int64_t rows, int queries, int keys, float scale, int causal,
+                                 const float *keyMask, int64_t rowsPerItem, float *y);
+/* dx = scale·y ⊙ (dy - Σ_k dy·y), per row. */
+void ligo_masked_softmax_backward(const float *y, const float *dy, int64_t rows, int keys, float scale, float *dx);
+
 /* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */
 
 /* Runs fn(ctx, begin, end) over [0, count) split into contiguous chunks, claimed by the caller and helper threads. */

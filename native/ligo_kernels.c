@@ -223,32 +223,42 @@ static napi_value js_layer_norm_backward(napi_env env, napi_callback_info info) 
   return NULL;
 }
 
-/* geluForward(x, size, y) */
-static napi_value js_gelu_forward(napi_env env, napi_callback_info info) {
+/* An element-wise activation: forward(x, size, y) or backward(dy, x, size, dx). */
+typedef void (*unary_forward_fn)(const float *x, int64_t size, float *y);
+typedef void (*unary_backward_fn)(const float *dy, const float *x, int64_t size, float *dx);
+
+static napi_value unary_forward(napi_env env, napi_callback_info info, const char *name, unary_forward_fn fn) {
   call_args args;
-  if (!read_args(env, info, &args, 3, "geluForward")) return NULL;
+  if (!read_args(env, info, &args, 3, name)) return NULL;
   if (!positive_dims(&args, 1, 1)) return NULL;
   int64_t size = (int64_t)num(&args, 1);
   const float *x = typed(&args, 0, napi_float32_array, size);
   float *y = typed(&args, 2, napi_float32_array, size);
   if (args.failed) return NULL;
-  ligo_gelu_forward(x, size, y);
+  fn(x, size, y);
   return NULL;
 }
 
-/* geluBackward(dy, x, size, dx) */
-static napi_value js_gelu_backward(napi_env env, napi_callback_info info) {
+static napi_value unary_backward(napi_env env, napi_callback_info info, const char *name, unary_backward_fn fn) {
   call_args args;
-  if (!read_args(env, info, &args, 4, "geluBackward")) return NULL;
+  if (!read_args(env, info, &args, 4, name)) return NULL;
   if (!positive_dims(&args, 2, 1)) return NULL;
   int64_t size = (int64_t)num(&args, 2);
   const float *dy = typed(&args, 0, napi_float32_array, size);
   const float *x = typed(&args, 1, napi_float32_array, size);
   float *dx = typed(&args, 3, napi_float32_array, size);
   if (args.failed) return NULL;
-  ligo_gelu_backward(dy, x, size, dx);
+  fn(dy, x, size, dx);
   return NULL;
 }
+
+/* geluForward(x, size, y) / geluBackward(dy, x, size, dx): erf GELU */
+static napi_value js_gelu_forward(napi_env env, napi_callback_info info) { return unary_forward(env, info, "geluForward", ligo_gelu_forward); }
+static napi_value js_gelu_backward(napi_env env, napi_callback_info info) { return unary_backward(env, info, "geluBackward", ligo_gelu_backward); }
+
+/* geluTanhForward / geluTanhBackward: GPT-2's "gelu_new" (kernels_gelu_tanh.c), same arguments */
+static napi_value js_gelu_tanh_forward(napi_env env, napi_callback_info info) { return unary_forward(env, info, "geluTanhForward", ligo_gelu_tanh_forward); }
+static napi_value js_gelu_tanh_backward(napi_env env, napi_callback_info info) { return unary_backward(env, info, "geluTanhBackward", ligo_gelu_tanh_backward); }
 
 /* adamwUpdate(param, m, v, grad, size, lr, beta1, beta2, eps, weightDecay, step): param, m, v in place */
 static napi_value js_adamw(napi_env env, napi_callback_info info) {
@@ -299,6 +309,46 @@ static napi_value js_segment_sum(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * maskedSoftmaxForward(x, items, heads, queries, keys, scale, causal, keyMask | null, y) (kernels_attention.c):
+ * x, y [items·heads·queries, keys]; keyMask [items, keys] or null.
+ */
+static napi_value js_masked_softmax_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 9, "maskedSoftmaxForward")) return NULL;
+  if (!positive_dims(&args, 1, 4)) return NULL;
+  int64_t items = (int64_t)num(&args, 1), heads = (int64_t)num(&args, 2);
+  int queries = (int)num(&args, 3), keys = (int)num(&args, 4);
+  float scale = (float)num(&args, 5);
+  int causal = flag(&args, 6);
+  if (!args.failed && causal && queries != keys) fail(&args, "(causal) needs as many queries as keys", 6, 1);
+  const int64_t rows = items * heads * queries, size = rows * keys;
+  const float *x = typed(&args, 0, napi_float32_array, size);
+  napi_valuetype mask_type = napi_undefined;
+  if (!args.failed) napi_typeof(env, args.argv[7], &mask_type);
+  const float *mask = mask_type == napi_null ? NULL : typed(&args, 7, napi_float32_array, items * keys);
+  float *y = typed(&args, 8, napi_float32_array, size);
+  if (args.failed) return NULL;
+  if (rows > 0 && keys > 0) ligo_masked_softmax_forward(x, rows, queries, keys, scale, causal, mask, heads * queries, y);
+  return NULL;
+}
+
+/* maskedSoftmaxBackward(y, dy, rows, keys, scale, dx) */
+static napi_value js_masked_softmax_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 6, "maskedSoftmaxBackward")) return NULL;
+  if (!positive_dims(&args, 2, 2)) return NULL;
+  int64_t rows = (int64_t)num(&args, 2);
+  int keys = (int)num(&args, 3);
+  float scale = (float)num(&args, 4);
+  const float *y = typed(&args, 0, napi_float32_array, rows * keys);
+  const float *dy = typed(&args, 1, napi_float32_array, rows * keys);
+  float *dx = typed(&args, 5, napi_float32_array, rows * keys);
+  if (args.failed) return NULL;
+  if (rows > 0 && keys > 0) ligo_masked_softmax_backward(y, dy, rows, keys, scale, dx);
+  return NULL;
+}
+
 /* info() -> { blas, blasThreads, poolThreads } */
 static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
@@ -334,6 +384,10 @@ static napi_value init(napi_env env, napi_value exports) {
       {"layerNormBackward", NULL, js_layer_norm_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"geluForward", NULL, js_gelu_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"geluBackward", NULL, js_gelu_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"geluTanhForward", NULL, js_gelu_tanh_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"geluTanhBackward", NULL, js_gelu_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maskedSoftmaxForward", NULL, js_masked_softmax_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maskedSoftmaxBackward", NULL, js_masked_softmax_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamwUpdate", NULL, js_adamw, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumOuter", NULL, js_sum_outer, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumInner", NULL, js_sum_inner, NULL, NULL, NULL, napi_enumerable, NULL},

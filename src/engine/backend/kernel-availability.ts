@@ -17,6 +17,12 @@ export const FUSED_KERNELS = {
   layerNormGrad: 'LigoLayerNormGrad',
   gelu: 'LigoGelu',
   geluGrad: 'LigoGeluGrad',
+  /** GPT-2's tanh GELU ("gelu_new"). */
+  geluTanh: 'LigoGeluTanh',
+  geluTanhGrad: 'LigoGeluTanhGrad',
+  /** Attention probabilities with the causal and padding masks applied on the fly (native-ops.ts maskedSoftmax). */
+  maskedSoftmax: 'LigoMaskedSoftmax',
+  maskedSoftmaxGrad: 'LigoMaskedSoftmaxGrad',
   /** In place on param, m, v (see native-ops.ts adamwUpdateInPlace); returns no tensor. */
   adamw: 'LigoAdamWUpdate',
 } as const

@@ -11,12 +11,13 @@ import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activateNativeKernels, loadNativeAddon, registerNativeKernels, unregisterNativeKernels, nativeMatMulActive, type NativeAddon } from './native-kernels'
-import { geluFused, layerNormFused, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference } from './native-ops'
+import { geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
+import { fusedKernelActive, FUSED_KERNELS } from './kernel-availability'
 import { AdamW } from '../train/adamw'
 import { registerWasmKernels } from './wasm-kernels'
 import { getFamily } from '../models/registry'
-import { tinyConfig } from '../models/tiny-configs'
-import type { EncoderConfig } from '../models/config'
+import { TINY_CONFIGS, tinyInputs } from '../models/tiny-configs'
+import type { FamilyName } from '../models/config'
 
 const loaded = loadNativeAddon()
 if (!loaded.ok) console.warn(`native-kernels tests of the addon are skipped: ${loaded.reason}`)
@@ -254,22 +255,65 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 2))
   })
 
-  it('GELU (erf): y and dx, including large |x|', async () => {
-    const x = Float32Array.from(randomValues(101, 31), (v) => 6 * v)
+  // erf GELU (BERT, ViT, CaiT) and GPT-2's tanh GELU: on cpu the same functions run the plain ops (Erf / Pow, Tanh)
+  // and their registered gradients.
+  it.each([
+    { name: 'GELU (erf)', op: geluFused, kernel: FUSED_KERNELS.gelu, seed: 31 },
+    { name: 'GELU tanh (GPT-2 gelu_new)', op: geluTanhFused, kernel: FUSED_KERNELS.geluTanh, seed: 32 },
+  ])('$name: y and dx against the cpu backend and finite differences, including large |x|', async ({ op, kernel, seed }) => {
+    expect(fusedKernelActive(kernel)).toBe(true)
+    const x = Float32Array.from(randomValues(101, seed), (v) => 6 * v)
     x[0] = -30
     x[1] = 30
     const run = () => {
       const xt = tf.tensor1d(x)
-      return [geluFused(xt), tf.grad((z: tf.Tensor) => tf.sum(tf.sin(geluFused(z))))(xt)]
+      return [op(xt), tf.grad((z: tf.Tensor) => tf.sum(tf.sin(op(z))))(xt)]
     }
     const native = await on('wasm', run)
     const reference = await on('cpu', run)
     await tf.setBackend('wasm')
     native.forEach((values, i) => expectClose(values, reference[i], 2e-6))
-    const objective = (xv: Float32Array) => tf.tidy(() => tf.sum(tf.sin(geluFused(tf.tensor1d(xv)))).dataSync()[0])
+    const objective = (xv: Float32Array) => tf.tidy(() => tf.sum(tf.sin(op(tf.tensor1d(xv)))).dataSync()[0])
     const probe = [2, 40, 77]
     const fd = finiteDifferences(objective, x, probe, 1e-3)
     probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 2))
+  })
+
+  // Scores [B, A, T, T]; the second item's mask blocks every key (a padding-only row), the first's one key.
+  const keyMask = [[1, 1, 0, 1, 1], [0, 0, 0, 0, 0]]
+  const scoreShape = [2, 3, 5, 5]
+  const scores = Float32Array.from(randomValues(150, 35), (v) => 4 * v)
+  const maskCases: Array<{ name: string; causal: boolean; mask: boolean }> = [
+    { name: 'no mask', causal: false, mask: false },
+    { name: 'causal', causal: true, mask: false },
+    { name: 'padding', causal: false, mask: true },
+    { name: 'causal + padding', causal: true, mask: true },
+  ]
+  it.each(maskCases)('masked softmax ($name): probabilities and gradient against the additive-bias softmax on cpu', async ({ causal, mask }) => {
+    expect(fusedKernelActive(FUSED_KERNELS.maskedSoftmax)).toBe(true)
+    const upstream = randomValues(150, 36)
+    const run = (softmax: (x: tf.Tensor, m: AttentionMasks) => tf.Tensor) => () => {
+      const masks: AttentionMasks = { scale: 0.7, causal, keyMask: mask ? tf.tensor2d(keyMask) : undefined }
+      const x = tf.tensor(scores, scoreShape)
+      const f = (z: tf.Tensor) => tf.sum(tf.mul(softmax(z, masks), tf.tensor(upstream, scoreShape)))
+      return [softmax(x, masks), tf.grad(f)(x)]
+    }
+    const native = await on('wasm', run(maskedSoftmax))
+    const reference = await on('cpu', run(maskedSoftmaxReference))
+    await tf.setBackend('wasm')
+    native.forEach((values, i) => expectClose(values, reference[i], 2e-6))
+    if (causal) expect(native[0][1]).toBe(0) // query 0 never sees key 1
+    const objective = (xv: Float32Array) =>
+      tf.tidy(() => tf.sum(tf.mul(maskedSoftmax(tf.tensor(xv, scoreShape), { scale: 0.7, causal, keyMask: mask ? tf.tensor2d(keyMask) : undefined }), tf.tensor(upstream, scoreShape))).dataSync()[0])
+    const probe = [0, 7, 24, 61]
+    const fd = finiteDifferences(objective, scores, probe, 1e-2)
+    probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 2))
+  })
+
+  it('masked softmax rejects a causal mask on non-square scores and a mask of the wrong shape', () => {
+    expect(() => maskedSoftmax(tf.zeros([1, 1, 2, 3]), { scale: 1, causal: true })).toThrow('as many queries as keys')
+    expect(() => maskedSoftmax(tf.zeros([2, 1, 3, 3]), { scale: 1, causal: false, keyMask: tf.ones([1, 3]) })).toThrow('keyMask must be [2, 3], got [1,3]')
+    expect(() => addon!.maskedSoftmaxForward(new Float32Array(9), 1, 1, 3, 3, 1, false, null, new Float32Array(8))).toThrow(RangeError)
   })
 
   it('AdamW update in place matches the torch.optim.AdamW formula written out in JS', () => {
@@ -288,29 +332,39 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
   })
 })
 
+/** Inputs and targets of a tiny config's training step; text batches carry a padded position (mask 0). */
+function tinyStep(family: FamilyName) {
+  const config = { ...TINY_CONFIGS[family], hiddenDropout: 0, attentionDropout: 0 }
+  const inputs = tf.tidy(() => tinyInputs(config, 5)) // tinyInputs leaves its intermediates to the caller's scope
+  if ('inputIds' in inputs) {
+    const attentionMask = tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
+    const labels = family === 'gpt2' ? inputs.inputIds : tf.tensor2d([[4, -100, 1, -100, 2], [-100, 6, -100, 0, -100]], [2, 5], 'int32')
+    return { config, inputs: { ...inputs, attentionMask }, targets: { labels }, options: {} }
+  }
+  return { config, inputs, targets: { labels: tf.tensor1d([2, 0], 'int32') }, options: family === 'deit' ? { deitHeads: 'both' as const } : {} }
+}
+
 describe.skipIf(!addon)('training with and without the native kernels', () => {
-  it('gives the same loss curve (tiny BERT, engine AdamW with weight decay, 5 steps) and leaves the initial tensors alone', async () => {
-    const config = tinyConfig<EncoderConfig>('bert', { hiddenDropout: 0, attentionDropout: 0 })
-    const family = getFamily('bert')
+  it.each(['bert', 'roberta', 'gpt2', 'vit', 'deit', 'cait'] as const)('%s: the same losses over 4 AdamW steps (weight decay on), initial tensors left alone', (name) => {
+    const family = getFamily(name)
     const curve = () => {
-      const initial = family.init(config, 3)
-      const firstValues = initial['embed.tok.weight'].dataSync().slice()
+      const step = tinyStep(name)
+      const initial = family.init(step.config, 4)
+      const firstName = Object.keys(initial)[0]
+      const firstValues = initial[firstName].dataSync().slice()
       // tf.variable shares the initial tensors' memory: the in-place AdamW must not write through to them
-      const params = Object.fromEntries(Object.entries(initial).map(([k, t]) => [k, tf.variable(t, true, `curve/${k}/${nativeMatMulActive()}`)]))
-      const trained = Object.fromEntries(Object.entries(params).filter(([k]) => !k.startsWith('pooler.'))) // the MLM loss does not reach the pooler
-      const ids = tf.tensor2d([[1, 4, 7, 2, 9], [3, 3, 12, 5, 8]], [2, 5], 'int32')
-      const labels = tf.tensor2d([[4, -100, 1, -100, 2], [-100, 6, -100, 0, 11]], [2, 5], 'int32')
-      const optimizer = new AdamW(trained, { weightDecay: 0.1, noDecay: family.noDecay })
+      const params = Object.fromEntries(Object.entries(initial).map(([k, t]) => [k, tf.variable(t, true, `family-curve/${name}/${k}/${nativeMatMulActive()}`)]))
+      const trained = Object.fromEntries(Object.entries(params).filter(([k]) => !k.startsWith('pooler.')))
+      const optimizer = new AdamW(trained, { weightDecay: 0.01, noDecay: family.noDecay })
       const losses: number[] = []
-      for (let step = 0; step < 5; step++) {
-        const { value, grads } = tf.variableGrads(() => family.loss(family.forward(params, config, { inputIds: ids }, { training: true }), { labels }), Object.values(trained))
-        const byName = Object.fromEntries(Object.keys(trained).map((k) => [k, grads[trained[k].name]]))
-        optimizer.apply(byName, 0.05)
+      for (let i = 0; i < 4; i++) {
+        const { value, grads } = tf.variableGrads(() => family.loss(family.forward(params, step.config, step.inputs, { training: true, ...step.options }), step.targets), Object.values(trained))
+        optimizer.apply(Object.fromEntries(Object.keys(trained).map((k) => [k, grads[trained[k].name]])), 0.02)
         losses.push(value.dataSync()[0])
         tf.dispose([value, ...Object.values(grads)])
       }
-      expect(Array.from(initial['embed.tok.weight'].dataSync())).toEqual(Array.from(firstValues))
-      tf.dispose([...Object.values(initial), ...Object.values(params), ids, labels])
+      expect(Array.from(initial[firstName].dataSync())).toEqual(Array.from(firstValues))
+      tf.dispose([...Object.values(initial), ...Object.values(params), ...Object.values(step.inputs), step.targets.labels])
       optimizer.dispose()
       return losses
     }
@@ -318,11 +372,11 @@ describe.skipIf(!addon)('training with and without the native kernels', () => {
     const withNative = curve()
     expect(tf.memory().numTensors).toBe(before)
     unregisterNativeKernels()
+    const without = curve()
     expect(nativeMatMulActive()).toBe(false)
     expect(nativeAdamWActive()).toBe(false)
-    const without = curve()
     registerNativeKernels(addon!)
-    expect(withNative[4]).toBeLessThan(withNative[0]) // it trains
+    expect(withNative[3]).toBeLessThan(withNative[0]) // it trains
     withNative.forEach((loss, i) => expect(loss).toBeCloseTo(without[i], 4))
   })
 })

@@ -35,6 +35,12 @@ export interface NativeAddon {
   layerNormBackward(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, rstd: Float32Array, rows: number, cols: number, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void
   geluForward(x: Float32Array, size: number, y: Float32Array): void
   geluBackward(dy: Float32Array, x: Float32Array, size: number, dx: Float32Array): void
+  /** GPT-2's "gelu_new" (tanh approximation) and its gradient. */
+  geluTanhForward(x: Float32Array, size: number, y: Float32Array): void
+  geluTanhBackward(dy: Float32Array, x: Float32Array, size: number, dx: Float32Array): void
+  /** x, y [items·heads·queries, keys]; keyMask [items, keys] (0 = padding) or null; causal needs queries = keys. */
+  maskedSoftmaxForward(x: Float32Array, items: number, heads: number, queries: number, keys: number, scale: number, causal: boolean, keyMask: Float32Array | null, y: Float32Array): void
+  maskedSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, keys: number, scale: number, dx: Float32Array): void
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
   /** x [outer, inner] -> out [inner] (Σ over rows) / out [outer] (Σ over columns). */
   sumOuter(x: Float32Array, outer: number, inner: number, out: Float32Array): void
@@ -232,21 +238,49 @@ const layerNormGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backe
   return outputs
 }
 
-const geluKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+/** An element-wise activation x -> y through one addon pass (erf GELU, GPT-2's tanh GELU). */
+const unaryKernel = (forward: (x: Float32Array, size: number, y: Float32Array) => void): KernelFunc => ({ inputs, backend }) => {
   const { x } = inputs as { x: TensorInfo }
   const wasm = backend as BackendWasm
   const y = wasm.makeOutput(x.shape, 'float32')
   const view = heapF32(wasm)
-  addon.geluForward(view(x), size(x.shape), view(y))
+  forward(view(x), size(x.shape), view(y))
   return y
 }
 
-const geluGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+/** Its gradient: dy, x -> dx. */
+const unaryGradKernel = (backward: (dy: Float32Array, x: Float32Array, size: number, dx: Float32Array) => void): KernelFunc => ({ inputs, backend }) => {
   const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo }
   const wasm = backend as BackendWasm
   const dx = wasm.makeOutput(x.shape, 'float32')
   const view = heapF32(wasm)
-  addon.geluBackward(view(dy), view(x), size(x.shape), view(dx))
+  backward(view(dy), view(x), size(x.shape), view(dx))
+  return dx
+}
+
+/**
+ * Attention probabilities: x [B, A, Tq, Tk] scores, keyMask [B, Tk] (1 = attend, 0 = padding; optional), attrs
+ * {scale, causal (0/1)} -> y [B, A, Tq, Tk] = softmax over Tk of scale·x with the masks as -1e9 logits.
+ */
+const maskedSoftmaxKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x, keyMask } = inputs as { x: TensorInfo; keyMask?: TensorInfo }
+  const { scale, causal } = attrs as { scale: number; causal: number }
+  const [items, heads, queries, keys] = x.shape
+  const wasm = backend as BackendWasm
+  const y = wasm.makeOutput(x.shape, 'float32')
+  const view = heapF32(wasm)
+  addon.maskedSoftmaxForward(view(x), items, heads, queries, keys, scale, causal === 1, keyMask ? view(keyMask) : null, view(y))
+  return y
+}
+
+/** y, dy [..., Tk], attrs {scale} -> dx = scale·y ⊙ (dy - Σ dy·y). */
+const maskedSoftmaxGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { y, dy } = inputs as { y: TensorInfo; dy: TensorInfo }
+  const keys = y.shape[y.shape.length - 1]
+  const wasm = backend as BackendWasm
+  const dx = wasm.makeOutput(y.shape, 'float32')
+  const view = heapF32(wasm)
+  addon.maskedSoftmaxBackward(view(y), view(dy), size(y.shape) / keys, keys, (attrs as { scale: number }).scale, view(dx))
   return dx
 }
 
@@ -281,8 +315,12 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     wasm(FUSED_KERNELS.softmaxXentGrad, softmaxXentGradKernel(addon)),
     wasm(FUSED_KERNELS.layerNorm, layerNormKernel(addon)),
     wasm(FUSED_KERNELS.layerNormGrad, layerNormGradKernel(addon)),
-    wasm(FUSED_KERNELS.gelu, geluKernel(addon)),
-    wasm(FUSED_KERNELS.geluGrad, geluGradKernel(addon)),
+    wasm(FUSED_KERNELS.gelu, unaryKernel(addon.geluForward.bind(addon))),
+    wasm(FUSED_KERNELS.geluGrad, unaryGradKernel(addon.geluBackward.bind(addon))),
+    wasm(FUSED_KERNELS.geluTanh, unaryKernel(addon.geluTanhForward.bind(addon))),
+    wasm(FUSED_KERNELS.geluTanhGrad, unaryGradKernel(addon.geluTanhBackward.bind(addon))),
+    wasm(FUSED_KERNELS.maskedSoftmax, maskedSoftmaxKernel(addon)),
+    wasm(FUSED_KERNELS.maskedSoftmaxGrad, maskedSoftmaxGradKernel(addon)),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
   ]
 }

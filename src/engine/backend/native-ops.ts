@@ -7,6 +7,9 @@
  *                                                   labels outside [0, V) (HF's -100) do not count
  *   layerNormFused(x [..., H], gamma [H], beta [H], eps)
  *   geluFused(x)                                    exact erf GELU
+ *   geluTanhFused(x)                                GPT-2's tanh GELU ("gelu_new")
+ *   maskedSoftmax(x [B, A, Tq, Tk], mask)           attention probabilities of scale·x with the causal and padding
+ *                                                   masks applied inside the kernel (no mask tensor)
  *   adamwUpdateInPlace(...)                         one AdamW step on a variable's own memory (native only)
  *
  * Like kernel-availability.ts this file imports only @tensorflow/tfjs-core, so engine/models and engine/train may
@@ -77,17 +80,102 @@ export function geluReference(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))))
 }
 
-export function geluFused(x: tf.Tensor): tf.Tensor {
-  if (!fusedKernelActive(FUSED_KERNELS.gelu) || x.dtype !== 'float32') return geluReference(x)
+/** An element-wise activation through its fused kernel pair where registered (float32), else `reference`. */
+function fusedUnary(x: tf.Tensor, forward: string, backward: string, reference: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  if (!fusedKernelActive(forward) || x.dtype !== 'float32') return reference(x)
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc]
     save([input])
     return {
-      value: run(FUSED_KERNELS.gelu, { x: input }) as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [run(FUSED_KERNELS.geluGrad, { dy, x: saved[0] }) as tf.Tensor],
+      value: run(forward, { x: input }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [run(backward, { dy, x: saved[0] }) as tf.Tensor],
     }
   })
   return op(x)
+}
+
+export const geluFused = (x: tf.Tensor): tf.Tensor => fusedUnary(x, FUSED_KERNELS.gelu, FUSED_KERNELS.geluGrad, geluReference)
+
+/** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) */
+export function geluTanhReference(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))))
+    return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)))
+  })
+}
+
+export const geluTanhFused = (x: tf.Tensor): tf.Tensor => fusedUnary(x, FUSED_KERNELS.geluTanh, FUSED_KERNELS.geluTanhGrad, geluTanhReference)
+
+/** A large negative logit: exp() of it is exactly 0 in float32, unlike -Infinity it never produces NaN. */
+export const MASKED_LOGIT = -1e9
+
+/** Which keys a query may see: the causal mask (query t sees keys 0..t) and/or a padding mask. */
+export interface AttentionMasks {
+  /** Multiplies the scores before the masks and the softmax (1/√d). */
+  scale: number
+  causal: boolean
+  /** [B, Tk]: 1 = attend, 0 = padding. */
+  keyMask?: tf.Tensor
+}
+
+/** The additive bias of the masks, broadcastable to [B, A, Tq, Tk]: causal [1, 1, T, T] + padding [B, 1, 1, Tk]. */
+export function maskBias(masks: Omit<AttentionMasks, 'scale'>, queries: number, keys: number): tf.Tensor | null {
+  const parts: tf.Tensor[] = []
+  if (masks.causal) {
+    const values = new Float32Array(queries * keys)
+    for (let q = 0; q < queries; q++) for (let k = q + 1; k < keys; k++) values[q * keys + k] = MASKED_LOGIT
+    parts.push(tf.tensor4d(values, [1, 1, queries, keys]))
+  }
+  if (masks.keyMask) {
+    const [batch] = masks.keyMask.shape
+    const blocked = tf.sub(1, tf.cast(masks.keyMask, 'float32')) // [B, Tk], 1 where padded
+    parts.push(tf.reshape(tf.mul(blocked, MASKED_LOGIT), [batch, 1, 1, keys]))
+  }
+  if (parts.length === 0) return null
+  return parts.length === 1 ? parts[0] : tf.add(parts[0], parts[1])
+}
+
+/** softmax over Tk of scale·x + maskBias: the plain TF.js path. */
+export function maskedSoftmaxReference(x: tf.Tensor, masks: AttentionMasks): tf.Tensor {
+  return tf.tidy(() => {
+    const bias = maskBias(masks, x.shape[2] as number, x.shape[3] as number)
+    const scaled = tf.mul(x, masks.scale)
+    return tf.softmax(bias ? tf.add(scaled, bias) : scaled)
+  })
+}
+
+/**
+ * Attention probabilities of scores x [B, A, Tq, Tk]: softmax over Tk of scale·x with the causal mask and the
+ * padding mask. One native pass each way where the kernel is registered (kernels_attention.c: no [B, 1, T, T] mask
+ * tensor, no separate scale and add), the plain ops otherwise; the same values within float32 rounding.
+ */
+export function maskedSoftmax(x: tf.Tensor, masks: AttentionMasks): tf.Tensor {
+  if (x.rank !== 4) throw new Error(`maskedSoftmax takes scores [B, A, Tq, Tk], got [${x.shape}]`)
+  if (masks.causal && x.shape[2] !== x.shape[3]) throw new Error(`maskedSoftmax: a causal mask needs as many queries as keys, got [${x.shape}]`)
+  const mask = masks.keyMask
+  if (mask && (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[3]))
+    throw new Error(`maskedSoftmax: keyMask must be [${x.shape[0]}, ${x.shape[3]}], got [${mask.shape}]`)
+  if (!fusedKernelActive(FUSED_KERNELS.maskedSoftmax) || x.dtype !== 'float32') return maskedSoftmaxReference(x, masks)
+  const attrs = { scale: masks.scale, causal: masks.causal ? 1 : 0 }
+  const float = (t: tf.Tensor) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'))
+  // The mask goes in as an input (its gradient is zeros) so that it is saved for the backward pass, which runs
+  // after the forward pass's tidy scope has freed anything merely closed over.
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const scores = args[0] as tf.Tensor
+    const keyMask = args.length === 3 ? (args[1] as tf.Tensor) : undefined
+    const maskShape = keyMask?.shape // the shape only: the tensor itself is gone by the backward pass
+    const y = run(FUSED_KERNELS.maskedSoftmax, keyMask ? { x: scores, keyMask } : { x: scores }, attrs) as tf.Tensor
+    save([y])
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const dx = run(FUSED_KERNELS.maskedSoftmaxGrad, { y: saved[0], dy }, { scale: masks.scale }) as tf.Tensor
+        return maskShape ? [dx, tf.zeros(maskShape)] : [dx]
+      },
+    }
+  })
+  return mask ? op(x, float(mask)) : op(x)
 }
 
 export interface AdamWStep {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { DecoderConfig } from './config'
-import { causalBias, paddingBias, resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
 import { embedding } from './layers/embedding'
 import { geluNew } from './layers/gelu'
@@ -23,13 +23,13 @@ export function decoderHidden(params: ParamMap, config: DecoderConfig, inputs: T
   if (length > config.maxPositions) throw new Error(`gpt2 forward: sequence length ${length} exceeds the ${config.maxPositions} positions of this model`)
   const p = paramReader(params, 'gpt2')
   const dropout = makeDropout(options.training, options.dropoutSeed)
-  const causal = causalBias(length) // [1, 1, T, T]
   const settings: AttentionSettings = {
     numHeads: config.numHeads,
     impl: resolveAttentionImpl(options.attention),
     probsDropout: config.attentionDropout,
     dropout,
-    bias: inputs.attentionMask ? tf.add(causal, paddingBias(inputs.attentionMask)) : causal, // [B|1, 1, T, T]
+    causal: true, // applied inside the softmax (no [T, T] mask tensor)
+    keyMask: inputs.attentionMask, // [B, T]
   }
   const words = embedding(p('embed.tok.weight'), ids) // [B, T, H]
   const positions = tf.slice(p('embed.pos.weight'), [0, 0], [length, config.hiddenSize]) // [T, H], broadcast over B

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { maxSequenceLength, type EncoderConfig } from './config'
-import { paddingBias, resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
 import { makeDropout, type Dropout } from './layers/dropout'
 import { embedding } from './layers/embedding'
 import { gelu } from './layers/gelu'
@@ -57,7 +57,7 @@ export function encoderHidden(params: ParamMap, config: EncoderConfig, inputs: T
     impl: resolveAttentionImpl(options.attention),
     probsDropout: config.attentionDropout,
     dropout,
-    bias: inputs.attentionMask ? paddingBias(inputs.attentionMask) : undefined, // [B, 1, 1, T]
+    keyMask: inputs.attentionMask, // [B, T], applied inside the softmax
   }
   let x = embeddings(p, config, inputs, dropout) // [B, T, H]
   for (let i = 0; i < config.numLayers; i++) {

@@ -41,12 +41,16 @@ export function maskedLmLoss(logits: tf.Tensor, targets: LossTargets): tf.Scalar
   return crossEntropy(tf.reshape(logits, [-1, v]), targets.labels)
 }
 
-/** GPT-2: logits [B, T, V] at t predict labels [B, T] at t+1 (HF GPT2LMHeadModel shifts inside, as here). */
+/**
+ * GPT-2: logits [B, T, V] at t predict labels [B, T] at t+1 (HF GPT2LMHeadModel shifts inside, as here). The labels
+ * are shifted instead of the logits: the last position gets IGNORE_INDEX, so the [B, T, V] logits are used as they
+ * are (no [B, T-1, V] slice forward and pad backward) and the fused kernel skips that row.
+ */
 export function causalLmLoss(logits: tf.Tensor, targets: LossTargets): tf.Scalar {
   const [b, t, v] = logits.shape
-  const predicting = tf.slice(logits, [0, 0, 0], [b, t - 1, v]) // [B, T-1, V]
-  const next = tf.slice(targets.labels, [0, 1], [b, t - 1]) // [B, T-1]
-  return crossEntropy(tf.reshape(predicting, [-1, v]), next)
+  const next = tf.slice(tf.cast(targets.labels, 'int32'), [0, 1], [b, t - 1]) // [B, T-1]
+  const shifted = tf.concat([next, tf.fill([b, 1], IGNORE_INDEX, 'int32')], 1) // [B, T]
+  return crossEntropy(tf.reshape(logits, [-1, v]), shifted)
 }
 
 /** Image classification: logits [B, K] and labels [B]; DeiT 'both' logits [2, B, K]: mean of the two heads' losses. */

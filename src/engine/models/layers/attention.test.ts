@@ -68,6 +68,17 @@ describe('selfAttention', () => {
         expectClose(got, reference(x.arraySync() as number[][][], arrays(params), mask, true))
       })
     })
+
+    it(`matches the loop reference with the masks given as settings (causal, keyMask), not as a bias (${impl})`, () => {
+      tf.tidy(() => {
+        const params = randomParams(11, attnNames)
+        const x = tf.randomNormal([B, T, H], 0, 1, 'float32', 5)
+        const mask = [[1, 0, 1], [1, 1, 1]]
+        const masked: AttentionSettings = { ...settings(impl), causal: true, keyMask: tf.tensor2d(mask) }
+        const got = selfAttention(paramReader(params, 'test'), 'a', x, masked).arraySync() as number[][][]
+        expectClose(got, reference(x.arraySync() as number[][][], arrays(params), mask, true))
+      })
+    })
   }
 
   it('gives the same values and gradients batched and per head', () => {

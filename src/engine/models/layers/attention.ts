@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
 import { nativeMatMulActive } from '../../backend/kernel-availability'
+import { MASKED_LOGIT, maskBias, maskedSoftmax, type AttentionMasks } from '../../backend/native-ops'
 import { fastMatMul, linear } from './linear'
 import type { Dropout } from './dropout'
 import type { ParamReader } from './params'
@@ -25,20 +26,16 @@ export function resolveAttentionImpl(choice: AttentionImplChoice = 'auto'): Atte
 }
 
 /** A large negative logit: exp() of it is exactly 0 in float32, unlike -Infinity it never produces NaN. */
-export const MASKED_LOGIT = -1e9
+export { MASKED_LOGIT }
 
 /** Padding mask [B, Tk] (1 = attend, 0 = padding) -> additive bias [B, 1, 1, Tk]. */
 export function paddingBias(attentionMask: tf.Tensor): tf.Tensor {
-  const [batch, keys] = attentionMask.shape
-  const blocked = tf.sub(1, tf.cast(attentionMask, 'float32')) // [B, Tk], 1 where padded
-  return tf.reshape(tf.mul(blocked, MASKED_LOGIT), [batch, 1, 1, keys]) // [B, 1, 1, Tk]
+  return maskBias({ causal: false, keyMask: attentionMask }, 1, attentionMask.shape[1] as number)!
 }
 
 /** Causal mask: query t may see keys 0..t. Additive bias [1, 1, T, T]. */
 export function causalBias(length: number): tf.Tensor {
-  const values = new Float32Array(length * length)
-  for (let q = 0; q < length; q++) for (let k = q + 1; k < length; k++) values[q * length + k] = MASKED_LOGIT
-  return tf.tensor4d(values, [1, 1, length, length])
+  return maskBias({ causal: true }, length, length)!
 }
 
 export interface AttentionSettings {
@@ -47,7 +44,11 @@ export interface AttentionSettings {
   /** Dropout on attention probabilities. */
   probsDropout: number
   dropout: Dropout
-  /** Additive bias broadcastable to [B, A, Tq, Tk] (paddingBias, causalBias, or their sum). */
+  /** Query t sees keys 0..t only (GPT-2). Applied inside the softmax kernel, no mask tensor (native-ops.ts). */
+  causal?: boolean
+  /** Padding mask [B, Tk] (1 = attend, 0 = padding), applied the same way. */
+  keyMask?: tf.Tensor
+  /** Any other additive bias broadcastable to [B, A, Tq, Tk] (added to the scaled scores before the masks). */
   bias?: tf.Tensor
 }
 
@@ -117,13 +118,32 @@ export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tens
   const qh = splitHeads(q, s.numHeads) // [B·A, Tq, d]
   const kh = splitHeads(k, s.numHeads) // [B·A, Tk, d]
   const vh = splitHeads(v, s.numHeads) // [B·A, Tk, d]
-  let scores = tf.mul(headScores(qh, kh, s.impl), 1 / Math.sqrt(d)) as tf.Tensor3D // [B·A, Tq, Tk]
-  if (s.bias) scores = addBias(scores, s.bias, batch, s.numHeads)
-  if (talking) scores = mixHeads(scores, talking.pre.weight, talking.pre.bias, batch)
-  let probs = tf.softmax(scores) as tf.Tensor3D // over Tk
-  if (talking) probs = mixHeads(probs, talking.post.weight, talking.post.bias, batch)
+  const scale = 1 / Math.sqrt(d)
+  let scores = headScores(qh, kh, s.impl) // [B·A, Tq, Tk]
+  const [, tq, tk] = scores.shape
+  const masks = { causal: s.causal ?? false, keyMask: s.keyMask }
+  let probs: tf.Tensor3D
+  if (talking) {
+    // Talking heads mix the masked logits (Shazeer et al. 2020), so scale and masks come before the mixing.
+    const bias = [s.bias, maskBias(masks, tq, tk)].filter((b): b is tf.Tensor => b !== undefined && b !== null)
+    scores = tf.mul(scores, scale) as tf.Tensor3D
+    for (const b of bias) scores = addBias(scores, b, batch, s.numHeads)
+    scores = mixHeads(scores, talking.pre.weight, talking.pre.bias, batch)
+    probs = softmaxOverKeys(scores, batch, s.numHeads, { scale: 1, causal: false })
+    probs = mixHeads(probs, talking.post.weight, talking.post.bias, batch)
+  } else if (s.bias) {
+    probs = softmaxOverKeys(addBias(tf.mul(scores, scale) as tf.Tensor3D, s.bias, batch, s.numHeads), batch, s.numHeads, { scale: 1, ...masks })
+  } else {
+    probs = softmaxOverKeys(scores, batch, s.numHeads, { scale, ...masks }) // scale and masks inside one kernel
+  }
   probs = s.dropout(probs, s.probsDropout) as tf.Tensor3D
   return mergeHeads(headContext(probs, vh, s.impl), batch, s.numHeads) // [B, Tq, H]
+}
+
+/** scores [B·A, Tq, Tk] -> probabilities [B·A, Tq, Tk] (native-ops.ts maskedSoftmax on [B, A, Tq, Tk]). */
+function softmaxOverKeys(scores: tf.Tensor3D, batch: number, numHeads: number, masks: AttentionMasks): tf.Tensor3D {
+  const [batchHeads, tq, tk] = scores.shape
+  return tf.reshape(maskedSoftmax(tf.reshape(scores, [batch, numHeads, tq, tk]), masks), [batchHeads, tq, tk]) as tf.Tensor3D
 }
 
 /**

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
 import { FUSED_KERNELS, fusedKernelActive } from '../../backend/kernel-availability'
-import { geluFused } from '../../backend/native-ops'
+import { geluFused, geluTanhFused, geluTanhReference } from '../../backend/native-ops'
 
 export type Activation = 'gelu' | 'gelu_new'
 
@@ -17,8 +17,8 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 
 /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) */
 export function geluNew(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))))
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)))
+  if (x.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.geluTanh)) return geluTanhFused(x) // native, one pass each way
+  return geluTanhReference(x)
 }
 
 export function activation(name: Activation): (x: tf.Tensor) => tf.Tensor {
