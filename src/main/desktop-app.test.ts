@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -7,7 +7,8 @@ import type { StudioEvent } from '../shared/events'
 import { decodeIpcError } from '../shared/ipc-error'
 import { IPC_EVENTS_CHANNEL, STUDIO_METHODS } from '../shared/studio-api'
 import { startDesktopApp, type DesktopElectron, type DesktopOptions } from './desktop-app'
-import { FakeBrowserWindow, FakeUtilityProcess, FakeWebContents, asElectron, createFakeElectron, fakeEvent, type FakeElectron } from './test-utils/fake-electron'
+import type { MenuItemConstructorOptions } from 'electron'
+import { FakeBrowserWindow, FakeNotification, FakeUtilityProcess, FakeWebContents, asElectron, createFakeElectron, fakeEvent, type FakeElectron } from './test-utils/fake-electron'
 
 let dir: string
 let mainDir: string
@@ -27,6 +28,20 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const quietLog = { log: () => {}, warn: () => {}, error: () => {} }
+
+/** The items of File > Open Recent in the menu the app installed last. */
+function recentMenu(electron: FakeElectron): MenuItemConstructorOptions[] {
+  const template = (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template
+  const file = template.find((item) => item.label === 'File')!.submenu as MenuItemConstructorOptions[]
+  return file.find((item) => item.id === 'open-recent')!.submenu as MenuItemConstructorOptions[]
+}
+
+/** An engine that answered 'ready', for tests that need engine events; returns its fake process. */
+function readyEngine() {
+  const { child } = FakeUtilityProcess.forks[0]
+  child.emit('message', { kind: 'ready', pid: 4242, backend: 'cpu' })
+  return child
+}
 
 function start(overrides: { electron?: Parameters<typeof createFakeElectron>[0]; options?: Partial<DesktopOptions> } = {}) {
   const electron = createFakeElectron({ userData, appPath: join(dir, 'app'), ...overrides.electron })
@@ -202,5 +217,101 @@ describe('startDesktopApp', () => {
     await ready(mac.electron, mac.app)
     mac.electron.app.emit('window-all-closed')
     expect(mac.electron.app.quitCalls).toBe(0)
+  })
+})
+
+describe('OS integration', () => {
+  it('routes macOS open-file (before and after start) to the studio, and lists what opened under Open Recent', async () => {
+    const { electron, app } = start({ options: { platform: 'darwin' } })
+    const early = fakeEvent()
+    electron.app.emit('open-file', early, notes)
+    expect(early.defaultPrevented).toBe(true)
+    const { window } = await ready(electron, app)
+    window.webContents.emit('did-finish-load')
+    await waitFor(() => sentEvents(window).find((e) => e.type === 'app.opened'), 'app.opened')
+    const folder = join(dir, 'checkpoint')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'config.json'), '{"model_type": "bert"}')
+    window.minimized = true
+    electron.app.emit('open-file', fakeEvent(), folder)
+    expect(window.minimized).toBe(false)
+    await waitFor(() => sentEvents(window).find((e) => e.type === 'app.opened' && e.report.path === folder), 'the folder opened')
+    await waitFor(() => (electron.app.recentDocuments.length === 2 ? true : undefined), 'OS recent documents')
+    expect(electron.app.recentDocuments).toEqual([folder, notes])
+    expect(recentMenu(electron).map((item) => item.label ?? item.type)).toEqual([`checkpoint — ${dir}`, `notes.txt — ${dir}`, 'separator', 'Clear Recent'])
+  })
+
+  it('Open Recent opens the path again; a path that fails to open is not added; the list survives a restart', async () => {
+    const first = start()
+    const { window } = await ready(first.electron, first.app)
+    window.webContents.emit('did-finish-load')
+    first.electron.app.emit('second-instance', fakeEvent(), ['/opt/ligo-studio', notes], dir, {})
+    await waitFor(() => (recentMenu(first.electron).length === 3 ? true : undefined), 'Open Recent entry')
+    ;(recentMenu(first.electron)[0].click as () => void)()
+    await waitFor(() => (sentEvents(window).filter((e) => e.type === 'app.opened').length === 2 ? true : undefined), 'second app.opened')
+    await first.app!.service!.openPath(join(dir, 'missing.safetensors'))
+    await waitFor(() => sentEvents(window).find((e) => e.type === 'app.error'), 'app.error')
+    first.electron.app.emit('will-quit', fakeEvent())
+    await waitFor(() => (first.electron.app.quitCalls === 1 ? true : undefined), 'quit')
+
+    const second = start()
+    await ready(second.electron, second.app)
+    expect(recentMenu(second.electron).map((item) => item.label ?? item.type)).toEqual([`notes.txt — ${dir}`, 'separator', 'Clear Recent'])
+  })
+
+  it('restores the window where it was left and saves it again when it closes', async () => {
+    writeFileSync(join(userData, 'window-state.json'), JSON.stringify({ x: 200, y: 100, width: 1100, height: 700, maximized: false }))
+    const { electron, app } = start()
+    const { window } = await ready(electron, app)
+    expect(window.options).toMatchObject({ x: 200, y: 100, width: 1100, height: 700 })
+    window.normalBounds = { x: 300, y: 150, width: 1000, height: 650 }
+    window.close()
+    electron.app.emit('will-quit', fakeEvent())
+    await waitFor(() => (electron.app.quitCalls === 1 ? true : undefined), 'quit')
+    expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({ x: 300, y: 150, width: 1000, height: 650, maximized: false })
+  })
+
+  it('opens at the default size with a warning when the window state file is corrupt', async () => {
+    writeFileSync(join(userData, 'window-state.json'), '{"x": 200, "y": ')
+    const warnings: string[] = []
+    const { electron, app } = start({ options: { log: { ...quietLog, warn: (message: string) => warnings.push(message) } } })
+    const { window } = await ready(electron, app)
+    expect(window.options).toMatchObject({ width: 1280, height: 820 })
+    expect(window.options).not.toHaveProperty('x')
+    expect(warnings).toEqual([expect.stringContaining('window-state.json is not valid JSON')])
+  })
+
+  it("shows a running task's progress on the taskbar, then asks once about notifications when a long run ends", async () => {
+    const { electron, app } = start()
+    const { window, trusted } = await ready(electron, app)
+    window.webContents.emit('did-finish-load')
+    const task = invoke(electron, 'benchmarkMatmul', trusted, { taskId: 'cmp-1', sizes: [128] })
+    const engine = readyEngine()
+    await waitFor(() => engine.posted.find((m) => (m as { kind: string }).kind === 'request'), 'the engine request')
+    const { id } = engine.posted.find((m) => (m as { kind: string }).kind === 'request') as { id: number }
+    const progress = (done: number, elapsedSeconds: number) => ({ requestId: id, event: { type: 'task.progress', taskId: 'x', done, total: 4, unit: 'sizes', elapsedSeconds, etaSeconds: null, message: `size ${done}/4` } })
+    engine.emit('message', { kind: 'events', events: [progress(1, 30)] })
+    await waitFor(() => (window.progress.length === 1 ? true : undefined), 'progress bar')
+    engine.emit('message', { kind: 'events', events: [progress(4, 95)] })
+    engine.emit('message', { kind: 'response', id, ok: true, result: { backend: 'cpu', results: [] } })
+    await task
+    await waitFor(() => (electron.dialog.messageBoxes.length === 1 ? true : undefined), 'the notification question')
+    expect(window.progress).toEqual([{ value: 0.25 }, { value: -1 }])
+    expect(electron.dialog.messageBoxes[0][1]).toMatchObject({ type: 'question', message: 'Notify you when a long run finishes?', buttons: ['Notify Me', 'No Thanks'] })
+    // the answer (yes) is kept: the next long run notifies without asking while the app is in the background
+    await waitFor(() => (existsSync(join(userData, 'notifications.json')) ? true : undefined), 'notifications.json')
+    expect(JSON.parse(readFileSync(join(userData, 'notifications.json'), 'utf8'))).toEqual({ runFinished: 'on' })
+    const next = invoke(electron, 'benchmarkMatmul', trusted, { taskId: 'cmp-2', sizes: [128] })
+    await waitFor(() => engine.posted.filter((m) => (m as { kind: string }).kind === 'request')[1], 'the second request')
+    const second = (engine.posted.filter((m) => (m as { kind: string }).kind === 'request')[1] as { id: number }).id
+    engine.emit('message', { kind: 'events', events: [{ ...progress(4, 3600), requestId: second }] })
+    engine.emit('message', { kind: 'response', id: second, ok: true, result: { backend: 'cpu', results: [] } })
+    await next
+    const notification = await waitFor(() => FakeNotification.instances[0], 'a notification')
+    expect([notification.shown, notification.options]).toEqual([true, { title: 'Run finished', body: 'size 4/4. It took 1 h 00 min.' }])
+    expect(electron.dialog.messageBoxes).toHaveLength(1)
+    window.minimized = true
+    notification.emit('click')
+    expect([window.minimized, window.focused]).toEqual([false, true])
   })
 })

@@ -15,11 +15,12 @@ import { createUtilityEngineLauncher } from './engine-launcher'
 import { createSenderCheck, forwardStudioEvents, registerStudioIpc } from './ipc'
 import { buildMenuTemplate, chooseOpenPaths, installMenu } from './menu'
 import { PathOpenQueue, filePathsFromArgv, listenForOpenFile } from './open-paths'
+import { OsIntegration, type OsIntegrationElectron } from './os-integration'
 import { denyAllPermissions, hardenWebContents } from './security'
 import { claimSingleInstance } from './single-instance'
 import { MAIN_WINDOW_TITLE, createMainWindow, rendererEntryUrl, revealWindow } from './window'
 
-export interface DesktopElectron {
+export interface DesktopElectron extends Pick<OsIntegrationElectron, 'screen' | 'Notification'> {
   app: Electron.App
   BrowserWindow: typeof Electron.BrowserWindow
   dialog: Pick<Electron.Dialog, 'showOpenDialog' | 'showMessageBox'>
@@ -67,7 +68,16 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
   let service: StudioService | null = null
   let engine: EngineHost | null = null
   const teardown: Array<() => void> = []
+  // StudioService.openPath is the one entry point for paths from the OS, the menu and Open Recent
   const opens = new PathOpenQueue(async (path) => service?.openPath(path))
+  const os = new OsIntegration(electron, {
+    userDataDir: app.getPath('userData'),
+    log,
+    getWindow: () => window,
+    onRecentChange: () => {
+      if (app.isReady()) refreshMenu()
+    },
+  })
 
   function argvContext(workingDirectory: string) {
     return { workingDirectory, defaultApp: options.defaultApp, appPath: app.getAppPath() }
@@ -77,8 +87,11 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     const created = createMainWindow(electron.BrowserWindow, {
       preloadPath: join(options.mainDir, '../preload/index.js'),
       url: rendererEntryUrl(devServerUrl),
+      placement: os.windowPlacement(),
+      packaged: app.isPackaged,
       onLoadError: (error) => log.error('The Studio window could not load its page:', error),
     })
+    os.trackWindow(created)
     created.on('closed', () => {
       if (window === created) window = null
       opens.pause() // events sent now would reach no one: hold opened files for the next window
@@ -116,28 +129,37 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     service = new StudioService({ engine, host: 'desktop', version: app.getVersion() })
     teardown.push(registerStudioIpc(electron.ipcMain, service, createSenderCheck(() => window, isOwnUrl)))
     teardown.push(forwardStudioEvents(service, () => window))
+    teardown.push(service.onEvents((events) => os.handleEvents(events)))
 
-    const readmePath = join(app.getAppPath(), 'README.md')
+    refreshMenu()
+    openWindow()
+  })
+  started.catch((error: unknown) => log.error('LiGO Studio could not start:', error))
+
+  const readmePath = join(app.getAppPath(), 'README.md')
+  // a README inside an asar archive cannot be opened by another program
+  const readmeAvailable = !readmePath.includes('.asar') && existsSync(readmePath)
+  /** (Re)installs the application menu; Open Recent changes with every opened file. */
+  function refreshMenu(): void {
     installMenu(
       electron.Menu,
       buildMenuTemplate(
-        // a README inside an asar archive cannot be opened by another program
-        { appName: MAIN_WINDOW_TITLE, platform: options.platform, isPackaged: app.isPackaged, readmeAvailable: !readmePath.includes('.asar') && existsSync(readmePath) },
+        { appName: MAIN_WINDOW_TITLE, platform: options.platform, isPackaged: app.isPackaged, readmeAvailable, recentPaths: os.recent.list },
         {
           open: (kind) => {
             chooseOpenPaths(electron.dialog, window, kind)
-              .then((paths) => opens.request(paths))
+              .then((paths) => openFromOs(paths))
               .catch((error: unknown) => log.error('The open dialog failed:', error))
           },
+          openRecent: (path) => openFromOs([path]),
+          clearRecent: () => os.recent.clear(),
           about: () => void showAbout(),
           openReadme: () => void electron.shell.openPath(readmePath),
           openExternal,
         },
       ),
     )
-    openWindow()
-  })
-  started.catch((error: unknown) => log.error('LiGO Studio could not start:', error))
+  }
 
   async function showAbout(): Promise<void> {
     const detail = `Grow pretrained transformers with LiGO (Learning to Grow Pretrained Models).\nElectron ${process.versions.electron ?? '?'}, Node ${process.versions.node}, Chromium ${process.versions.chrome ?? '?'}`
@@ -162,8 +184,9 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     shutdown = 'stopping'
     teardown.splice(0).forEach((undo) => undo())
     service?.dispose()
-    ;(engine ? engine.stop() : Promise.resolve())
-      .catch((error: unknown) => log.error('The engine did not stop cleanly:', error))
+    const engineStopped = (engine ? engine.stop() : Promise.resolve()).catch((error: unknown) => log.error('The engine did not stop cleanly:', error))
+    // the window's placement was queued when it closed, before will-quit: let it reach the disk
+    Promise.all([engineStopped, os.flush()])
       .finally(() => {
         shutdown = 'done'
         app.quit()

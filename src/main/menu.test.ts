@@ -11,13 +11,15 @@ function recordingActions() {
     about: () => calls.push('about'),
     openReadme: () => calls.push('readme'),
     openExternal: (url) => calls.push(`external:${url}`),
+    openRecent: (path) => calls.push(`recent:${path}`),
+    clearRecent: () => calls.push('clear-recent'),
   }
   return { calls, actions }
 }
 
 function build(overrides: Partial<MenuContext> = {}) {
   const { calls, actions } = recordingActions()
-  const context: MenuContext = { appName: 'LiGO Studio', platform: 'linux', isPackaged: true, readmeAvailable: true, ...overrides }
+  const context: MenuContext = { appName: 'LiGO Studio', platform: 'linux', isPackaged: true, readmeAvailable: true, recentPaths: [], ...overrides }
   return { calls, template: buildMenuTemplate(context, actions) }
 }
 
@@ -41,6 +43,17 @@ describe('buildMenuTemplate', () => {
     click(byId(mac.template, 'open'))
     expect(mac.calls).toEqual(['open:files-and-folders'])
     expect(byId(mac.template, 'open-folder')).toBeUndefined()
+  })
+
+  it('File > Open Recent lists recent paths by name and folder, opens and clears them', () => {
+    const { calls, template } = build({ recentPaths: ['/models/bert/model.safetensors', '/models/gpt2'] })
+    const submenu = byId(template, 'open-recent')!.submenu as MenuItemConstructorOptions[]
+    expect(submenu.map((item) => item.label ?? item.type)).toEqual(['model.safetensors — /models/bert', 'gpt2 — /models', 'separator', 'Clear Recent'])
+    click(submenu[1])
+    click(byId(template, 'recent-clear'))
+    expect(calls).toEqual(['recent:/models/gpt2', 'clear-recent'])
+    const empty = byId(build().template, 'open-recent')!.submenu as MenuItemConstructorOptions[]
+    expect(empty).toEqual([{ id: 'recent-empty', label: 'No Recent Items', enabled: false }])
   })
 
   it('keeps Export… in place but hidden and disabled', () => {

@@ -3,6 +3,7 @@
  * Items that belong to later issues (Export…) are present with `visible: false` so their place is fixed.
  */
 import type { BrowserWindow, Dialog, Menu, MenuItemConstructorOptions, OpenDialogOptions } from 'electron'
+import { recentMenuItems } from './recent-opens'
 
 /** The LiGO paper (Wang et al., "Learning to Grow Pretrained Models for Efficient Transformer Training", ICLR 2023). */
 export const LIGO_PAPER_URL = 'https://arxiv.org/abs/2303.00980'
@@ -14,6 +15,8 @@ export interface MenuContext {
   isPackaged: boolean
   /** Show "README" in Help only when the file ships with the app. */
   readmeAvailable: boolean
+  /** File > Open Recent, most recent first (recent-opens.ts). */
+  recentPaths: readonly string[]
 }
 
 export interface MenuActions {
@@ -22,6 +25,8 @@ export interface MenuActions {
   about(): void
   openReadme(): void
   openExternal(url: string): void
+  openRecent(path: string): void
+  clearRecent(): void
 }
 
 export function buildMenuTemplate(context: MenuContext, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -51,6 +56,7 @@ export function buildMenuTemplate(context: MenuContext, actions: MenuActions): M
         ? { id: 'open', label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => actions.open('files-and-folders') }
         : { id: 'open', label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => actions.open('files') },
       ...(isMac ? [] : [{ id: 'open-folder', label: 'Open Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.open('folders') }]),
+      { id: 'open-recent', label: 'Open Recent', submenu: recentMenuItems(context.recentPaths, { open: actions.openRecent, clear: actions.clearRecent }) },
       // Export arrives with the export issue; until then it stays out of sight and inert
       { id: 'export', label: 'Export…', accelerator: 'CmdOrCtrl+E', visible: false, enabled: false },
       ...(isMac ? [] : [separator, { id: 'quit', role: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q' } as MenuItemConstructorOptions]),

@@ -31,10 +31,17 @@ describe('secureWebPreferences', () => {
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       webviewTag: false,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
     })
+  })
+
+  it('takes DevTools away entirely when asked (packaged builds)', () => {
+    expect(secureWebPreferences('/p.js', { devTools: false })).toMatchObject({ devTools: false, sandbox: true, contextIsolation: true })
+    expect(secureWebPreferences('/p.js', { devTools: true })).not.toHaveProperty('devTools')
   })
 })
 

@@ -13,17 +13,23 @@ import { contentSecurityPolicy } from '../shared/content-security-policy'
  */
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy()
 
-/** The renderer gets no Node, runs sandboxed and isolated, and reaches main only through the preload bridge. */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+/**
+ * The renderer gets no Node, runs sandboxed and isolated, and reaches main only through the preload bridge.
+ * `devTools: false` (packaged builds) means they cannot be opened at all, not only that the menu lacks the item.
+ */
+export function secureWebPreferences(preloadPath: string, options: { devTools?: boolean } = {}): WebPreferences {
   return {
     preload: preloadPath,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
     nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
     webSecurity: true,
     webviewTag: false,
     allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    ...(options.devTools === false ? { devTools: false } : {}),
   }
 }
 

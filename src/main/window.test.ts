@@ -15,9 +15,11 @@ describe('createMainWindow', () => {
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       webviewTag: false,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
     })
     expect(fake.options.minWidth).toBeGreaterThan(0)
     expect(fake.options.minHeight).toBeGreaterThan(0)
@@ -28,6 +30,27 @@ describe('createMainWindow', () => {
     expect(fake.isVisible()).toBe(false)
     fake.emit('ready-to-show')
     expect(fake.isVisible()).toBe(true)
+  })
+
+  it('has no DevTools when packaged', () => {
+    createFakeElectron()
+    const packaged = createMainWindow(asElectron(FakeBrowserWindow), { preloadPath: '/p.js', url: 'app://app/index.html', packaged: true }) as unknown as FakeBrowserWindow
+    expect(packaged.options.webPreferences.devTools).toBe(false)
+    const dev = createMainWindow(asElectron(FakeBrowserWindow), { preloadPath: '/p.js', url: 'app://app/index.html' }) as unknown as FakeBrowserWindow
+    expect(dev.options.webPreferences).not.toHaveProperty('devTools')
+  })
+
+  it('opens at a restored placement, maximized when it was', () => {
+    createFakeElectron()
+    const placement = { x: 40, y: 30, width: 1000, height: 700, maximized: true }
+    const window = createMainWindow(asElectron(FakeBrowserWindow), { preloadPath: '/p.js', url: 'app://app/index.html', placement }) as unknown as FakeBrowserWindow
+    expect(window.options).toMatchObject({ x: 40, y: 30, width: 1000, height: 700 })
+    window.emit('ready-to-show')
+    expect([window.isMaximized(), window.isVisible()]).toEqual([true, true])
+    const placed = createMainWindow(asElectron(FakeBrowserWindow), { preloadPath: '/p.js', url: 'app://app/index.html', placement: { width: 1000, height: 700, maximized: false } }) as unknown as FakeBrowserWindow
+    expect(placed.options).not.toHaveProperty('x')
+    placed.emit('ready-to-show')
+    expect([placed.isMaximized(), placed.isVisible()]).toEqual([false, true])
   })
 
   it('loads the dev server in development and app:// otherwise', () => {

@@ -5,21 +5,33 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron'
 import { APP_ENTRY_URL } from './app-protocol'
 import { secureWebPreferences } from './security'
+import type { WindowLimits, WindowState } from './window-state'
 
 export const MAIN_WINDOW_TITLE = 'LiGO Studio'
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/** The first-start size, and the minimum below which the side panel and the charts no longer fit side by side. */
+export const MAIN_WINDOW_SIZE: Readonly<WindowLimits> = Object.freeze({ width: 1280, height: 820, minWidth: 960, minHeight: 600 })
+
+export interface MainWindowPlacement {
+  /** Restored size and position (window-state.ts); the default size when absent. */
+  placement?: WindowState
+  /** A packaged app gets no DevTools (Electron security checklist). */
+  packaged?: boolean
+}
+
+export function mainWindowOptions(preloadPath: string, options: MainWindowPlacement = {}): BrowserWindowConstructorOptions {
+  const { placement } = options
   return {
     title: MAIN_WINDOW_TITLE,
-    width: 1280,
-    height: 820,
-    // below this the side panel and the charts no longer fit side by side
-    minWidth: 960,
-    minHeight: 600,
+    width: placement?.width ?? MAIN_WINDOW_SIZE.width,
+    height: placement?.height ?? MAIN_WINDOW_SIZE.height,
+    ...(placement?.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : {}),
+    minWidth: MAIN_WINDOW_SIZE.minWidth,
+    minHeight: MAIN_WINDOW_SIZE.minHeight,
     // matches the renderer's dark background, so resizing never flashes white
     backgroundColor: '#16181d',
     show: false,
-    webPreferences: secureWebPreferences(preloadPath),
+    webPreferences: secureWebPreferences(preloadPath, { devTools: !options.packaged }),
   }
 }
 
@@ -32,10 +44,14 @@ type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => Brow
 
 export function createMainWindow(
   BrowserWindowCtor: BrowserWindowClass,
-  options: { preloadPath: string; url: string; onLoadError?: (error: unknown) => void },
+  options: MainWindowPlacement & { preloadPath: string; url: string; onLoadError?: (error: unknown) => void },
 ): BrowserWindow {
-  const window = new BrowserWindowCtor(mainWindowOptions(options.preloadPath))
-  window.once('ready-to-show', () => window.show())
+  const window = new BrowserWindowCtor(mainWindowOptions(options.preloadPath, options))
+  window.once('ready-to-show', () => {
+    // maximize() also shows the window; its normal bounds stay the restored ones
+    if (options.placement?.maximized) window.maximize()
+    else window.show()
+  })
   window.loadURL(options.url).catch((error: unknown) => {
     ;(options.onLoadError ?? ((e: unknown) => console.error(`Could not load ${options.url}:`, e)))(error)
   })

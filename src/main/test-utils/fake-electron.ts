@@ -100,12 +100,18 @@ export class FakeBrowserWindow extends FakeEmitter {
   readonly loadedUrls: string[] = []
   visible: boolean
   minimized = false
+  maximized = false
   focused = false
   destroyed = false
+  /** Every setProgressBar call: the taskbar/dock progress. */
+  readonly progress: Array<{ value: number; options?: Record<string, unknown> }> = []
+  /** What getNormalBounds returns: the constructor's bounds until a test moves the window. */
+  normalBounds: { x: number; y: number; width: number; height: number }
 
   constructor(readonly options: Record<string, any> = {}) {
     super()
     this.visible = options.show !== false
+    this.normalBounds = { x: options.x ?? 100, y: options.y ?? 80, width: options.width ?? 800, height: options.height ?? 600 }
     FakeBrowserWindow.instances.push(this)
   }
 
@@ -128,10 +134,27 @@ export class FakeBrowserWindow extends FakeEmitter {
   focus(): void {
     this.focused = true
   }
+  isFocused(): boolean {
+    return this.focused
+  }
+  maximize(): void {
+    this.maximized = true
+    this.visible = true
+  }
+  isMaximized(): boolean {
+    return this.maximized
+  }
+  getNormalBounds() {
+    return { ...this.normalBounds }
+  }
+  setProgressBar(value: number, options?: Record<string, unknown>): void {
+    this.progress.push({ value, ...(options ? { options } : {}) })
+  }
   isDestroyed(): boolean {
     return this.destroyed
   }
   close(): void {
+    this.emit('close', fakeEvent())
     this.destroyed = true
     this.webContents.destroyed = true
     this.emit('closed')
@@ -156,9 +179,35 @@ export class FakeUtilityProcess extends FakeEmitter {
   }
 }
 
-export function createFakeElectron(options: { isPackaged?: boolean; singleInstanceLock?: boolean; userData?: string; appPath?: string } = {}) {
+/** A system notification: records what was shown; tests emit 'click'. */
+export class FakeNotification extends FakeEmitter {
+  static instances: FakeNotification[] = []
+  static supported = true
+  static isSupported(): boolean {
+    return FakeNotification.supported
+  }
+  shown = false
+  constructor(readonly options: { title?: string; body?: string } = {}) {
+    super()
+    FakeNotification.instances.push(this)
+  }
+  show(): void {
+    this.shown = true
+  }
+}
+
+export interface FakeDisplay {
+  id: number
+  workArea: { x: number; y: number; width: number; height: number }
+}
+
+export function createFakeElectron(
+  options: { isPackaged?: boolean; singleInstanceLock?: boolean; userData?: string; appPath?: string; displays?: FakeDisplay[] } = {},
+) {
   FakeBrowserWindow.instances = []
   FakeUtilityProcess.forks = []
+  FakeNotification.instances = []
+  FakeNotification.supported = true
   let resolveReady!: () => void
   const ready = new Promise<void>((resolve) => (resolveReady = resolve))
 
@@ -180,6 +229,13 @@ export function createFakeElectron(options: { isPackaged?: boolean; singleInstan
     getAppPath: () => options.appPath ?? '/tmp/ligo-fake-app',
     getVersion: () => '0.1.0',
     getName: () => 'LiGO Studio',
+    recentDocuments: [] as string[],
+    addRecentDocument(path: string) {
+      app.recentDocuments = [path, ...app.recentDocuments.filter((p) => p !== path)]
+    },
+    clearRecentDocuments() {
+      app.recentDocuments = []
+    },
     quit() {
       app.quitCalls += 1
     },
@@ -227,9 +283,11 @@ export function createFakeElectron(options: { isPackaged?: boolean; singleInstan
       return dialog.nextResult
     },
     messageBoxes: [] as unknown[][],
+    /** The button index the next message boxes answer with. */
+    messageBoxResponse: 0,
     async showMessageBox(...args: unknown[]) {
       dialog.messageBoxes.push(args)
-      return { response: 0, checkboxChecked: false }
+      return { response: dialog.messageBoxResponse, checkboxChecked: false }
     },
   }
 
@@ -255,7 +313,14 @@ export function createFakeElectron(options: { isPackaged?: boolean; singleInstan
     },
   }
 
-  return { app, ipcMain, protocol, Menu, dialog, shell, session, utilityProcess, BrowserWindow: FakeBrowserWindow }
+  // one 1440x900 laptop screen unless the test says otherwise (the work area leaves out a 25 px menu bar)
+  const displays = options.displays ?? [{ id: 1, workArea: { x: 0, y: 25, width: 1440, height: 875 } }]
+  const screen = {
+    getAllDisplays: () => displays,
+    getPrimaryDisplay: () => displays[0],
+  }
+
+  return { app, ipcMain, protocol, Menu, dialog, shell, session, utilityProcess, screen, Notification: FakeNotification, BrowserWindow: FakeBrowserWindow }
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>
