@@ -1,53 +1,15 @@
 // End to end: the real `ligo serve` in a subprocess, the built renderer in Debian Chromium (playwright-core).
 // Needs `npx electron-vite build` first (out/main/cli.js and out/renderer), and /usr/bin/chromium.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
 import { after, before, test } from 'node:test'
-import { chromium } from 'playwright-core'
-
-const ROOT = resolve(import.meta.dirname, '../..')
-const SERVE_ARGS = [join(ROOT, 'bin/ligo.js'), 'serve', '--port', '0']
-// Debian's Chromium by default; CHROMIUM_PATH points elsewhere (playwright-core never downloads a browser)
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const RESULTS = join(ROOT, 'test-results')
-// The printed address: http://127.0.0.1:PORT/?token=...
-const SERVE_URL = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=([A-Za-z0-9_-]+)/
+import { assertBuilt, openBrowser, screenshot, showView, startServe } from './helpers/studio.mjs'
 
 let server
-let serverOutput = ''
-let profileDir
-let context
+let browser
 let page
 let origin
-let pageUrl
-const pageProblems = []
-
-/** Starts `ligo serve --port 0` and resolves with the URL it prints. */
-function startServe() {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, SERVE_ARGS, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
-    server = child
-    const timer = setTimeout(() => reject(new Error(`ligo serve printed no URL within 30 s. Output:\n${serverOutput}`)), 30_000)
-    const onData = (chunk) => {
-      serverOutput += chunk
-      const match = SERVE_URL.exec(serverOutput)
-      if (match) {
-        clearTimeout(timer)
-        resolvePromise({ origin: match[1], url: match[0], token: match[2] })
-      }
-    }
-    child.stdout.setEncoding('utf8').on('data', onData)
-    child.stderr.setEncoding('utf8').on('data', onData)
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      reject(new Error(`ligo serve exited (code ${code}, signal ${signal}) before printing its URL. Output:\n${serverOutput}`))
-    })
-  })
-}
+let pageProblems
 
 /**
  * A WebSocket upgrade from the server's own origin (so the Origin check passes) but without the token;
@@ -79,57 +41,34 @@ function upgradeStatus(url, pageOrigin) {
 }
 
 before(async () => {
-  for (const needed of [join(ROOT, 'out/main/cli.js'), join(ROOT, 'out/renderer/index.html')]) {
-    assert.ok(existsSync(needed), `${needed} is missing: run "npx electron-vite build" before the end-to-end tests`)
-  }
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`)
-  const started = await startServe()
-  origin = started.origin
-  pageUrl = started.url
-  profileDir = mkdtempSync(join(tmpdir(), 'ligo-e2e-profile-'))
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-  page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(15_000)
-  // Script errors and CSP violations show up here; the page must have none.
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console: ${message.text()} (${message.location().url})`)
-  })
-  await page.goto(pageUrl)
+  assertBuilt()
+  server = await startServe()
+  origin = server.origin
+  browser = await openBrowser(server.url)
+  page = browser.page
+  pageProblems = browser.problems
 })
 
 after(async () => {
-  await context?.close()
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((done) => server.once('exit', done))
-    server.kill('SIGTERM')
-    const timeout = setTimeout(() => server.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timeout)
-  }
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true })
+  await browser?.close()
+  await server?.stop()
 })
 
 test('the page opened with the token shows the Hardware view on the WebAssembly backend', async () => {
+  // Keyboard users meet the skip link first.
+  await page.keyboard.press('Tab')
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content')
+  await showView(page, 'hardware')
   await page.getByRole('heading', { level: 1, name: 'Hardware' }).waitFor()
   const backend = page.getByTestId('backend-in-use')
   await backend.waitFor()
   assert.equal(await backend.textContent(), 'wasm — WebAssembly (@tensorflow/tfjs-backend-wasm)')
   assert.equal(await page.getByTestId('candidate-wasm').getByText('In use').count(), 1)
   assert.equal(await page.getByTestId('connection-status').textContent(), 'Connected to ligo serve')
-  assert.equal(await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allTextContents().then((t) => t.join()), 'Hardware')
+  assert.ok((await page.getByRole('navigation', { name: 'Views' }).getByRole('link').allTextContents()).includes('Hardware'))
   // The token left the address bar (the cookie and the in-memory copy carry on).
   assert.ok(!page.url().includes('token='), `token still in the address bar: ${page.url()}`)
-  mkdirSync(RESULTS, { recursive: true })
-  await page.screenshot({ path: join(RESULTS, 'hardware.png'), fullPage: true })
-  // Keyboard users meet the skip link first.
-  await page.keyboard.press('Tab')
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content')
+  await screenshot(page, 'hardware')
   assert.deepEqual(pageProblems, [])
 })
 
@@ -174,14 +113,15 @@ test('"Measure speed" shows progress, then GFLOP/s per size that agree with 2 n^
   assert.match(await table.locator('caption').textContent(), /on wasm$/)
   const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent.trim())))
   assert.ok(rows.length >= 1, 'no result rows')
-  for (const [size, gflops, time] of rows) {
+  for (let [size, gflops, time] of rows) {
     const n = Number(size)
-    const milliseconds = Number.parseFloat(time)
+    const milliseconds = Number.parseFloat(time.replaceAll(',', '')) // "1,234.56 ms" in English
     // An n x n by n x n matmul is n^3 multiply-adds = 2 n^3 floating-point operations. Both shown numbers are
     // rounded to 2 decimals, so the check allows for half a unit in the last place of each.
     const flops = 2 * n ** 3
     const low = flops / ((milliseconds + 0.005) * 1e6) - 0.005
     const high = milliseconds > 0.005 ? flops / ((milliseconds - 0.005) * 1e6) + 0.005 : Infinity
+    gflops = gflops.replaceAll(',', '')
     assert.ok(Number(gflops) > 0, `size ${n}: ${gflops} GFLOP/s`)
     assert.ok(Number(gflops) >= low && Number(gflops) <= high, `size ${n}: ${gflops} GFLOP/s shown, ${time} means ${low.toFixed(2)}..${high.toFixed(2)}`)
   }

@@ -7,6 +7,8 @@ import { installStudioClient } from './composables/client'
 import { FakeStudioClient } from './testing/fake-studio-client'
 import { sampleHardwareRecord } from './testing/hardware-record'
 import { VIEWS } from './views'
+import { i18n } from './i18n'
+import { withI18n } from './testing/mount-options'
 
 let client: FakeStudioClient
 let wrapper: ReturnType<typeof mount> | null = null
@@ -18,7 +20,7 @@ beforeEach(() => {
 afterEach(() => wrapper?.unmount())
 
 async function mountApp() {
-  wrapper = mount(App, { attachTo: document.body })
+  wrapper = mount(App, { ...withI18n(), attachTo: document.body })
   client.calls.getAppInfo[0]?.resolve({ name: 'LiGO Studio', version: '0.1.0', host: 'serve', features: [] })
   client.calls.getHardware[0]?.resolve(sampleHardwareRecord())
   await flushPromises()
@@ -32,7 +34,7 @@ describe('App', () => {
     expect(app.get('main').attributes('id')).toBe('main')
     expect(app.find('header').exists()).toBe(true)
     const links = app.get('nav[aria-label=Views]').findAll('a')
-    expect(links.map((link) => link.text())).toEqual(VIEWS.map((view) => view.label))
+    expect(links.map((link) => link.text())).toEqual(VIEWS.map((view) => i18n.global.t(view.labelKey)))
     expect(links[0].attributes()).toMatchObject({ href: '#/hardware', 'aria-current': 'page' })
     expect(app.get('[data-testid=connection-status]').text()).toBe('Connected to ligo serve')
     expect(app.get('[data-testid=engine-status]').text()).toBe('Engine ready')
@@ -71,5 +73,23 @@ describe('App', () => {
     expect(app.find('[data-testid=backend-in-use]').exists()).toBe(true)
     await app.get('[data-testid=engine-notice] button').trigger('click')
     expect(app.find('[data-testid=engine-notice]').exists()).toBe(false)
+  })
+
+  it('switches the whole window to Vietnamese from Settings, and sets the theme', async () => {
+    window.location.hash = '#/settings'
+    const app = await mountApp()
+    expect(app.get('h1').text()).toBe('Settings')
+    await app.get('[data-testid=settings-language]').setValue('vi')
+    expect(document.documentElement.lang).toBe('vi')
+    expect(app.get('h1').text()).toBe('Cài đặt')
+    expect(app.get('a.skip-link').text()).toBe('Bỏ qua đến nội dung')
+    expect(app.get('nav').findAll('a').map((link) => link.text())).toEqual(['Phần cứng', 'Cài đặt'])
+    expect(app.get('[data-testid=connection-status]').text()).toBe('Đã kết nối với ligo serve')
+    await app.get('[data-testid=settings-theme-dark]').setValue(true)
+    expect(document.documentElement.dataset.theme).toBe('dark')
+    await app.get('[data-testid=settings-language]').setValue('en')
+    await app.get('[data-testid=settings-theme-system]').setValue(true)
+    expect(document.documentElement.dataset.theme).toBeUndefined()
+    window.location.hash = ''
   })
 })

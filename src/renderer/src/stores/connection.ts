@@ -7,11 +7,14 @@ import { computed, ref, shallowRef } from 'vue'
 import type { EngineStatusEvent } from '../../../shared/events'
 import type { AppInfo } from '../../../shared/studio-api'
 import { errorMessageOf, useStudioClient, type ConnectionState } from '../composables/client'
+import { translate } from '../i18n'
 import { useAnnouncerStore } from './announcer'
 
+/** A banner: its i18n key and values, so it follows a language switch while shown. */
 export interface EngineNotice {
   tone: 'warning' | 'info'
-  text: string
+  key: string
+  params: Record<string, string>
 }
 
 export const useConnectionStore = defineStore('connection', () => {
@@ -27,8 +30,8 @@ export const useConnectionStore = defineStore('connection', () => {
   client.onConnectionChange((next) => {
     const was = connection.value.status
     connection.value = next
-    if (next.status === 'disconnected' && was !== 'disconnected') announcer.announce('Disconnected from ligo serve. Reconnecting.')
-    if (next.status === 'connected' && was !== 'connected') announcer.announce('Connected to ligo serve.')
+    if (next.status === 'disconnected' && was !== 'disconnected') announcer.announce(translate('app.announce.disconnected'))
+    if (next.status === 'connected' && was !== 'connected') announcer.announce(translate('app.announce.connected'))
   })
 
   client.onEvents((events) => {
@@ -38,18 +41,25 @@ export const useConnectionStore = defineStore('connection', () => {
   // A restart goes crashed -> starting -> ready; remember the crash until the engine is ready again.
   let crashedSinceReady = false
 
+  function notify(tone: EngineNotice['tone'], key: string, params: Record<string, string> = {}): void {
+    engineNotice.value = { tone, key, params }
+    announcer.announce(translate(key, params))
+  }
+
   function applyEngineStatus(event: EngineStatusEvent): void {
     engineStatus.value = event.status
     if (event.status === 'crashed') {
       crashedSinceReady = true
-      engineNotice.value = { tone: 'warning', text: `The engine stopped unexpectedly${event.detail ? `: ${event.detail}` : '.'}` }
-      announcer.announce(engineNotice.value.text)
+      if (event.detail) notify('warning', 'app.notices.engineCrashedDetail', { detail: event.detail })
+      else notify('warning', 'app.notices.engineCrashed')
     } else if (event.status === 'ready' && crashedSinceReady) {
       crashedSinceReady = false
-      engineNotice.value = { tone: 'info', text: 'The engine restarted and is ready again.' }
-      announcer.announce(engineNotice.value.text)
+      notify('info', 'app.notices.engineRestarted')
     } else if (event.status === 'stopped') {
-      engineNotice.value = { tone: 'info', text: event.detail ?? 'The engine has stopped.' }
+      // The host's detail is its own words, in English (host texts are not translated).
+      engineNotice.value = event.detail
+        ? { tone: 'info', key: 'app.notices.engineStoppedDetail', params: { detail: event.detail } }
+        : { tone: 'info', key: 'app.notices.engineStopped', params: {} }
     }
   }
 

@@ -5,8 +5,8 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
 import type { DroppedItemReport } from '../../../shared/dropped'
-import { FILE_KIND_LABELS } from '../../../shared/dropped'
 import { errorMessageOf, useStudioClient, type InspectOptions } from '../composables/client'
+import { translate } from '../i18n'
 import { useAnnouncerStore } from './announcer'
 
 export type DropStatus = 'idle' | 'reading' | 'done' | 'error'
@@ -37,7 +37,7 @@ export const useDropsStore = defineStore('drops', () => {
     report.value = next
     error.value = null
     ignoredCount.value = ignored
-    announcer.announce(`${next.name}: ${FILE_KIND_LABELS[next.kind] ?? next.kind}. ${next.detail}`)
+    announcer.announce(translate('drop.announce.done', { name: next.name, kind: translate(`drop.kinds.${next.kind}`), detail: next.detail }))
   }
 
   function showError(name: string | null, message: string): void {
@@ -46,7 +46,7 @@ export const useDropsStore = defineStore('drops', () => {
     itemName.value = name
     report.value = null
     error.value = message
-    announcer.announce(`Could not inspect ${name ?? 'the item'}: ${message}`)
+    announcer.announce(translate('drop.announce.failed', { name: name ?? translate('drop.theItem'), message }))
   }
 
   async function inspect(file: File, options: InspectOptions = {}, ignored = 0): Promise<void> {
@@ -56,7 +56,7 @@ export const useDropsStore = defineStore('drops', () => {
     report.value = null
     error.value = null
     ignoredCount.value = ignored
-    announcer.announce(`Reading ${file.name}.`)
+    announcer.announce(translate('drop.announce.reading', { name: file.name }))
     try {
       const result = await client.inspectDroppedFile(file, options)
       if (mine === sequence) showReport(result, ignored)

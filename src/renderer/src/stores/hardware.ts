@@ -7,6 +7,8 @@ import { computed, ref, shallowRef } from 'vue'
 import type { HardwareRecord } from '../../../shared/hardware'
 import type { MatmulBenchmarkResult } from '../../../shared/studio-api'
 import { errorCodeOf, errorMessageOf, useStudioClient } from '../composables/client'
+import { currentLocale, translate } from '../i18n'
+import { formatFixed } from '../utils/format'
 import { useAnnouncerStore } from './announcer'
 import { newTaskId, useTasksStore } from './tasks'
 
@@ -30,7 +32,7 @@ export const useHardwareStore = defineStore('hardware', () => {
       record.value = await client.getHardware()
       loadError.value = null
     } catch (error) {
-      loadError.value = `Could not read the hardware record: ${errorMessageOf(error)}`
+      loadError.value = translate('hardware.loadFailed', { message: errorMessageOf(error) })
       announcer.announce(loadError.value)
     } finally {
       loading.value = false
@@ -42,21 +44,21 @@ export const useHardwareStore = defineStore('hardware', () => {
     const taskId = newTaskId('matmul')
     benchmarkTaskId.value = taskId
     benchmarkResult.value = null
-    tasks.begin(taskId, 'Matrix multiply speed')
-    announcer.announce('Measuring speed.')
+    tasks.begin(taskId, 'hardware.speed.taskLabel')
+    announcer.announce(translate('hardware.speed.announce.started'))
     try {
       const result = await client.benchmarkMatmul({ taskId })
       benchmarkResult.value = result
       tasks.settle(taskId, 'done')
       const best = Math.max(...result.rows.map((row) => row.gflops))
-      announcer.announce(`Speed measured: up to ${best.toFixed(1)} GFLOP/s on ${result.backend}.`)
+      announcer.announce(translate('hardware.speed.announce.done', { gflops: formatFixed(best, 1, currentLocale()), backend: result.backend }))
     } catch (error) {
       if (errorCodeOf(error) === 'cancelled') {
         tasks.settle(taskId, 'cancelled')
-        announcer.announce('Speed measurement cancelled.')
+        announcer.announce(translate('hardware.speed.announce.cancelled'))
       } else {
         tasks.settle(taskId, 'failed', errorMessageOf(error))
-        announcer.announce(`Speed measurement failed: ${errorMessageOf(error)}`)
+        announcer.announce(translate('hardware.speed.announce.failed', { message: errorMessageOf(error) }))
       }
     }
   }
@@ -68,7 +70,7 @@ export const useHardwareStore = defineStore('hardware', () => {
       // The pending benchmarkMatmul call then rejects with code 'cancelled', which settles the task.
       await client.cancelTask(taskId)
     } catch (error) {
-      announcer.announce(`Could not cancel: ${errorMessageOf(error)}`)
+      announcer.announce(translate('hardware.speed.announce.cancelFailed', { message: errorMessageOf(error) }))
     }
   }
 

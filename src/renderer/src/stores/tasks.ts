@@ -12,7 +12,8 @@ export type TaskStatus = 'running' | 'done' | 'cancelled' | 'failed'
 
 export interface TaskState {
   taskId: string
-  label: string
+  /** i18n key of what the task does, e.g. 'hardware.speed.taskLabel'. */
+  labelKey: string
   status: TaskStatus
   progress: TaskProgressEvent | null
   error: string | null
@@ -38,8 +39,8 @@ export const useTasksStore = defineStore('tasks', () => {
     }
   })
 
-  function begin(taskId: string, label: string): void {
-    tasks.value[taskId] = { taskId, label, status: 'running', progress: null, error: null }
+  function begin(taskId: string, labelKey: string): void {
+    tasks.value[taskId] = { taskId, labelKey, status: 'running', progress: null, error: null }
   }
 
   function settle(taskId: string, status: Exclude<TaskStatus, 'running'>, error: string | null = null): void {

@@ -8,6 +8,7 @@ import { installStudioClient } from '../composables/client'
 import { FakeStudioClient } from '../testing/fake-studio-client'
 import { sampleHardwareRecord } from '../testing/hardware-record'
 import HardwareView from './HardwareView.vue'
+import { withI18n } from '../testing/mount-options'
 
 let client: FakeStudioClient
 beforeEach(() => {
@@ -17,7 +18,7 @@ beforeEach(() => {
 })
 
 async function mountWithRecord() {
-  const wrapper = mount(HardwareView)
+  const wrapper = mount(HardwareView, withI18n())
   await nextTick()
   expect(wrapper.text()).toContain('Asking the engine about this machine')
   client.calls.getHardware[0].resolve(sampleHardwareRecord())
@@ -45,7 +46,7 @@ describe('HardwareView', () => {
   })
 
   it('says when the backend was forced by the environment', async () => {
-    const wrapper = mount(HardwareView)
+    const wrapper = mount(HardwareView, withI18n())
     client.calls.getHardware[0].resolve({ ...sampleHardwareRecord(), backend: 'cpu', selection: { mode: 'forced', source: 'environment', requested: 'cpu' } })
     await flushPromises()
     expect(wrapper.text()).toContain('Forced to cpu by the LIGO_BACKEND environment variable.')
@@ -84,11 +85,40 @@ describe('HardwareView', () => {
   })
 
   it('offers to try again when the hardware record cannot be read', async () => {
-    const wrapper = mount(HardwareView)
+    const wrapper = mount(HardwareView, withI18n())
     client.calls.getHardware[0].reject(FakeStudioClient.error('engine_crashed', 'engine exited with code 1'))
     await flushPromises()
     expect(wrapper.get('[role=alert]').text()).toContain('Could not read the hardware record: engine exited with code 1')
     await wrapper.get('[role=alert] button').trigger('click')
     expect(client.calls.getHardware).toHaveLength(2)
+  })
+})
+
+describe('HardwareView native kernels', () => {
+  const native = { active: true, kernels: ['BatchMatMul', 'LigoSoftmaxCrossEntropy'], blas: 'OpenBLAS 0.3.21 Zen', threads: 2, reason: 'addon loaded' }
+
+  it('shows the addon in use with its BLAS, threads and kernels', async () => {
+    const wrapper = mount(HardwareView, withI18n())
+    client.calls.getHardware[0].resolve({ ...sampleHardwareRecord(), nativeKernels: native })
+    await flushPromises()
+    const card = wrapper.get('[data-testid=native-kernels]')
+    expect(card.get('[data-testid=native-state]').text()).toContain('on 2 threads')
+    expect(card.get('[data-testid=native-blas]').text()).toBe('OpenBLAS 0.3.21 Zen')
+    expect(card.text()).toContain('BatchMatMul, LigoSoftmaxCrossEntropy')
+    expect(card.text()).not.toContain('How to get them')
+  })
+
+  it('says why the addon is absent and how to get it, in Vietnamese too', async () => {
+    const wrapper = mount(HardwareView, withI18n('vi'))
+    const absent = { active: false, kernels: [], blas: null, threads: null, reason: 'native/build/ligo_native.node was not built' }
+    client.calls.getHardware[0].resolve({ ...sampleHardwareRecord(), nativeKernels: absent })
+    await flushPromises()
+    const card = wrapper.get('[data-testid=native-kernels]')
+    expect(card.get('h2').text()).toBe('Kernel gốc (native)')
+    expect(card.get('[data-testid=native-reason]').text()).toBe(absent.reason)
+    expect(card.text()).toContain('libopenblas-dev')
+    expect(wrapper.get('h1').text()).toBe('Phần cứng')
+    expect(wrapper.text()).toContain('8,00 GiB (còn trống 3,00 GiB)')
+    withI18n('en')
   })
 })

@@ -1,14 +1,22 @@
 /**
- * The views the navigation offers, in order. A view is listed here only once it works end to end;
- * the navigation and the router are built from this table.
+ * The views the navigation offers, in order: the navigation and the router are built from this table.
+ * A view is listed only once it works end to end. To add one: import it and add one line to VIEWS, with
+ * its navigation label's i18n key (the labels of the planned views are in locales/<language>/app.json,
+ * under "views"). Each view's h1 has id="view-title" tabindex="-1": App focuses it after a view switch.
  */
 import type { Component } from 'vue'
 import HardwareView from './HardwareView.vue'
+import SettingsView from './SettingsView.vue'
 
 export interface ViewEntry {
+  /** The address: "#/<id>". */
   id: string
-  label: string
+  /** i18n key of the navigation label. */
+  labelKey: string
   component: Component
 }
 
-export const VIEWS: readonly ViewEntry[] = [{ id: 'hardware', label: 'Hardware', component: HardwareView }]
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'hardware', labelKey: 'app.views.hardware', component: HardwareView },
+  { id: 'settings', labelKey: 'app.views.settings', component: SettingsView },
+]

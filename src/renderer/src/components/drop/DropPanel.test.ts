@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { installStudioClient } from '../../composables/client'
 import { FakeStudioClient } from '../../testing/fake-studio-client'
 import DropPanel from './DropPanel.vue'
+import { withI18n } from '../../testing/mount-options'
 
 let client: FakeStudioClient
 beforeEach(() => {
@@ -21,7 +22,7 @@ function pick(wrapper: ReturnType<typeof mount>, file: File) {
 
 describe('DropPanel', () => {
   it('shows the kind, size and detail of a file picked with "Open a file…"', async () => {
-    const wrapper = mount(DropPanel)
+    const wrapper = mount(DropPanel, withI18n())
     const file = new File([new Uint8Array(3000)], 'tiny.safetensors')
     await pick(wrapper, file)
     expect(wrapper.text()).toContain('Reading tiny.safetensors…')
@@ -44,7 +45,7 @@ describe('DropPanel', () => {
   })
 
   it('shows why an item could not be inspected', async () => {
-    const wrapper = mount(DropPanel)
+    const wrapper = mount(DropPanel, withI18n())
     await pick(wrapper, new File([], 'photos'))
     client.calls.inspectDroppedFile[0].reject(FakeStudioClient.error('unsupported', '"photos" is a folder. A browser page cannot read folders.'))
     await flushPromises()

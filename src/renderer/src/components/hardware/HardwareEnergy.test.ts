@@ -9,6 +9,7 @@ import type { CarbonAssumptions, EnergySourceSummary } from '../../../../shared/
 import type { HardwareRecord } from '../../../../shared/hardware'
 import { sampleHardwareRecord } from '../../testing/hardware-record'
 import HardwareEnergy from './HardwareEnergy.vue'
+import { withI18n } from '../../testing/mount-options'
 
 const source = (over: Partial<EnergySourceSummary> & Pick<EnergySourceSummary, 'id' | 'label'>): EnergySourceSummary => ({
   state: 'not-found',
@@ -37,7 +38,7 @@ const carbon: CarbonAssumptions = {
   text: '',
 }
 
-const mountWith = (record: Partial<HardwareRecord>) => mount(HardwareEnergy, { props: { record: { ...sampleHardwareRecord(), ...record } } })
+const mountWith = (record: Partial<HardwareRecord>) => mount(HardwareEnergy, { ...withI18n(), props: { record: { ...sampleHardwareRecord(), ...record } } })
 
 describe('HardwareEnergy', () => {
   it('lists every source with its status and accuracy, and warns that figures here are estimates', () => {
@@ -81,7 +82,7 @@ describe('HardwareView with energy facts', () => {
     const client = new FakeStudioClient()
     installStudioClient(client)
     setActivePinia(createPinia())
-    const wrapper = mount(HardwareView)
+    const wrapper = mount(HardwareView, withI18n())
     client.calls.getHardware[0].resolve({ ...sampleHardwareRecord(), energy: sources, carbon })
     await flushPromises()
     expect(wrapper.get('#hw-energy-title').text()).toBe('Energy')
