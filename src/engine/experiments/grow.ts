@@ -61,15 +61,11 @@ export async function growCheckpoint(params: GrowParams, callbacks: GrowCallback
           const source = params.data ?? defaultGrowthData(large)
           callbacks.onLog?.(`Training the LiGO operator (${op.coefficientCount().toLocaleString('en-US')} coefficients) for ${settings.steps} steps on ${source}`)
           const family = getFamily(large.family)
-<<<<<<< HEAD
           // The operator trains on the source's training side when it is the source's data (no held-out example leaks in).
           split = typeof small.trainedOn === 'object' && small.trainedOn.data === source ? small.trainedOn.split : DEFAULT_SPLIT
           operatorData = source
           const data = buildTrainingData({ config: large, objective: family.objective, source, batchSize: params.batchSize ?? TRAIN_DEFAULTS.batchSize, seqLen: params.seqLen ?? TRAIN_DEFAULTS.seqLen, seed, split, tokenizer: small.tokenizer })
-=======
-          const data = buildTrainingData({ config: large, objective: family.objective, source, batchSize: params.batchSize ?? TRAIN_DEFAULTS.batchSize, seqLen: params.seqLen ?? TRAIN_DEFAULTS.seqLen, seed, tokenizer: small.tokenizer })
           notes.push(...(data.description.notes ?? []))
->>>>>>> designer
           if (!small.tokenizer && family.modality === 'text') notes.push('the source has no tokenizer: operator training used one trained on the data, so its token ids do not match the embeddings')
           growth = await trainLigoOperator(op, data, settings, { seed, signal: callbacks.signal, onStep: callbacks.onOperatorStep })
         } else notes.push('operator kept at its initialisation (0 steps)')

@@ -4,13 +4,8 @@
  * same family), plus the tokenizer every method shares (the small model's own, when it has one: its ids index the
  * embeddings every operator copies).
  */
-<<<<<<< HEAD
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-=======
-import { existsSync } from 'node:fs'
-import { dirname } from 'node:path'
->>>>>>> designer
 import * as tf from '@tensorflow/tfjs-core'
 import { loadTokenizer, readSplitRecord, runFolderSplitRecord, type SplitRecord, type TextTokenizer } from '../data'
 import { importExportSource } from '../io/run-checkpoint'
@@ -69,24 +64,8 @@ export function resolveLargeConfig(to: string, small: ModelConfig): ModelConfig 
   let config: ModelConfig
   if (PRESET_IDS.includes(to)) config = getPreset(to).config
   else {
-<<<<<<< HEAD
     if (!existsSync(to)) throw new StudioError('invalid_request', `\`to\` "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
-    let raw: unknown
-    try {
-      raw = JSON.parse(readFileSync(to, 'utf8'))
-    } catch (error) {
-      throw new StudioError('invalid_request', `\`to\` ${to}: not valid JSON (${(error as Error).message})`)
-    }
-    try {
-      // A config with family and sizes; missing fields take the small model's values (vocabulary, positions, image).
-      config = validateConfig({ ...small, ...(raw as object) })
-    } catch (error) {
-      throw new StudioError('invalid_request', `\`to\` ${to}: ${(error as Error).message}`)
-    }
-=======
-    if (!existsSync(to)) throw new StudioError('invalid_request', `--to "${to}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing JSON config file`)
-    config = readConfigFile(to, '--to', small).config
->>>>>>> designer
+    config = readConfigFile(to, '`to`', small).config
   }
   if (config.family !== small.family) throw new StudioError('invalid_request', `Cannot grow a ${small.family} model into a ${config.family} config (${to}): the family must stay the same`)
   return config
