@@ -177,6 +177,7 @@ export function createFakeElectron(options: { isPackaged?: boolean; singleInstan
     },
     requestSingleInstanceLock: () => options.singleInstanceLock ?? true,
     getPath: (name: string) => (name === 'userData' ? options.userData ?? '/tmp/ligo-fake-user-data' : `/tmp/ligo-fake-${name}`),
+    getLocale: () => 'en-US',
     getAppPath: () => options.appPath ?? '/tmp/ligo-fake-app',
     getVersion: () => '0.1.0',
     getName: () => 'LiGO Studio',
@@ -242,6 +243,10 @@ export function createFakeElectron(options: { isPackaged?: boolean; singleInstan
     async openPath(path: string) {
       shell.openedPaths.push(path)
       return ''
+    },
+    shown: [] as string[],
+    showItemInFolder(path: string) {
+      shell.shown.push(path)
     },
   }
 
