@@ -33,17 +33,20 @@ const info: CommandSpec<InfoFlags> = {
 const serve: CommandSpec<ServeFlags> = {
   name: 'serve',
   summary: 'Serve LiGO Studio to a web browser',
-  usage: 'ligo serve [--host <address>] [--port <N>] [--no-token] [--backend <name>]',
+  usage: 'ligo serve [--host <address>] [--port <N>] [--no-token] [--backend <name>] [--workspace <dir>] [--max-upload <MB>]',
   description:
     'Runs the Studio UI as a local web server and prints its URL with an access token (open it in a browser). ' +
-    'Listens on 127.0.0.1 unless --host says otherwise. Stop it with Ctrl+C.',
+    'Listens on 127.0.0.1 unless --host says otherwise. The workspace folder holds the model library, runs, exports, ' +
+    'uploads and the settings (default: LIGO_WORKSPACE or ~/.ligo-studio). Stop it with Ctrl+C.',
   flags: [
     { name: 'host', type: 'string', valueName: 'address', default: DEFAULT_HOST, help: 'Address to listen on; a non-loopback address is reachable from other machines' },
     { name: 'port', type: 'integer', valueName: 'N', min: 0, max: 65535, default: DEFAULT_PORT, help: 'Port to listen on; 0 picks a free one' },
     { name: 'no-token', type: 'boolean', help: 'Do not require the access token (only with a loopback --host)' },
     BACKEND_FLAG,
+    { name: 'workspace', type: 'string', valueName: 'dir', help: 'Workspace folder (created if missing); default LIGO_WORKSPACE or ~/.ligo-studio' },
+    { name: 'max-upload', type: 'integer', valueName: 'MB', min: 1, max: 1_000_000, help: 'Largest file a browser may upload, in MB (default 4096)' },
   ],
-  examples: ['ligo serve', 'ligo serve --port 0', 'ligo serve --host 0.0.0.0 --port 8080'],
+  examples: ['ligo serve', 'ligo serve --port 0', 'ligo serve --host 0.0.0.0 --port 8080', 'ligo serve --workspace ~/ligo-work --max-upload 8000'],
   run: runServe,
 }
 

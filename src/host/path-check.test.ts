@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { resolveUserPath } from './path-check'
+import { PathPolicy, resolveUserPath } from './path-check'
 import { studioRejection as rejection } from '../../test/helpers/studio-rejection'
 
 describe('resolveUserPath', () => {
@@ -79,5 +79,43 @@ describe('resolveUserPath', () => {
     expect(fifo.message).toBe(`${join(root, 'pipe')} is a named pipe (FIFO), not a file or folder.`)
     expect((await rejection(resolveUserPath(join(root, 'sock')))).message).toContain('is a socket')
     expect((await rejection(resolveUserPath('/dev/null'))).message).toBe('/dev/null is a device, not a file or folder.')
+  })
+})
+
+describe('PathPolicy', () => {
+  let workspace: string
+  let outside: string
+  beforeAll(() => {
+    workspace = realpathSync(mkdtempSync(join(tmpdir(), 'ligo-policy-ws-')))
+    outside = realpathSync(mkdtempSync(join(tmpdir(), 'ligo-policy-out-')))
+    writeFileSync(join(outside, 'model.safetensors'), 'x')
+    writeFileSync(join(workspace, 'inside.safetensors'), 'x')
+    symlinkSync(outside, join(workspace, 'link-out'))
+  })
+  afterAll(() => {
+    rmSync(workspace, { recursive: true, force: true })
+    rmSync(outside, { recursive: true, force: true })
+  })
+
+  it('desktop reads any dropped path; serve reads only inside the workspace or a granted folder', async () => {
+    const desktop = new PathPolicy('desktop', () => workspace)
+    expect((await desktop.checkReadable(join(outside, 'model.safetensors'))).path).toBe(join(outside, 'model.safetensors'))
+    const serve = new PathPolicy('serve', () => workspace)
+    expect((await serve.checkReadable(join(workspace, 'inside.safetensors'))).path).toBe(join(workspace, 'inside.safetensors'))
+    expect((await rejection(serve.checkReadable(join(outside, 'model.safetensors')))).code).toBe('forbidden')
+    // a link inside the workspace that points out is judged by where it points
+    expect((await rejection(serve.checkReadable(join(workspace, 'link-out', 'model.safetensors')))).code).toBe('forbidden')
+    await serve.grant(outside)
+    expect((await serve.checkReadable(join(outside, 'model.safetensors'))).path).toBe(join(outside, 'model.safetensors'))
+  })
+
+  it('writes only inside the workspace or a folder granted by a dialog, also for folders that do not exist yet', async () => {
+    const policy = new PathPolicy('desktop', () => workspace)
+    expect(await policy.checkWritable(join(workspace, 'exports', 'new', 'deeper'))).toBe(join(workspace, 'exports', 'new', 'deeper'))
+    expect((await rejection(policy.checkWritable(join(outside, 'export')))).code).toBe('forbidden')
+    expect((await rejection(policy.checkWritable(join(workspace, 'link-out', 'export')))).code).toBe('forbidden')
+    expect((await rejection(policy.checkWritable('relative/export'))).code).toBe('invalid_request')
+    await policy.grant(outside)
+    expect(await policy.checkWritable(join(outside, 'export'))).toBe(join(outside, 'export'))
   })
 })

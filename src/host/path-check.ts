@@ -5,7 +5,7 @@
 import type { Stats } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, join, relative, resolve } from 'node:path'
 import { StudioError } from '../shared'
 
 export interface CheckedPath {
@@ -69,4 +69,70 @@ export async function resolveUserPath(input: string, options: { cwd?: string } =
     throw new StudioError('forbidden', `${real} is ${describeSpecialFile(info)}, not a file or folder.`)
   }
   return { path: real, stat: info }
+}
+
+/** The nearest existing ancestor of an absolute path, resolved (a destination folder may not exist yet). */
+async function realAncestor(path: string): Promise<string> {
+  let current = resolve(path)
+  for (;;) {
+    try {
+      return await realpath(current)
+    } catch {
+      const parent = resolve(current, '..')
+      if (parent === current) return current
+      current = parent
+    }
+  }
+}
+
+function inside(folder: string, path: string): boolean {
+  const rel = relative(folder, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+/**
+ * Which paths from the renderer the host accepts. Reading (an import, a data folder): on the desktop any file
+ * or folder the user dropped or picked (the preload maps only real dropped / picked Files to paths); behind
+ * `ligo serve`, whose page cannot pick server paths, only paths inside the workspace or granted by the host.
+ * Writing (an export destination): inside the workspace or inside a folder granted by a native dialog.
+ * Deleting: inside the workspace only (callers check the exact folder).
+ */
+export class PathPolicy {
+  private readonly granted = new Set<string>()
+
+  constructor(
+    private readonly mode: 'desktop' | 'serve',
+    private readonly workspaceRoot: () => string,
+  ) {}
+
+  /** A folder or file the user chose in a native dialog (or the OS opened with the app). */
+  async grant(path: string): Promise<void> {
+    this.granted.add(await realAncestor(path))
+  }
+
+  private async allowed(real: string): Promise<boolean> {
+    if (inside(await realAncestor(this.workspaceRoot()), real)) return true
+    for (const granted of this.granted) if (inside(granted, real)) return true
+    return false
+  }
+
+  /** A path to read (import, data). */
+  async checkReadable(input: string): Promise<CheckedPath> {
+    const checked = await resolveUserPath(input)
+    if (this.mode === 'serve' && !(await this.allowed(checked.path))) {
+      throw new StudioError('forbidden', `${checked.path} is outside the workspace ${this.workspaceRoot()}; in the browser, upload the file instead`)
+    }
+    return checked
+  }
+
+  /** A folder to write into (it may not exist yet): absolute, inside the workspace or a granted folder. */
+  async checkWritable(input: string): Promise<string> {
+    if (input.includes('\0')) throw new StudioError('invalid_request', `The path ${JSON.stringify(input)} contains a NUL character.`)
+    if (!isAbsolute(input)) throw new StudioError('invalid_request', `The destination "${input}" is relative; an absolute path is needed here.`)
+    // The part that exists is resolved (links included); what does not exist yet cannot be a link.
+    if (!(await this.allowed(await realAncestor(input)))) {
+      throw new StudioError('forbidden', `Cannot write to ${input}: choose the destination with the folder dialog, or export into the workspace ${this.workspaceRoot()}`)
+    }
+    return resolve(input)
+  }
 }

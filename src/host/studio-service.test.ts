@@ -3,36 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { StudioError, type EngineEvent, type EngineStatusEvent, type HardwareRecord, type StudioEvent } from '../shared'
-import type { EngineCallOptions, EngineHost } from './engine-types'
+import { FakeEngine } from './testing/fake-engine'
 import { DEFAULT_BENCHMARK_SIZES, StudioService } from './studio-service'
 import { studioRejection as rejection } from '../../test/helpers/studio-rejection'
-
-interface Call {
-  method: string
-  params: unknown
-  options?: EngineCallOptions
-  finish: (result: unknown) => void
-}
-
-/** An EngineHost that records calls; the test decides when each one finishes. Aborts reject as the real one does. */
-class FakeEngine implements EngineHost {
-  calls: Call[] = []
-  statusListeners = new Set<(e: EngineStatusEvent) => void>()
-  hardware = { backend: 'cpu' } as HardwareRecord
-
-  call(method: string, params: unknown, options?: EngineCallOptions): Promise<never> {
-    if (method === 'hardware') return Promise.resolve(this.hardware as never)
-    return new Promise((resolve, reject) => {
-      this.calls.push({ method, params, options, finish: resolve as (r: unknown) => void })
-      options?.signal?.addEventListener('abort', () => reject(new StudioError('cancelled', `${method} was cancelled`)))
-    })
-  }
-  onStatus(listener: (e: EngineStatusEvent) => void): () => void {
-    this.statusListeners.add(listener)
-    return () => this.statusListeners.delete(listener)
-  }
-  async stop(): Promise<void> {}
-}
 
 const tick = () => new Promise((r) => setTimeout(r, 0))
 
@@ -49,16 +22,29 @@ describe('StudioService', () => {
   let engine: FakeEngine
   let service: StudioService
   let batches: StudioEvent[][]
+  let workspaceDir: string
   beforeEach(() => {
     engine = new FakeEngine()
-    service = new StudioService({ engine, host: 'serve', version: '1.2.3', features: ['export'], eventBatchMs: 100 })
+    workspaceDir = realpathSync(mkdtempSync(join(tmpdir(), 'ligo-service-')))
+    service = new StudioService({ engine, host: 'serve', version: '1.2.3', features: ['export'], eventBatchMs: 100, workspaceDir, systemLocale: 'vi-VN', maxUploadBytes: 1000 })
     batches = []
     service.onEvents((events) => batches.push(events))
   })
-  afterEach(() => service.dispose())
+  afterEach(() => {
+    service.dispose()
+    rmSync(workspaceDir, { recursive: true, force: true })
+  })
 
   it('answers getAppInfo and getHardware', async () => {
-    expect(await service.invoke('getAppInfo', {})).toEqual({ name: 'LiGO Studio', version: '1.2.3', host: 'serve', features: ['export'] })
+    expect(await service.invoke('getAppInfo', {})).toEqual({
+      name: 'LiGO Studio',
+      version: '1.2.3',
+      host: 'serve',
+      features: ['export'],
+      workspace: workspaceDir,
+      systemLocale: 'vi-VN',
+      maxUploadBytes: 1000,
+    })
     expect(await service.invoke('getAppInfo', undefined)).toMatchObject({ host: 'serve' })
     expect(await service.invoke('getHardware', {})).toBe(engine.hardware)
   })

@@ -1,11 +1,18 @@
 /**
  * The Studio API (src/shared/studio-api.ts) implemented on top of the engine. One object serves both
  * transports: Electron IPC (src/main/ipc.ts) and the `ligo serve` WebSocket (src/host/serve/ws-bridge.ts).
- * Every payload is validated here, so neither transport can skip the checks.
+ * Every payload is validated here, so neither transport can skip the checks. The handlers live by domain in
+ * ./handlers; this file owns the shared parts: tasks, events, the workspace and its library.
  */
+import { totalmem } from 'node:os'
 import { inspectPath as inspectCheckedPath, sniffBytes } from '../engine/io/sniff'
+import type { CatalogContext } from '../engine/library/catalog'
+import { ModelLibrary } from '../engine/library/model-library'
+import { listRunRecords } from '../engine/library/run-records'
+import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../engine/library/workspace'
 import {
   DEFAULT_EVENT_BATCH_MS,
+  DEFAULT_MAX_UPLOAD_BYTES,
   SNIFF_HEAD_BYTES,
   StudioError,
   validateStudioParams,
@@ -13,13 +20,18 @@ import {
   type DroppedItemReport,
   type EngineEvent,
   type MatmulBenchmarkResult,
+  type Settings,
   type StudioEvent,
   type StudioMethod,
   type StudioParams,
-  type StudioResult,
 } from '../shared'
 import type { EngineHost } from './engine-types'
-import { resolveUserPath } from './path-check'
+import { createModelHandlers } from './handlers/model-handlers'
+import { createSettingsHandlers } from './handlers/settings-handlers'
+import { createUploadHandlers, type UploadHandlers } from './handlers/upload-handlers'
+import { PathPolicy, resolveUserPath } from './path-check'
+import { SettingsStore } from './settings-store'
+import type { DesktopHooks, Handlers, StudioContext } from './studio-context'
 
 /** Matrix sizes of the default benchmark: small enough to finish in seconds on the plain JS backend. */
 export const DEFAULT_BENCHMARK_SIZES: readonly number[] = [128, 256, 512]
@@ -33,14 +45,30 @@ export interface StudioServiceOptions {
   features?: string[]
   /** Minimum milliseconds between two event batches. */
   eventBatchMs?: number
+  /**
+   * The workspace folder when the settings name none: desktop passes the user-data folder, `ligo serve` its
+   * --workspace. Default: defaultWorkspaceDir() (LIGO_WORKSPACE or ~/.ligo-studio). Opened on first use.
+   */
+  workspaceDir?: string
+  /** The settings file; default: settings.json in the workspace folder. */
+  settings?: SettingsStore
+  /** `ligo serve --max-upload` (bytes). */
+  maxUploadBytes?: number
+  /** The OS locale, for the 'system' language. Default: the Intl locale of this process. */
+  systemLocale?: string
+  /** Folder of the built-in seeds (tests); default: found next to the app. */
+  seedsDir?: string
+  desktop?: DesktopHooks
+  /** Settings changed (after the file was written); the desktop applies the backend on the engine's next start. */
+  onSettingsChanged?(settings: Settings, changed: string[]): void
 }
 
-type Handlers = { [M in StudioMethod]: (params: StudioParams<M>) => Promise<StudioResult<M>> }
+type AllHandlers = Handlers<StudioMethod>
 type EventListener = (events: StudioEvent[]) => void
 
 export class StudioService {
   private readonly engine: EngineHost
-  private readonly appInfo: AppInfo
+  private readonly appInfo: Omit<AppInfo, 'workspace'>
   private readonly batchMs: number
   /** Running tasks by the caller's task id; aborting one cancels its engine request. */
   private readonly tasks = new Map<string, AbortController>()
@@ -50,21 +78,65 @@ export class StudioService {
   private lastFlushAt = -Infinity
   private disposed = false
   private readonly stopStatus: () => void
-
-  private readonly handlers: Handlers = {
-    getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features] }),
-    getHardware: () => this.engine.call('hardware', {}),
-    inspectPath: ({ path }) => this.inspectLocalPath(path),
-    inspectUpload: async (params) => this.inspectUpload(params),
-    benchmarkMatmul: (params) => this.benchmarkMatmul(params),
-    cancelTask: async ({ taskId }) => ({ cancelled: this.cancel(taskId) }),
-  }
+  private readonly options: StudioServiceOptions
+  private opened: { workspace: Workspace; library: ModelLibrary } | null = null
+  private settingsStore: SettingsStore | null
+  /** A corrupt settings file is reported once, when the settings are first read. */
+  private settingsNoticeSent = false
+  readonly context: StudioContext
+  private readonly uploads: UploadHandlers
+  private readonly handlers: AllHandlers
 
   constructor(options: StudioServiceOptions) {
+    this.options = options
     this.engine = options.engine
-    this.appInfo = { name: APP_NAME, version: options.version, host: options.host, features: [...(options.features ?? [])] }
+    this.appInfo = {
+      name: APP_NAME,
+      version: options.version,
+      host: options.host,
+      features: [...(options.features ?? [])],
+      systemLocale: options.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
+      maxUploadBytes: options.host === 'serve' ? (options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES) : null,
+    }
     this.batchMs = options.eventBatchMs ?? DEFAULT_EVENT_BATCH_MS
+    this.settingsStore = options.settings ?? null
     this.stopStatus = this.engine.onStatus((event) => this.emit(event))
+    this.context = this.createContext()
+    this.uploads = createUploadHandlers(this.context, this.appInfo.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES)
+    const { dispose: _dispose, ...uploadHandlers } = this.uploads
+    const notYet = (method: string) => async () => {
+      throw new StudioError('unsupported', `${method} is not available in this build yet`)
+    }
+    this.handlers = {
+      getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
+      getHardware: () => this.engine.call('hardware', {}),
+      inspectPath: ({ path }) => this.inspectLocalPath(path),
+      inspectUpload: async (params) => this.inspectUpload(params),
+      benchmarkMatmul: (params) => this.benchmarkMatmul(params),
+      cancelTask: async ({ taskId }) => ({ cancelled: this.cancel(taskId) }),
+      ...createModelHandlers(this.context),
+      ...uploadHandlers,
+      ...createSettingsHandlers(this.context, () => this.settings(), (settings, changed) => this.settingsChanged(settings, changed)),
+      planExport: notYet('planExport'),
+      exportModel: notYet('exportModel'),
+      pickFolder: async ({ purpose }) => {
+        if (!options.desktop) throw new StudioError('unsupported', 'Folder dialogs exist in the desktop app only; in the browser, exports go to the workspace')
+        const path = await options.desktop.pickFolder(purpose)
+        if (path !== null) await this.context.policy.grant(path)
+        return { path }
+      },
+      listGrowthMethods: notYet('listGrowthMethods'),
+      startTrain: notYet('startTrain'),
+      startGrow: notYet('startGrow'),
+      startCompare: notYet('startCompare'),
+      forward: notYet('forward'),
+      listRuns: notYet('listRuns'),
+      getRun: notYet('getRun'),
+      readRunMetrics: notYet('readRunMetrics'),
+      cancelRun: notYet('cancelRun'),
+      resumeRun: notYet('resumeRun'),
+      deleteRun: notYet('deleteRun'),
+    }
   }
 
   /** Validate and run one request. Rejects with a StudioError whose code says what went wrong. */
@@ -96,11 +168,61 @@ export class StudioService {
     this.disposed = true
     for (const controller of this.tasks.values()) controller.abort()
     this.tasks.clear()
+    void this.uploads.dispose()
     this.stopStatus()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
     this.queue = []
     this.listeners.clear()
+  }
+
+  /** The settings store: the one given, else settings.json in the workspace folder. */
+  settings(): SettingsStore {
+    const store = (this.settingsStore ??= new SettingsStore(this.options.workspaceDir ?? defaultWorkspaceDir()))
+    if (!this.settingsNoticeSent) {
+      this.settingsNoticeSent = true
+      if (store.loadNotice) this.emit({ type: 'settings.notice', level: 'warn', message: store.loadNotice })
+    }
+    return store
+  }
+
+  /** The workspace in use: the settings' folder, else the default; reopened when the setting changes. */
+  workspace(): Workspace {
+    return this.open().workspace
+  }
+
+  private open(): { workspace: Workspace; library: ModelLibrary } {
+    const root = this.settings().get().workspace ?? this.options.workspaceDir ?? defaultWorkspaceDir()
+    if (this.opened?.workspace.root !== root) {
+      const workspace = openWorkspace(root)
+      const library = new ModelLibrary(workspace)
+      if (library.loadNotice) this.emit({ type: 'app.error', message: library.loadNotice })
+      this.opened = { workspace, library }
+    }
+    return this.opened
+  }
+
+  private settingsChanged(settings: Settings, changed: string[]): void {
+    this.options.onSettingsChanged?.(settings, changed)
+  }
+
+  private createContext(): StudioContext {
+    const self = this
+    return {
+      host: this.options.host,
+      engine: this.engine,
+      policy: new PathPolicy(this.options.host, () => self.workspace().root),
+      desktop: this.options.desktop ?? null,
+      workspace: () => self.workspace(),
+      library: () => self.open().library,
+      runRecords: () => listRunRecords(self.workspace().runs),
+      catalog: (): CatalogContext => {
+        const { workspace, library } = self.open()
+        return { workspace, library: library.entries, runs: listRunRecords(workspace.runs), seedsDir: self.options.seedsDir, availableBytes: totalmem() }
+      },
+      emit: (event) => self.emit(event),
+      runTask: (taskId, work) => self.runTask(taskId, work),
+    }
   }
 
   private async inspectLocalPath(path: string): Promise<DroppedItemReport> {
@@ -123,19 +245,19 @@ export class StudioService {
     return { path: name, name, isDirectory: false, sizeBytes, kind, detail, source: 'upload' }
   }
 
-  private async benchmarkMatmul({ taskId, sizes }: StudioParams<'benchmarkMatmul'>): Promise<MatmulBenchmarkResult> {
+  private benchmarkMatmul({ taskId, sizes }: StudioParams<'benchmarkMatmul'>): Promise<MatmulBenchmarkResult> {
+    return this.runTask(taskId, (signal, onEvent) => this.engine.call('benchmarkMatmul', { sizes: sizes ?? [...DEFAULT_BENCHMARK_SIZES] }, { signal, onEvent }))
+  }
+
+  private async runTask<T>(taskId: string, work: (signal: AbortSignal, onEvent: (event: EngineEvent) => void) => Promise<T>): Promise<T> {
     if (this.tasks.has(taskId)) {
       throw new StudioError('invalid_request', `Task "${taskId}" is already running; cancel it or use another task id.`)
     }
     const controller = new AbortController()
     this.tasks.set(taskId, controller)
     try {
-      return await this.engine.call(
-        'benchmarkMatmul',
-        { sizes: sizes ?? [...DEFAULT_BENCHMARK_SIZES] },
-        // The engine tags events with its own request id; the caller knows the task by its own id.
-        { signal: controller.signal, onEvent: (event) => this.emit(retag(event, taskId)) },
-      )
+      // The engine tags events with its own request id; the caller knows the task by its own id.
+      return await work(controller.signal, (event) => this.emit(retag(event, taskId)))
     } finally {
       if (this.tasks.get(taskId) === controller) this.tasks.delete(taskId)
       // Progress of a task goes out before its response.

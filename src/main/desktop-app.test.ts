@@ -109,7 +109,16 @@ describe('startDesktopApp', () => {
   it('answers a trusted getAppInfo through the real StudioService and refuses an untrusted one', async () => {
     const { electron, app } = start()
     const { window, trusted } = await ready(electron, app)
-    await expect(invoke(electron, 'getAppInfo', trusted, {})).resolves.toEqual({ name: 'LiGO Studio', version: '0.1.0', host: 'desktop', features: [] })
+    await expect(invoke(electron, 'getAppInfo', trusted, {})).resolves.toEqual({
+      name: 'LiGO Studio',
+      version: '0.1.0',
+      host: 'desktop',
+      features: [],
+      // the user-data folder is the default workspace; desktop imports by reference, so no upload limit
+      workspace: electron.app.getPath('userData'),
+      systemLocale: 'en-US',
+      maxUploadBytes: null,
+    })
     window.webContents.mainFrame.url = 'https://evil.example/'
     const error = await invoke(electron, 'getAppInfo', trusted, {}).catch(decodeIpcError)
     expect(error.code).toBe('forbidden')

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type * as Electron from 'electron'
 import { createEngineHost } from '../host/engine-client'
 import type { EngineHost } from '../host/engine-types'
+import { SettingsStore } from '../host/settings-store'
 import { StudioService } from '../host/studio-service'
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { chooseBackend } from './backend-choice'
@@ -28,7 +29,7 @@ export interface DesktopElectron extends Pick<OsIntegrationElectron, 'screen' | 
   Menu: Pick<typeof Electron.Menu, 'buildFromTemplate' | 'setApplicationMenu'>
   protocol: Pick<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'>
   session: { defaultSession: Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> }
-  shell: Pick<Electron.Shell, 'openExternal' | 'openPath'>
+  shell: Pick<Electron.Shell, 'openExternal' | 'openPath' | 'showItemInFolder'>
   utilityProcess: Pick<typeof Electron.utilityProcess, 'fork'>
 }
 
@@ -126,7 +127,24 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
       backend: backend.backend,
       backendSource: backend.backendSource,
     })
-    service = new StudioService({ engine, host: 'desktop', version: app.getVersion() })
+    // The user-data folder holds settings.json and is the default workspace (changeable in Settings).
+    const userData = app.getPath('userData')
+    service = new StudioService({
+      engine,
+      host: 'desktop',
+      version: app.getVersion(),
+      workspaceDir: userData,
+      settings: new SettingsStore(userData),
+      systemLocale: app.getLocale(),
+      desktop: {
+        pickFolder: async (purpose) => {
+          const options = { title: purpose === 'export' ? 'Export to folder' : 'Workspace folder', properties: ['openDirectory' as const, 'createDirectory' as const] }
+          const result = window ? await electron.dialog.showOpenDialog(window, options) : await electron.dialog.showOpenDialog(options)
+          return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
+        },
+        reveal: (path) => electron.shell.showItemInFolder(path),
+      },
+    })
     teardown.push(registerStudioIpc(electron.ipcMain, service, createSenderCheck(() => window, isOwnUrl)))
     teardown.push(forwardStudioEvents(service, () => window))
     teardown.push(service.onEvents((events) => os.handleEvents(events)))

@@ -3,6 +3,7 @@
  * is typed against it; `ligo serve` provides the same StudioBridgeBase over WebSocket.
  */
 import type { DroppedItemReport } from '../shared/dropped'
+import type { ImportOutcome } from '../shared/models'
 import type { StudioBridgeBase } from '../shared/studio-api'
 
 export interface StudioBridge extends StudioBridgeBase {
@@ -12,6 +13,11 @@ export interface StudioBridge extends StudioBridgeBase {
    * not backed by a file on disk (built in the page, or dragged from another app's memory).
    */
   inspectDroppedFile(file: File): Promise<DroppedItemReport>
+  /**
+   * Import dropped or picked files and folders by reference (importPaths). A File without a path on disk gets
+   * its own failed outcome; the others are imported.
+   */
+  importDroppedFiles(files: File[]): Promise<ImportOutcome[]>
 }
 
 declare global {

@@ -1,12 +1,14 @@
 /**
- * Builds the `window.studio` object: task-named functions over IPC, no raw ipcRenderer.
- * Runs in the sandboxed preload, so it may import only 'electron' (types here) and src/shared.
+ * Builds the `window.studio` object: one task-named function per Studio method (generated from the contract's
+ * method list, so a new method cannot be forgotten here), the two that take DOM Files, and onEvents. No raw
+ * ipcRenderer. Runs in the sandboxed preload, so it may import only 'electron' (types here) and src/shared.
  */
 import type { IpcRenderer, IpcRendererEvent, WebUtils } from 'electron'
-import { StudioError } from '../shared/errors'
+import { StudioError, serializeError } from '../shared/errors'
 import type { StudioEvent } from '../shared/events'
 import { decodeIpcError, formatCodedMessage } from '../shared/ipc-error'
-import { IPC_EVENTS_CHANNEL, IPC_INVOKE_PREFIX, type StudioMethod, type StudioParams, type StudioResult } from '../shared/studio-api'
+import type { ImportOutcome } from '../shared/models'
+import { IPC_EVENTS_CHANNEL, IPC_INVOKE_PREFIX, STUDIO_METHODS, type StudioCalls, type StudioMethod, type StudioParams, type StudioResult } from '../shared/studio-api'
 import type { StudioBridge } from './api'
 
 export type BridgeIpc = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>
@@ -21,34 +23,55 @@ function bridgeError(error: unknown): StudioError {
 export function createStudioBridge(ipc: BridgeIpc, webUtils: BridgeWebUtils): StudioBridge {
   async function invoke<M extends StudioMethod>(method: M, params: StudioParams<M>): Promise<StudioResult<M>> {
     try {
-      return (await ipc.invoke(`${IPC_INVOKE_PREFIX}${method}`, params)) as StudioResult<M>
+      return (await ipc.invoke(`${IPC_INVOKE_PREFIX}${method}`, params ?? {})) as StudioResult<M>
     } catch (error) {
       throw bridgeError(error)
     }
   }
 
-  function pathOfDroppedFile(file: File): string {
+  function pathOfDroppedFile(file: File, caller: string): string {
     let path: string
     try {
       path = webUtils.getPathForFile(file)
     } catch {
-      throw bridgeError(new StudioError('invalid_request', 'inspectDroppedFile expects a File from a drop or a file input'))
+      throw new StudioError('invalid_request', `${caller} expects a File from a drop or a file input`)
     }
     if (!path) {
       const name = typeof file?.name === 'string' && file.name ? `"${file.name}"` : 'The dropped item'
-      throw bridgeError(
-        new StudioError('invalid_request', `${name} is not a file on disk (it was made in the page or dragged from another app's memory); drop it from a file manager instead`),
-      )
+      throw new StudioError('invalid_request', `${name} is not a file on disk (it was made in the page or dragged from another app's memory); drop it from a file manager instead`)
     }
     return path
   }
 
+  const calls = Object.fromEntries(STUDIO_METHODS.map((method) => [method, (params: never) => invoke(method, params)])) as unknown as StudioCalls
+
   return Object.freeze({
-    getAppInfo: () => invoke('getAppInfo', {}),
-    getHardware: () => invoke('getHardware', {}),
-    benchmarkMatmul: (params: StudioParams<'benchmarkMatmul'>) => invoke('benchmarkMatmul', params),
-    cancelTask: (taskId: string) => invoke('cancelTask', { taskId }),
-    inspectDroppedFile: async (file: File) => invoke('inspectPath', { path: pathOfDroppedFile(file) }),
+    ...calls,
+    inspectDroppedFile: async (file: File) => {
+      let path: string
+      try {
+        path = pathOfDroppedFile(file, 'inspectDroppedFile')
+      } catch (error) {
+        throw bridgeError(error)
+      }
+      return invoke('inspectPath', { path })
+    },
+    importDroppedFiles: async (files: File[]): Promise<ImportOutcome[]> => {
+      if (!Array.isArray(files)) throw bridgeError(new StudioError('invalid_request', 'importDroppedFiles expects an array of Files'))
+      // Files without a path fail alone; the rest go to main in one importPaths call, and the order is kept.
+      const mapped = files.map((file) => {
+        try {
+          return { ok: true as const, path: pathOfDroppedFile(file, 'importDroppedFiles') }
+        } catch (error) {
+          const name = typeof file?.name === 'string' ? file.name : '(not a file)'
+          return { ok: false as const, outcome: { ok: false as const, path: name, error: serializeError(error) } }
+        }
+      })
+      const paths = mapped.flatMap((m) => (m.ok ? [m.path] : []))
+      const imported = paths.length > 0 ? await invoke('importPaths', { paths }) : []
+      let next = 0
+      return mapped.map((m) => (m.ok ? imported[next++] : m.outcome))
+    },
     onEvents(listener: (events: StudioEvent[]) => void): () => void {
       if (typeof listener !== 'function') throw bridgeError(new StudioError('invalid_request', 'onEvents expects a function'))
       // the renderer gets the batch only, never the IpcRendererEvent (it holds a reference to ipcRenderer)
@@ -58,5 +81,5 @@ export function createStudioBridge(ipc: BridgeIpc, webUtils: BridgeWebUtils): St
         ipc.removeListener(IPC_EVENTS_CHANNEL, forward)
       }
     },
-  })
+  }) as StudioBridge
 }

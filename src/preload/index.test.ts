@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { StudioEvent } from '../shared/events'
 import { decodeIpcError } from '../shared/ipc-error'
-import { IPC_EVENTS_CHANNEL } from '../shared/studio-api'
+import { IPC_EVENTS_CHANNEL, STUDIO_METHODS } from '../shared/studio-api'
 import type { StudioBridge } from './api'
 
 // A stand-in for the renderer side of electron: records what the preload exposes and sends.
@@ -77,7 +77,7 @@ describe('preload', () => {
     const studio = await loadBridge()
     expect([...electron.exposed.keys()]).toEqual(['studio'])
     expect(Object.isFrozen(studio)).toBe(true)
-    expect(Object.keys(studio).sort()).toEqual(['benchmarkMatmul', 'cancelTask', 'getAppInfo', 'getHardware', 'inspectDroppedFile', 'onEvents'])
+    expect(Object.keys(studio).sort()).toEqual([...STUDIO_METHODS, 'importDroppedFiles', 'inspectDroppedFile', 'onEvents'].sort())
     for (const value of Object.values(studio)) expect(typeof value).toBe('function')
     expect(Object.values(studio)).not.toContain(electron.module.ipcRenderer)
   })
@@ -90,13 +90,17 @@ describe('preload', () => {
     await expect(studio.getAppInfo()).resolves.toEqual({ from: 'studio:getAppInfo' })
     await studio.getHardware()
     await studio.benchmarkMatmul({ taskId: 'b1', sizes: [128] })
-    await studio.cancelTask('b1')
+    await studio.cancelTask({ taskId: 'b1' })
+    await studio.listModels()
+    await studio.getModel({ id: 'seed:bert-moby' })
     await studio.inspectDroppedFile(file as unknown as File)
     expect(electron.invocations).toEqual([
       { channel: 'studio:getAppInfo', args: [{}] },
       { channel: 'studio:getHardware', args: [{}] },
       { channel: 'studio:benchmarkMatmul', args: [{ taskId: 'b1', sizes: [128] }] },
       { channel: 'studio:cancelTask', args: [{ taskId: 'b1' }] },
+      { channel: 'studio:listModels', args: [{}] },
+      { channel: 'studio:getModel', args: [{ id: 'seed:bert-moby' }] },
       { channel: 'studio:inspectPath', args: [{ path: '/data/model.safetensors' }] },
     ])
   })
@@ -109,6 +113,22 @@ describe('preload', () => {
     const notAFile = await rejection(studio.inspectDroppedFile('nope' as unknown as File))
     expect(notAFile.message).toMatch(/expects a File/)
     expect(electron.invocations).toEqual([])
+  })
+
+  it('imports dropped files by their paths in one call; a File without a path fails alone, in its place', async () => {
+    const studio = await loadBridge()
+    const good = { name: 'a.safetensors' }
+    const other = { name: 'b' }
+    electron.paths.set(good, '/data/a.safetensors')
+    electron.paths.set(other, '/data/b')
+    electron.setReply(async (_channel, args) =>
+      (args[0] as { paths: string[] }).paths.map((path) => ({ ok: false, path, error: { code: 'invalid_request', message: `${path}: not a checkpoint` } })),
+    )
+    const outcomes = await studio.importDroppedFiles([good, { name: 'in-page.txt' }, other] as unknown as File[])
+    expect(electron.invocations).toEqual([{ channel: 'studio:importPaths', args: [{ paths: ['/data/a.safetensors', '/data/b'] }] }])
+    expect(outcomes.map((o) => o.path)).toEqual(['/data/a.safetensors', 'in-page.txt', '/data/b'])
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    expect(outcomes[1].ok === false && outcomes[1].error.message).toMatch(/"in-page\.txt" is not a file on disk/)
   })
 
   it('turns IPC rejections back into coded errors that survive the contextBridge', async () => {

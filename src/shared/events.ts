@@ -1,8 +1,10 @@
 /**
  * Events that stream from the engine (through main or `ligo serve`) to the renderer and CLI.
  * They are delivered in batches (arrays) so a fast training loop cannot flood the UI.
+ * A run's progress and metrics arrive as task.progress / task.metric with taskId = the run id.
  */
 import type { DroppedItemReport } from './dropped'
+import type { RunSummary } from './runs'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
@@ -52,5 +54,30 @@ export interface AppErrorEvent {
   message: string
 }
 
+/** A run changed state (queued, running, finished, interrupted...) or moved in the queue. */
+export interface RunStatusEvent {
+  type: 'run.status'
+  run: RunSummary
+}
+
+/** A run was deleted from the workspace. */
+export interface RunRemovedEvent {
+  type: 'run.removed'
+  runId: string
+}
+
+/** The zoo changed (import, removal, a new grown model or checkpoint): list the models again. */
+export interface LibraryChangedEvent {
+  type: 'library.changed'
+  reason: 'imported' | 'removed' | 'run-output' | 'workspace'
+}
+
+/** Something about the settings the user should know (a corrupt file replaced by the defaults). */
+export interface SettingsNoticeEvent {
+  type: 'settings.notice'
+  level: 'info' | 'warn'
+  message: string
+}
+
 export type EngineEvent = TaskProgressEvent | TaskMetricEvent | TaskLogEvent
-export type StudioEvent = EngineEvent | EngineStatusEvent | AppOpenedEvent | AppErrorEvent
+export type StudioEvent = EngineEvent | EngineStatusEvent | AppOpenedEvent | AppErrorEvent | RunStatusEvent | RunRemovedEvent | LibraryChangedEvent | SettingsNoticeEvent

@@ -88,3 +88,8 @@ export function object<S extends Shape>(shape: S): Validator<FromShape<S>> {
     return out as FromShape<S>
   }
 }
+
+/** null stays null; anything else must pass `inner`. */
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+  return (value, where) => (value === null ? null : inner(value, where))
+}

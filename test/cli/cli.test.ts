@@ -150,10 +150,11 @@ describe('ligo serve', () => {
         return () => (shutdown.signal = null)
       },
     })
-    const finished = main(['serve', '--port', '0'], io)
+    const finished = main(['serve', '--port', '0', '--workspace', join(root, 'workspace'), '--max-upload', '16'], io)
     while (shutdown.signal === null) await new Promise((r) => setTimeout(r, 10))
     const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}/.exec(io.out.stdout)?.[0]
     expect(url, io.out.stdout).toBeDefined()
+    expect(io.out.stdout).toContain(`Workspace: ${join(root, 'workspace')}\n`)
     const status = await new Promise<number>((done, fail) => get(url!, (res) => (res.resume(), done(res.statusCode ?? 0))).on('error', fail))
     expect(status).toBe(200)
     shutdown.signal!('SIGINT')

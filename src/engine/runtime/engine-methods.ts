@@ -25,6 +25,11 @@ const noParams = object({}) as Validator<Record<string, never>>
 /** Same bounds as the Studio API's benchmarkMatmul (src/shared/studio-api.ts), required here. */
 const matmulSizes = array(number({ min: 16, max: 4096, integer: true }), { minLength: 1, maxLength: 8 })
 
+/** Training's matrix products go through the native addon when it serves BatchMatMul; the speed test times the same path. */
+export function matmulPath(hardware: HardwareRecord): 'native' | 'backend' {
+  return hardware.nativeKernels?.active && hardware.nativeKernels.kernels.includes('BatchMatMul') ? 'native' : 'backend'
+}
+
 export const ENGINE_METHODS: EngineMethodTable = {
   hardware: {
     params: noParams,
@@ -38,7 +43,7 @@ export const ENGINE_METHODS: EngineMethodTable = {
   benchmarkMatmul: {
     params: object({ sizes: matmulSizes }),
     run: (params, request, engine) =>
-      benchmarkMatmul(engine.tf, { sizes: params.sizes, taskId: request.taskId, signal: request.signal, emit: request.emit }),
+      benchmarkMatmul(engine.tf, { sizes: params.sizes, path: matmulPath(engine.hardware), taskId: request.taskId, signal: request.signal, emit: request.emit }),
   },
   checkpointForward: {
     params: object({

@@ -12,7 +12,7 @@ describe('benchmarkMatmul', () => {
   it('times each size, reports GFLOP/s = 2n^3 / seconds per product, and emits progress after each size', async () => {
     const events: EngineEvent[] = []
     const before = tf.memory().numTensors
-    const result = await benchmarkMatmul(tf, { sizes: [16, 32], taskId: '7', signal: new AbortController().signal, emit: (e) => events.push(e), secondsPerSize: 0.05 })
+    const result = await benchmarkMatmul(tf, { sizes: [16, 32], path: 'backend', taskId: '7', signal: new AbortController().signal, emit: (e) => events.push(e), secondsPerSize: 0.05 })
     expect(tf.memory().numTensors).toBe(before)
     expect(result.backend).toBe('cpu')
     expect(result.rows.map((r) => r.size)).toEqual([16, 32])
@@ -44,6 +44,7 @@ describe('benchmarkMatmul', () => {
     const before = tf.memory().numTensors
     const run = benchmarkMatmul(tf, {
       sizes: [16, 16, 16],
+      path: 'backend',
       taskId: '1',
       signal: controller.signal,
       emit: (e) => {

@@ -12,6 +12,8 @@ export const DEFAULT_SECONDS_PER_SIZE = 0.3
 
 export interface MatmulBenchmarkOptions {
   sizes: number[]
+  /** What tf.matMul runs on: the native addon's BLAS (when it serves BatchMatMul) or the backend's kernel. */
+  path: MatmulBenchmarkResult['path']
   taskId: string
   signal: AbortSignal
   emit(event: EngineEvent): void
@@ -43,7 +45,7 @@ export async function benchmarkMatmul(tf: typeof tfCore, options: MatmulBenchmar
       message,
     })
 
-  progress(0, `Timing ${sizes.length} matrix size${sizes.length === 1 ? '' : 's'} on ${tf.getBackend()}`)
+  progress(0, `Timing ${sizes.length} matrix size${sizes.length === 1 ? '' : 's'} on ${tf.getBackend()}${options.path === 'native' ? ' with the native BLAS kernels' : ''}`)
   for (const [index, n] of sizes.entries()) {
     throwIfCancelled(signal, `The matmul benchmark (at ${n}x${n})`)
     const a = tf.randomNormal([n, n], 0, 1, 'float32')
@@ -72,7 +74,7 @@ export async function benchmarkMatmul(tf: typeof tfCore, options: MatmulBenchmar
       b.dispose()
     }
   }
-  return { backend: tf.getBackend(), rows }
+  return { backend: tf.getBackend(), path: options.path, rows }
 }
 
 /**

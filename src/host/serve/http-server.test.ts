@@ -90,7 +90,7 @@ describe('ligo serve HTTP + WebSocket server', () => {
     writeFileSync(join(outside, 'secret.txt'), 'top secret')
     symlinkSync(join(outside, 'secret.txt'), join(root, 'assets', 'link.txt'))
     engine = new FakeEngine()
-    server = await startServer({ engine, version: '9.9.9', rendererRoot: root, port: 0 })
+    server = await startServer({ engine, version: '9.9.9', rendererRoot: root, port: 0, workspaceDir: join(root, 'workspace'), maxUploadBytes: 1234 })
     origin = `http://127.0.0.1:${server.port}`
     wsUrl = `ws://127.0.0.1:${server.port}/api/ws`
   })
@@ -177,7 +177,7 @@ describe('ligo serve HTTP + WebSocket server', () => {
     const socket = opened.socket
     const replies = frames(socket)
     socket.send(JSON.stringify({ kind: 'request', id: 1, method: 'getAppInfo', params: {} }))
-    expect(await replies.next()).toEqual({ kind: 'response', id: 1, ok: true, result: { name: 'LiGO Studio', version: '9.9.9', host: 'serve', features: [] } })
+    expect(await replies.next()).toEqual({ kind: 'response', id: 1, ok: true, result: { name: 'LiGO Studio', version: '9.9.9', host: 'serve', features: [], workspace: join(root, 'workspace'), systemLocale: expect.any(String), maxUploadBytes: 1234 } })
 
     socket.send(JSON.stringify({ kind: 'request', id: 2, method: 'inspectPath', params: { path: 7 } }))
     expect(await replies.next()).toEqual({

@@ -37,6 +37,10 @@ export interface ServeOptions {
   /** A fixed token (tests); default: 32 random bytes. */
   token?: string
   features?: string[]
+  /** The workspace folder (library, runs, exports, uploads, settings.json). */
+  workspaceDir?: string
+  /** Largest upload accepted (bytes); default 4 GB. */
+  maxUploadBytes?: number
 }
 
 export interface RunningServer {
@@ -107,7 +111,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const token = requireToken ? (options.token ?? createToken()) : null
 
-  const service = new StudioService({ engine: options.engine, host: 'serve', version: options.version, features: options.features })
+  const service = new StudioService({
+    engine: options.engine,
+    host: 'serve',
+    version: options.version,
+    features: options.features,
+    workspaceDir: options.workspaceDir,
+    maxUploadBytes: options.maxUploadBytes,
+  })
   const bridge = createWsBridge(service)
   let port = options.port ?? DEFAULT_PORT
 

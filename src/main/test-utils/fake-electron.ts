@@ -226,6 +226,7 @@ export function createFakeElectron(
     },
     requestSingleInstanceLock: () => options.singleInstanceLock ?? true,
     getPath: (name: string) => (name === 'userData' ? options.userData ?? '/tmp/ligo-fake-user-data' : `/tmp/ligo-fake-${name}`),
+    getLocale: () => 'en-US',
     getAppPath: () => options.appPath ?? '/tmp/ligo-fake-app',
     getVersion: () => '0.1.0',
     getName: () => 'LiGO Studio',
@@ -300,6 +301,10 @@ export function createFakeElectron(
     async openPath(path: string) {
       shell.openedPaths.push(path)
       return ''
+    },
+    shown: [] as string[],
+    showItemInFolder(path: string) {
+      shell.shown.push(path)
     },
   }
 

@@ -21,7 +21,7 @@ afterEach(() => wrapper?.unmount())
 
 async function mountApp() {
   wrapper = mount(App, { ...withI18n(), attachTo: document.body })
-  client.calls.getAppInfo[0]?.resolve({ name: 'LiGO Studio', version: '0.1.0', host: 'serve', features: [] })
+  client.calls.getAppInfo[0]?.resolve({ name: 'LiGO Studio', version: '0.1.0', host: 'serve', features: [], workspace: '/home/user/.ligo-studio', systemLocale: 'en-US', maxUploadBytes: 4294967296 })
   client.calls.getHardware[0]?.resolve(sampleHardwareRecord())
   await flushPromises()
   return wrapper

@@ -50,7 +50,7 @@ describe('useConnectionStore', () => {
   it('loads the app info', async () => {
     const store = useConnectionStore()
     const loading = store.loadAppInfo()
-    client.calls.getAppInfo[0].resolve({ name: 'LiGO Studio', version: '0.1.0', host: 'serve', features: [] })
+    client.calls.getAppInfo[0].resolve({ name: 'LiGO Studio', version: '0.1.0', host: 'serve', features: [], workspace: '/home/user/.ligo-studio', systemLocale: 'en-US', maxUploadBytes: 4294967296 })
     await loading
     expect(store.appInfo?.version).toBe('0.1.0')
   })

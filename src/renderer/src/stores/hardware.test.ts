@@ -47,7 +47,7 @@ describe('useHardwareStore', () => {
     client.emit({ ...progress, taskId: 'someone-else' }, progress)
     expect(store.benchmark?.progress).toEqual(progress)
 
-    client.calls.benchmarkMatmul[0].resolve({ backend: 'wasm', rows: [{ size: 128, gflops: 3.5, milliseconds: 1.2, repeats: 10 }, { size: 256, gflops: 7.25, milliseconds: 4.6, repeats: 5 }] })
+    client.calls.benchmarkMatmul[0].resolve({ backend: 'wasm', path: 'backend', rows: [{ size: 128, gflops: 3.5, milliseconds: 1.2, repeats: 10 }, { size: 256, gflops: 7.25, milliseconds: 4.6, repeats: 5 }] })
     await run
     expect(store.benchmark?.status).toBe('done')
     expect(store.benchmarkResult?.rows).toHaveLength(2)

@@ -4,9 +4,20 @@
  */
 import type { DroppedItemReport } from '../../../shared/dropped'
 import type { StudioEvent } from '../../../shared/events'
-import type { HardwareRecord } from '../../../shared/hardware'
-import type { AppInfo, MatmulBenchmarkResult } from '../../../shared/studio-api'
-import { CONNECTED, StudioClientError, type ConnectionState, type HostMode, type InspectOptions, type StudioClient } from '../composables/client'
+import type { ImportOutcome } from '../../../shared/models'
+import { STUDIO_METHODS, type StudioResult } from '../../../shared/studio-api'
+import {
+  CONNECTED,
+  StudioClientError,
+  clientMethods,
+  type ClientCalls,
+  type ClientMethod,
+  type ConnectionState,
+  type HostMode,
+  type ImportFilesOptions,
+  type InspectOptions,
+  type StudioClient,
+} from '../composables/client'
 
 export interface Deferred<T> {
   promise: Promise<T>
@@ -28,19 +39,30 @@ export interface FakeCall<T> extends Deferred<T> {
   args: unknown[]
 }
 
+type FakeCalls = { [M in ClientMethod]: FakeCall<StudioResult<M>>[] } & {
+  cancelTask: FakeCall<{ cancelled: boolean }>[]
+  inspectDroppedFile: FakeCall<DroppedItemReport>[]
+  importFiles: FakeCall<ImportOutcome[]>[]
+}
+
+// Every Studio method of the client is a recording function, assigned in the constructor.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface FakeStudioClient extends ClientCalls {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class FakeStudioClient implements StudioClient {
-  readonly calls = {
-    getAppInfo: [] as FakeCall<AppInfo>[],
-    getHardware: [] as FakeCall<HardwareRecord>[],
-    benchmarkMatmul: [] as FakeCall<MatmulBenchmarkResult>[],
-    cancelTask: [] as FakeCall<{ cancelled: boolean }>[],
-    inspectDroppedFile: [] as FakeCall<DroppedItemReport>[],
-  }
+  readonly calls: FakeCalls
   private eventListeners = new Set<(events: StudioEvent[]) => void>()
   private connectionListeners = new Set<(state: ConnectionState) => void>()
   private state: ConnectionState = CONNECTED
 
-  constructor(readonly mode: HostMode = 'browser') {}
+  constructor(readonly mode: HostMode = 'browser') {
+    const methods = clientMethods(STUDIO_METHODS)
+    this.calls = Object.fromEntries([...methods, 'cancelTask', 'inspectDroppedFile', 'importFiles'].map((m) => [m, []])) as unknown as FakeCalls
+    for (const method of methods) {
+      Object.assign(this, { [method]: (...args: unknown[]) => this.record(this.calls[method] as FakeCall<unknown>[], args) })
+    }
+  }
 
   private record<T>(calls: FakeCall<T>[], args: unknown[]): Promise<T> {
     const call: FakeCall<T> = { ...deferred<T>(), args }
@@ -48,11 +70,9 @@ export class FakeStudioClient implements StudioClient {
     return call.promise
   }
 
-  getAppInfo = () => this.record(this.calls.getAppInfo, [])
-  getHardware = () => this.record(this.calls.getHardware, [])
-  benchmarkMatmul = (params: { taskId: string; sizes?: number[] }) => this.record(this.calls.benchmarkMatmul, [params])
   cancelTask = (taskId: string) => this.record(this.calls.cancelTask, [taskId])
   inspectDroppedFile = (file: File, options?: InspectOptions) => this.record(this.calls.inspectDroppedFile, [file, options])
+  importFiles = (files: File[], options?: ImportFilesOptions) => this.record(this.calls.importFiles, [files, options])
 
   onEvents(listener: (events: StudioEvent[]) => void) {
     this.eventListeners.add(listener)

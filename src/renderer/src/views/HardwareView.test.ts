@@ -63,7 +63,7 @@ describe('HardwareView', () => {
     expect(bar.attributes('aria-valuetext')).toBe('1 of 3 sizes, 2 s elapsed, about 1 min 05 s left')
     expect(wrapper.get('button.button--primary').attributes('disabled')).toBeDefined()
 
-    client.calls.benchmarkMatmul[0].resolve({ backend: 'wasm', rows: [{ size: 256, gflops: 12.345, milliseconds: 2.72, repeats: 8 }] })
+    client.calls.benchmarkMatmul[0].resolve({ backend: 'wasm', path: 'backend', rows: [{ size: 256, gflops: 12.345, milliseconds: 2.72, repeats: 8 }] })
     await flushPromises()
     expect(wrapper.find('[role=progressbar]').exists()).toBe(false)
     const cells = wrapper.get('[data-testid=speed-result] tbody tr').findAll('th, td').map((cell) => cell.text())

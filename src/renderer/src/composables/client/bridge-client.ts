@@ -5,7 +5,8 @@
  */
 import { decodeIpcError } from '../../../../shared/ipc-error'
 import type { StudioBridge } from '../../../../preload/api'
-import { CONNECTED, StudioClientError, type StudioClient } from './studio-client'
+import { STUDIO_METHODS } from '../../../../shared/studio-api'
+import { CONNECTED, StudioClientError, clientMethods, type ClientCalls, type StudioClient } from './studio-client'
 
 export function findBridge(scope: object): StudioBridge | null {
   const candidate = (scope as { studio?: unknown }).studio
@@ -29,14 +30,17 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 }
 
 export function createBridgeClient(bridge: StudioBridge): StudioClient {
+  const calls = Object.fromEntries(
+    clientMethods(STUDIO_METHODS).map((method) => [method, (params?: unknown) => call(() => (bridge[method] as (p: unknown) => Promise<unknown>)(params ?? {}))]),
+  ) as unknown as ClientCalls
   return {
+    ...calls,
     mode: 'desktop',
-    getAppInfo: () => call(() => bridge.getAppInfo()),
-    getHardware: () => call(() => bridge.getHardware()),
-    benchmarkMatmul: (params) => call(() => bridge.benchmarkMatmul(params)),
-    cancelTask: (taskId) => call(() => bridge.cancelTask(taskId)),
+    cancelTask: (taskId) => call(() => bridge.cancelTask({ taskId })),
     // Folders work here: the preload maps the File to its path and main inspects the folder.
     inspectDroppedFile: (file) => call(() => bridge.inspectDroppedFile(file)),
+    // By reference: the preload maps each File to its path; main imports them one by one.
+    importFiles: (files) => call(() => bridge.importDroppedFiles([...files])),
     onEvents: (listener) => bridge.onEvents(listener),
     getConnectionState: () => CONNECTED,
     onConnectionChange: () => () => {},

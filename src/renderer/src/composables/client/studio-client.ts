@@ -5,8 +5,8 @@
  */
 import type { DroppedItemReport } from '../../../../shared/dropped'
 import type { StudioEvent } from '../../../../shared/events'
-import type { HardwareRecord } from '../../../../shared/hardware'
-import type { AppInfo, MatmulBenchmarkResult, StudioParams, Unsubscribe } from '../../../../shared/studio-api'
+import type { ImportOutcome } from '../../../../shared/models'
+import type { StudioCalls, StudioMethod, Unsubscribe } from '../../../../shared/studio-api'
 
 export type HostMode = 'desktop' | 'browser'
 
@@ -27,14 +27,38 @@ export interface InspectOptions {
   isDirectory?: boolean
 }
 
-export interface StudioClient {
+/** Methods the clients keep to themselves: importFiles and inspectDroppedFile use them with the right transport. */
+export const TRANSPORT_METHODS = ['cancelTask', 'inspectPath', 'inspectUpload', 'importPaths', 'beginUpload', 'uploadChunk', 'finishUpload', 'cancelUpload'] as const
+export type TransportMethod = (typeof TRANSPORT_METHODS)[number]
+/** Every other Studio method, one function each taking its params object (see src/shared/studio-api.ts). */
+export type ClientCalls = Omit<StudioCalls, TransportMethod>
+export type ClientMethod = Exclude<StudioMethod, TransportMethod>
+
+export interface ImportProgress {
+  /** Index of the file in the list given to importFiles. */
+  index: number
+  name: string
+  sentBytes: number
+  totalBytes: number
+}
+
+export interface ImportFilesOptions {
+  /** Browser uploads: after each chunk. */
+  onProgress?(progress: ImportProgress): void
+  /** Aborting stops the upload in progress (its partial file is deleted) and skips the files after it. */
+  signal?: AbortSignal
+}
+
+export interface StudioClient extends ClientCalls {
   readonly mode: HostMode
-  getAppInfo(): Promise<AppInfo>
-  getHardware(): Promise<HardwareRecord>
-  benchmarkMatmul(params: StudioParams<'benchmarkMatmul'>): Promise<MatmulBenchmarkResult>
   cancelTask(taskId: string): Promise<{ cancelled: boolean }>
   /** Sniff a dropped or picked file (desktop: by its path, browser: by its first bytes). */
   inspectDroppedFile(file: File, options?: InspectOptions): Promise<DroppedItemReport>
+  /**
+   * Import dropped or picked files into the zoo, one outcome per file in order; one bad file does not stop the
+   * others. Desktop: by reference (folders too). Browser: each file is uploaded in chunks, then imported.
+   */
+  importFiles(files: File[], options?: ImportFilesOptions): Promise<ImportOutcome[]>
   onEvents(listener: (events: StudioEvent[]) => void): Unsubscribe
   getConnectionState(): ConnectionState
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe
@@ -68,3 +92,8 @@ export function errorMessageOf(error: unknown): string {
 }
 
 export const CONNECTED: ConnectionState = Object.freeze({ status: 'connected', attempt: 0, retryInMs: null, detail: null })
+
+/** The Studio methods a client exposes directly (everything but the transport ones). */
+export function clientMethods(all: readonly StudioMethod[]): ClientMethod[] {
+  return all.filter((m): m is ClientMethod => !(TRANSPORT_METHODS as readonly string[]).includes(m))
+}

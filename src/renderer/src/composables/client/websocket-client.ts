@@ -9,6 +9,7 @@
 import type { DroppedItemReport } from '../../../../shared/dropped'
 import type { StudioEvent } from '../../../../shared/events'
 import {
+  STUDIO_METHODS,
   validateStudioParams,
   type StudioMethod,
   type StudioParams,
@@ -18,13 +19,16 @@ import {
 } from '../../../../shared/studio-api'
 import {
   StudioClientError,
+  clientMethods,
   errorCodeOf,
   errorMessageOf,
+  type ClientCalls,
   type ConnectionState,
   type InspectOptions,
   type StudioClient,
 } from './studio-client'
 import { folderInBrowserError, readUploadHead } from './upload-head'
+import { uploadFiles } from './upload-files'
 
 /** The part of the DOM WebSocket this client uses; tests pass a fake. */
 export interface WebSocketLike {
@@ -173,13 +177,16 @@ export function createWebSocketClient(options: WebSocketClientOptions): StudioCl
 
   connect()
 
+  const calls = Object.fromEntries(
+    clientMethods(STUDIO_METHODS).map((method) => [method, (params?: unknown) => request(method, (params ?? {}) as StudioParams<typeof method>)]),
+  ) as unknown as ClientCalls
+
   return {
+    ...calls,
     mode: 'browser',
-    getAppInfo: () => request('getAppInfo', {}),
-    getHardware: () => request('getHardware', {}),
-    benchmarkMatmul: (params) => request('benchmarkMatmul', params),
     cancelTask: (taskId) => request('cancelTask', { taskId }),
     inspectDroppedFile,
+    importFiles: (files, importOptions) => uploadFiles(request, files, importOptions),
     onEvents(listener) {
       eventListeners.add(listener)
       return () => eventListeners.delete(listener)

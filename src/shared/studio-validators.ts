@@ -1,0 +1,190 @@
+/**
+ * Params validators of every Studio method (src/shared/studio-api.ts). The renderer's clients run them before
+ * sending and the host runs them again before handling, so a payload that fails here never reaches the engine.
+ */
+import { StudioError } from './errors'
+import { EXPORT_DTYPES, EXPORT_FORMATS } from './export'
+import { MODEL_ID_PATTERN, MODEL_SOURCE_KINDS } from './models'
+import { RUN_ID_PATTERN } from './runs'
+import { BACKEND_SETTINGS, LANGUAGES, THEMES } from './settings'
+import { LR_SCHEDULES } from './train'
+import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
+import type { StudioMethod, StudioParams } from './studio-api'
+import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
+
+/** Task ids are chosen by the caller so it can cancel before the first response arrives. */
+export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/** Bytes of a file's start that are enough to sniff its kind (safetensors needs its 8-byte length + some JSON). */
+export const SNIFF_HEAD_BYTES = 4096
+
+const taskId = string({ pattern: TASK_ID_PATTERN })
+const modelId = string({ minLength: 3, maxLength: 160, pattern: MODEL_ID_PATTERN })
+const runId = string({ pattern: RUN_ID_PATTERN })
+const path = string({ minLength: 1, maxLength: 4096 })
+const name = optional(string({ minLength: 1, maxLength: 120 }))
+const noParams = object({}) as Validator<Record<string, never>>
+const count = (min: number, max = 1e9) => optional(number({ min, max, integer: true }))
+const rate = optional(number({ min: 0, max: 10 }))
+const seed = optional(number({ min: 0, max: 2 ** 32 - 1, integer: true }))
+/** A preset id, a built-in corpus id, a method name. */
+const identifier = string({ minLength: 1, maxLength: 160 })
+const base64 = (maxBytes: number) => string({ maxLength: Math.ceil(maxBytes / 3) * 4, pattern: /^[A-Za-z0-9+/]*={0,2}$/ })
+
+const modelQuery = object({
+  search: optional(string({ maxLength: 200 })),
+  families: optional(array(identifier, { maxLength: 20 })),
+  sources: optional(array(oneOf(MODEL_SOURCE_KINDS), { maxLength: MODEL_SOURCE_KINDS.length })),
+  minParameters: optional(number({ min: 0 })),
+  maxParameters: optional(number({ min: 0 })),
+  sort: optional(oneOf(['name', 'parameters', 'date'] as const)),
+  order: optional(oneOf(['asc', 'desc'] as const)),
+})
+
+const exportRequest = {
+  model: modelId,
+  format: oneOf(EXPORT_FORMATS),
+  dtype: optional(oneOf(EXPORT_DTYPES)),
+  destination: optional(path),
+  name: optional(string({ minLength: 1, maxLength: 120, pattern: /^[A-Za-z0-9][A-Za-z0-9._ -]*$/ })),
+}
+
+const operator = optional(
+  object({ steps: count(0), learningRate: rate, weightDecay: rate, clipNorm: optional(number({ min: 0, max: 1e6 })), warmupSteps: count(0), schedule: optional(oneOf(LR_SCHEDULES)) }),
+)
+
+const trainSettings = optional(
+  object({
+    batchSize: count(1, 65536),
+    seqLen: count(3, 65536),
+    learningRate: rate,
+    warmupSteps: count(0),
+    schedule: optional(oneOf(LR_SCHEDULES)),
+    weightDecay: rate,
+    clipNorm: optional(number({ min: 0, max: 1e6 })),
+    seed,
+    evalEvery: count(0),
+    evalBatches: count(1),
+    checkpointEvery: count(0),
+    logEvery: count(1),
+    maxExamples: count(2),
+  }),
+)
+
+/** Forward inputs are checked against the model's config by the engine; here only their outer shape. */
+const forwardInput: Validator<Record<string, unknown>> = (value, where) => {
+  if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object`)
+  return value
+}
+
+const energyPatch = optional(
+  object({
+    gridRegion: optional(nullable(string({ minLength: 1, maxLength: 16 }))),
+    pue: optional(nullable(number({ min: 1, max: 3 }))),
+    gridIntensity: optional(nullable(number({ min: 0, max: 2000 }))),
+  }),
+)
+
+const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
+  getAppInfo: noParams,
+  getHardware: noParams,
+  inspectPath: object({ path }),
+  inspectUpload: object({
+    name: string({ minLength: 1, maxLength: 255 }),
+    sizeBytes: number({ min: 0, integer: true }),
+    headBase64: base64(SNIFF_HEAD_BYTES),
+  }),
+  benchmarkMatmul: object({
+    taskId,
+    sizes: optional(array(number({ min: 16, max: 4096, integer: true }), { minLength: 1, maxLength: 8 })),
+  }) as Validator<StudioParams<'benchmarkMatmul'>>,
+  cancelTask: object({ taskId }),
+
+  listModels: object({ query: optional(modelQuery) }) as Validator<StudioParams<'listModels'>>,
+  getModel: object({ id: modelId }),
+  importPaths: object({ paths: array(path, { minLength: 1, maxLength: 100 }) }),
+  beginUpload: object({ name: string({ minLength: 1, maxLength: 255 }), sizeBytes: number({ min: 1, integer: true }) }),
+  uploadChunk: object({
+    uploadId: string({ pattern: UPLOAD_ID_PATTERN }),
+    offset: number({ min: 0, integer: true }),
+    dataBase64: base64(UPLOAD_CHUNK_BYTES),
+  }),
+  finishUpload: object({ uploadId: string({ pattern: UPLOAD_ID_PATTERN }) }),
+  cancelUpload: object({ uploadId: string({ pattern: UPLOAD_ID_PATTERN }) }),
+  removeModel: object({ id: modelId }),
+  revealModel: object({ id: modelId }),
+
+  planExport: object(exportRequest) as Validator<StudioParams<'planExport'>>,
+  exportModel: object({ ...exportRequest, taskId, overwrite: optional(boolean()) }) as Validator<StudioParams<'exportModel'>>,
+  pickFolder: object({ purpose: oneOf(['export', 'workspace'] as const) }),
+
+  listGrowthMethods: noParams,
+  startTrain: object({ model: modelId, data: identifierOrPath(), steps: number({ min: 1, max: 1e9, integer: true }), name, settings: trainSettings }) as Validator<
+    StudioParams<'startTrain'>
+  >,
+  startGrow: object({
+    from: modelId,
+    to: identifier,
+    method: identifier,
+    data: optional(identifierOrPath()),
+    name,
+    seed,
+    batchSize: count(1, 65536),
+    seqLen: count(3, 65536),
+    operator,
+    parameterization: optional(oneOf(['paper', 'official'] as const)),
+  }) as Validator<StudioParams<'startGrow'>>,
+  startCompare: object({
+    from: modelId,
+    to: identifier,
+    methods: array(identifier, { minLength: 1, maxLength: 20 }),
+    data: identifierOrPath(),
+    budget: object({ kind: oneOf(['steps', 'flops', 'minutes'] as const), value: number({ min: 0, max: 1e30 }) }),
+    name,
+    seeds: optional(number({ min: 1, max: 100, integer: true })),
+    seed,
+    batchSize: count(1, 65536),
+    seqLen: count(3, 65536),
+    evalEvery: count(0),
+    evalBatches: count(1),
+  }) as Validator<StudioParams<'startCompare'>>,
+  forward: object({ taskId, model: modelId, input: forwardInput }) as Validator<StudioParams<'forward'>>,
+
+  listRuns: noParams,
+  getRun: object({ runId }),
+  readRunMetrics: object({ runId, fromOffset: number({ min: 0, integer: true }), series: optional(string({ minLength: 1, maxLength: 200, pattern: /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/ })) }),
+  cancelRun: object({ runId }),
+  resumeRun: object({ runId, steps: count(1) }),
+  deleteRun: object({ runId }),
+
+  getSettings: noParams,
+  updateSettings: object({
+    patch: object({
+      backend: optional(oneOf(BACKEND_SETTINGS)),
+      energy: energyPatch,
+      workspace: optional(nullable(path)),
+      language: optional(oneOf(LANGUAGES)),
+      theme: optional(oneOf(THEMES)),
+    }),
+  }) as Validator<StudioParams<'updateSettings'>>,
+}
+
+/** A built-in corpus id or a path (the host checks paths before use). */
+function identifierOrPath(): Validator<string> {
+  return string({ minLength: 1, maxLength: 4096 })
+}
+
+export const STUDIO_METHODS = Object.keys(validators) as StudioMethod[]
+
+export function isStudioMethod(name: unknown): name is StudioMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(validators, name)
+}
+
+/** Validate a request: the method must exist and its params must match exactly. */
+export function validateStudioParams<M extends StudioMethod>(method: M, params: unknown): StudioParams<M>
+export function validateStudioParams(method: unknown, params: unknown): unknown
+export function validateStudioParams(method: unknown, params: unknown): unknown {
+  if (!isStudioMethod(method)) {
+    throw new StudioError('unknown_method', `Unknown method ${JSON.stringify(method)?.slice(0, 60)}. Expected one of: ${STUDIO_METHODS.join(', ')}`)
+  }
+  return validators[method](params === undefined ? {} : params, `${method} params`)
+}
