@@ -50,7 +50,8 @@ for (const { form, dirs } of forms) {
   }
 }
 const settings = { ...first.settings, seeds: seeds.sort((a, b) => a - b), methods: ['scratch', ...forms.map((f) => `ligo-${f.form}`)], ...(ladder ? { ladder } : {}) }
-delete settings.parameterization
+// The forms differ only in LiGO's parameterization; the merged report keeps the settings they share.
+if (settings.methodSettings?.ligo) settings.methodSettings = { ...settings.methodSettings, ligo: Object.fromEntries(Object.entries(settings.methodSettings.ligo).filter(([k]) => k !== 'parameterization')) }
 merged.settings = settings
 const series = loadSeries(merged)
 const initial = series.filter((s) => s.method !== 'scratch').map((s) => `${s.method} seed ${s.seed}: grown model's validation loss before training ${s.initial.loss.toFixed(4)}`)

@@ -22,7 +22,7 @@ import { createNodeEngineLauncher, sourceEngineLauncherOptions } from '../src/ho
 import { main, type MainIo } from '../src/cli/main'
 import { getPreset } from '../src/engine/models/presets'
 import type { ComparisonReport } from '../src/shared/growth'
-import { DEFAULT_METHODS } from '../src/engine/experiments/defaults'
+import { METHOD_NAMES } from '../src/engine/growth'
 import { runLrSweep } from './growth-lr-sweep'
 
 const REPO = resolve(__dirname, '..')
@@ -128,7 +128,7 @@ async function runSuite(suite: Suite): Promise<{ report: ComparisonReport; text:
   const to = join(WORK, `${suite.name}-large.json`)
   writeFileSync(to, JSON.stringify(suite.large, null, 2) + '\n')
   const compareFlags = overridden(quick ? suite.quick : suite.full)
-  const methods = compareFlags.includes('--methods') ? [] : ['--methods', DEFAULT_METHODS.join(',')]
+  const methods = compareFlags.includes('--methods') ? [] : ['--methods', METHOD_NAMES.join(',')]
   const text = await ligo(['compare', '--from', source.path, '--to', to, '--data', suite.data, ...methods, ...compareFlags, '--out', out, ...backendFlags()])
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ComparisonReport
   return { report, text, seconds: (performance.now() - t0) / 1000, note: source.note }
@@ -145,7 +145,7 @@ function checkMechanics(report: ComparisonReport): string[] {
     if (!row) problems.push(`${run.method}: no row at scratch's final loss`)
     else if (run.method !== 'scratch' && row.flopsSaving === null && !/never reached/.test(row.verdict)) problems.push(`${run.method}: no saving computed (${row.verdict})`)
   }
-  for (const method of DEFAULT_METHODS) if (!report.runs.some((r) => r.method === method)) problems.push(`${method}: did not run`)
+  for (const method of METHOD_NAMES) if (!report.runs.some((r) => r.method === method)) problems.push(`${method}: did not run`)
   return problems
 }
 

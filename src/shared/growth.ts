@@ -22,16 +22,8 @@ export interface LrScheduleSettings {
   schedule: LrSchedule
 }
 
-/** LiGO operator training (ligo-method.md §3; defaults: LIGO_TRAINING_DEFAULTS in engine/growth/ligo.ts). */
-export interface OperatorTrainingSettings {
-  steps: number
-  learningRate: number
-  weightDecay: number
-  clipNorm: number
-  /** Explicit on purpose: the official config's 10K warmup leaves a 100-step operator untrained (§3.2). */
-  warmupSteps: number
-  schedule: LrSchedule
-}
+/** A growth method's setting (engine/growth/method.ts SettingSpec). */
+export type MethodSettingValue = number | string | boolean
 
 /** Params of the engine method `grow` (`ligo grow`). */
 export interface GrowParams {
@@ -48,10 +40,8 @@ export interface GrowParams {
   seed?: number
   batchSize?: number
   seqLen?: number
-  /** LiGO operator training; `steps: 0` keeps the operator at its initialisation. */
-  operator?: Partial<OperatorTrainingSettings>
-  /** LiGO: 'official' ([I; C], default) or 'paper' (full B). */
-  parameterization?: 'paper' | 'official'
+  /** The method's settings by name (its descriptor's schema, engine/growth/methods/<name>.ts; defaults for the rest). */
+  settings?: Record<string, MethodSettingValue>
   /** Replace files in a non-empty `out`. */
   force?: boolean
 }
@@ -106,12 +96,8 @@ export interface CompareParams {
   evalEvery?: number
   evalBatches?: number
   checkpointEvery?: number
-  operator?: Partial<OperatorTrainingSettings>
-  parameterization?: 'paper' | 'official'
-  /** KI: share of the budget's steps over which the distillation weight decays to 0 (default 0.5). */
-  kiDistillFraction?: number
-  /** MSLT: share of the budget training only the new top layers (default 0.5). */
-  msltNewLayersFraction?: number
+  /** Per method, its settings by name (its descriptor's schema; defaults for the rest), e.g. { ki: { distillFraction: 0.3 } }. */
+  settings?: Record<string, Record<string, MethodSettingValue>>
   /** Images: train on a seeded subset of at most this many images. */
   maxExamples?: number
   /**

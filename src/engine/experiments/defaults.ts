@@ -15,9 +15,6 @@ export const SCRATCH_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRA
  */
 export const GROWN_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRAIN_DEFAULTS.learningRate / 2, warmupSteps: 0, schedule: 'linear' }
 
-/** Every method, scratch first (the baseline). */
-export const DEFAULT_METHODS = ['scratch', 'ligo', 'stackbert', 'interpolation', 'mslt', 'net2net', 'bert2bert-fpi', 'bert2bert-aki', 'ki'] as const
-
 /** Ladder below the source model's validation loss: these fractions of it. */
 export const DEFAULT_LADDER = [1, 0.95, 0.9] as const
 

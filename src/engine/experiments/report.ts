@@ -173,15 +173,21 @@ function verdictOf(s: MethodTargetSummary, results: AtTarget[]): string {
   return `${word} ${pct(saving.mean)} ± ${saving.spread.toFixed(1)} FLOPs${tail}${partial}`
 }
 
-/** The cheapest method that reached the target in every seed, or a tie when another's mean lies within the spread. */
+/** Said instead of a winner when there is no spread to tell a difference from noise. */
+export const NO_WINNER_FROM_ONE_SEED = 'no winner from one seed (no spread to tell a difference from noise; repeat with more seeds)'
+
+/**
+ * The cheapest method that reached the target in every seed, or a tie when another's mean lies within the spread.
+ * Never a winner from one seed (docs/growth/savings.md "Seeds and ties").
+ */
 function bestOf(rows: MethodTargetSummary[]): string {
   const full = rows.filter((r) => r.reached === r.runs && r.runs > 0 && r.flops).sort((a, b) => a.flops!.mean - b.flops!.mean)
   if (full.length === 0) return 'none reached it in every seed'
+  if (full.some((r) => r.flops!.spread === null)) return NO_WINNER_FROM_ONE_SEED
   const [first] = full
-  const spreadOf = (r: MethodTargetSummary) => r.flops!.spread ?? 0
-  const tied = full.filter((r) => r !== first && r.flops!.mean - first.flops!.mean <= Math.max(spreadOf(first), spreadOf(r)) && (first.flops!.spread !== null || r.flops!.spread !== null))
+  const tied = full.filter((r) => r !== first && r.flops!.mean - first.flops!.mean <= Math.max(first.flops!.spread!, r.flops!.spread!))
   if (tied.length > 0) return `tie: ${[first, ...tied].map((r) => r.method).join(', ')} (within the spread)`
-  return first.flops!.spread === null && full.length > 1 ? `${first.method} (one seed: no spread)` : first.method
+  return first.method
 }
 
 const pad = (text: string, width: number) => (text.length >= width ? text + ' ' : text + ' '.repeat(width - text.length))
