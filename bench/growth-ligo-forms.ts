@@ -1,6 +1,6 @@
 /**
  * The measurement behind LIGO_DEFAULTS.parameterization (engine/growth/ligo.ts; issue 7: "default to the one that
- * saves more in our benchmark"). Reads comparisons that `bench/growth.ts --methods scratch,ligo --parameterization
+ * saves more in our benchmark"). Reads comparisons that `bench/growth.ts --methods scratch,ligo --ligo-parameterization
  * <form>` wrote (one experiment folder per form and seed, same budget, data, schedule and seeds) and merges their
  * runs into one ComparisonReport (engine/experiments/report.ts: targets, seeds' mean and spread, ties) with the
  * methods `ligo-official` and `ligo-paper`, so both forms are read against the same scratch runs and targets.

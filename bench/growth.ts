@@ -12,7 +12,7 @@
  *   npx tsx bench/growth.ts --quick               # CI: every method runs and savings are computed (< 1 min)
  *   npx tsx bench/growth.ts --only encoder --budget 300steps --seeds 1 --seq 64
  *   npx tsx bench/growth.ts --lr-sweep            # the grown-model schedule measurement (README "Learning rate after growth")
- *   npx tsx bench/growth.ts --only vit --methods scratch,ligo --parameterization paper --seed 1 --seeds 1   # one LiGO form (bench/growth-ligo-forms.ts merges them)
+ *   npx tsx bench/growth.ts --only vit --methods scratch,ligo --ligo-parameterization paper --seed 1 --seeds 1   # one LiGO form (bench/growth-ligo-forms.ts merges them)
  *   options: --work <dir> (default .tmp/bench-growth), --fresh (delete earlier experiment folders), --backend <name>
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -61,7 +61,7 @@ const SUITES: Suite[] = [
     large: grownSizes('bert-seed'),
     pretrain: ['--steps', '700', '--batch', '16', '--seq', '128', '--lr', '1e-3', '--warmup', '70', '--seed', '0', '--eval-every', '100'],
     full: ['--budget', '3000steps', '--seeds', '3', '--batch', '16', '--seq', '128', '--eval-every', '100', '--eval-batches', '8'],
-    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '2', '--seq', '16', '--eval-every', '3', '--eval-batches', '1', '--operator-steps', '2', '--no-energy'],
+    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '2', '--seq', '16', '--eval-every', '3', '--eval-batches', '1', '--ligo-operator-steps', '2', '--no-energy'],
   },
   {
     name: 'vit',
@@ -71,7 +71,7 @@ const SUITES: Suite[] = [
     large: grownSizes('vit-mini'),
     pretrain: ['--steps', '500', '--batch', '64', '--lr', '2e-3', '--warmup', '50', '--schedule', 'cosine', '--weight-decay', '0.05', '--seed', '0', '--eval-every', '100'],
     full: ['--budget', '2000steps', '--seeds', '3', '--batch', '64', '--eval-every', '100', '--eval-batches', '8'],
-    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '4', '--max-examples', '64', '--eval-every', '3', '--eval-batches', '1', '--operator-steps', '2', '--no-energy'],
+    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '4', '--max-examples', '64', '--eval-every', '3', '--eval-batches', '1', '--ligo-operator-steps', '2', '--no-energy'],
   },
 ]
 
@@ -106,10 +106,10 @@ async function sourceOf(suite: Suite): Promise<{ path: string; note: string }> {
 
 const backendFlags = () => (option('--backend') ? ['--backend', option('--backend')!] : [])
 
-/** Flags given on the bench's command line override the suite's (--budget, --seeds, --seq, --batch, --eval-every; --parameterization and --seed: bench/growth-ligo-forms.ts's runs). */
+/** Flags given on the bench's command line override the suite's (--budget, --seeds, --seq, --batch, --eval-every; --ligo-parameterization and --seed: bench/growth-ligo-forms.ts's runs). */
 function overridden(base: string[]): string[] {
   const result = [...base]
-  for (const name of ['--budget', '--seeds', '--seq', '--batch', '--eval-every', '--eval-batches', '--methods', '--grown-lr', '--grown-warmup', '--parameterization', '--seed']) {
+  for (const name of ['--budget', '--seeds', '--seq', '--batch', '--eval-every', '--eval-batches', '--methods', '--grown-lr', '--grown-warmup', '--ligo-parameterization', '--seed']) {
     const value = option(name)
     if (value === undefined) continue
     const at = result.indexOf(name)

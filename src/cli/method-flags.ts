@@ -1,6 +1,6 @@
 /**
  * The growth methods' settings on the command line, generated from their descriptors' schemas
- * (engine/growth/methods/<name>.ts): one flag per setting (`--ki-distill`, `--operator-steps`, ...), its help line
+ * (engine/growth/methods/<name>.ts): one flag per setting (`--ki-distill-fraction`, `--ligo-operator-steps`, ...), its help line
  * with the default, and the parsed values as the engine's `settings` parameter. A new method's settings appear
  * here without touching the CLI.
  */

@@ -25,6 +25,9 @@ export interface LrScheduleSettings {
 /** A growth method's setting (engine/growth/method.ts SettingSpec). */
 export type MethodSettingValue = number | string | boolean
 
+/** The command-line flag of a method's setting: `--<method>-<setting in kebab-case>` (ki distillFraction: --ki-distill-fraction). */
+export const methodSettingFlag = (method: string, setting: string): string => `${method}-${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+
 /** Params of the engine method `grow` (`ligo grow`). */
 export interface GrowParams {
   /** A checkpoint folder/file or a model preset id (a preset starts from its random init). */

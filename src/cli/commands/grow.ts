@@ -107,7 +107,7 @@ export const GROW_COMMAND: CommandSpec<GrowFlags> = {
   examples: [
     'ligo grow --from resources/seeds/bert-seed --to bert-mini-grown --method ligo --out grown/bert',
     'ligo grow --from runs/vit --to vit-mini-grown --method bert2bert-aki --out grown/vit-aki',
-    'ligo grow --from small/ --to large.json --method ligo --operator-steps 200 --operator-lr 2e-3 --data notes.txt --out grown/',
+    'ligo grow --from small/ --to large.json --method ligo --ligo-operator-steps 200 --ligo-operator-lr 2e-3 --data notes.txt --out grown/',
   ],
   run: runGrow,
 }
