@@ -2,7 +2,7 @@
  * The measurement behind GROWN_SCHEDULE_DEFAULTS (engine/experiments/defaults.ts): the built-in encoder seed grown
  * by LiGO (depth ×2, width ×1.5, 100 operator steps), then the same grown weights trained with several learning-rate
  * schedules on the same batches. Reported per schedule: the loss right after growth, the worst loss in the first
- * third (how much ground the restart loses, growth-calibration.md point 3), the final loss and the mean loss over
+ * third (how much ground the restart loses, docs/growth/savings.md point 3), the final loss and the mean loss over
  * the run's evaluations (the area under the curve: what a saving read-off at any target depends on).
  * In-process, on the engine's own backend choice. `npx tsx bench/growth.ts --lr-sweep [--steps 300] [--seq 64]`.
  */

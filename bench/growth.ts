@@ -158,7 +158,7 @@ async function benchmark(): Promise<void> {
     process.stdout.write(`\n=== ${suite.name}: ${suite.seed} grown by depth x2, width x1.5 on ${suite.data} (${result.seconds.toFixed(0)} s) ===\n${result.note}\n${result.text}`)
     if (quick) failures.push(...checkMechanics(result.report).map((p) => `${suite.name}: ${p}`))
   }
-  process.stdout.write('\nPaper (ligo-method.md §5.3): LiGO saves 44.7% FLOPs / 40.7% wall (BERT-Small->Base), 55.4% / 52.0% (DeiT-S->B), 52.6% / 46.1% (CaiT-XS->S).\n')
+  process.stdout.write('\nPaper (docs/growth/ligo.md §5.3): LiGO saves 44.7% FLOPs / 40.7% wall (BERT-Small->Base), 55.4% / 52.0% (DeiT-S->B), 52.6% / 46.1% (CaiT-XS->S).\n')
   if (failures.length > 0) {
     process.stderr.write(`Mechanics check failed:\n${failures.map((f) => `- ${f}`).join('\n')}\n`)
     process.exitCode = 1

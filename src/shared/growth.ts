@@ -2,7 +2,7 @@
  * Growth experiments across the process boundary: the engine methods `grow` (one growth, written as a plain large
  * checkpoint plus the LiGO operator) and `compare` (every method's large model trained under one budget, then the
  * savings report). The engine writes these; the CLI, main and the renderer read them. Issue 7, "Experiments";
- * docs/ligo-method.md §3, §5.3; docs/growth-calibration.md.
+ * docs/growth/ligo.md §3, §5.3; docs/growth/savings.md.
  */
 import type { CarbonAssumptions } from './energy'
 import type { LrSchedule } from './train'
@@ -49,7 +49,7 @@ export interface GrowParams {
   force?: boolean
 }
 
-/** What a growth phase cost (charged to the method in a comparison, ligo-method.md §3.3). */
+/** What a growth phase cost (charged to the method in a comparison, docs/growth/accounting.md §3.3). */
 export interface GrowthPhaseCost {
   /** LiGO operator-training steps (0 for one-shot operators). */
   steps: number
@@ -187,7 +187,7 @@ export interface ComparisonReport {
     flops: number
     wallSeconds: number
     finalLoss: SeedStat
-    /** Whether scratch's final loss went below the source model's (growth-calibration.md point 1), per seed. */
+    /** Whether scratch's final loss went below the source model's (docs/growth/savings.md point 1), per seed. */
     passedSourceLoss: boolean[]
   }
   runs: MethodRunRecord[]

@@ -8,7 +8,7 @@
  *                                  growth-phase cost, the grown model's loss before training, the schedule horizon
  *   <out>/report.json, report.txt  the comparison report
  *
- * Charging (ligo-method.md §3.3): each run's counters start at its growth phase's cost (LiGO's operator steps);
+ * Charging (docs/growth/accounting.md §3.3): each run's counters start at its growth phase's cost (LiGO's operator steps);
  * KI's steps include the teacher's forward while α > 0; MSLT's first stage charges its frozen blocks' forward.
  * The small model's pretraining is not charged (the paper's accounting).
  * Interruption: finished runs are kept; a run with a checkpoint resumes from it (same losses and FLOPs as an

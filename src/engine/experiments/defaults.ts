@@ -10,7 +10,7 @@ export const SCRATCH_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRA
 
 /**
  * Grown models' schedule (LiGO and the weight-map baselines): no warmup, half of scratch's peak, linear decay.
- * A grown model starts near the small model's loss; a full-peak restart first loses ground (growth-calibration.md
+ * A grown model starts near the small model's loss; a full-peak restart first loses ground (docs/growth/savings.md
  * point 3). Measured in README.md.
  */
 export const GROWN_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRAIN_DEFAULTS.learningRate / 2, warmupSteps: 0, schedule: 'linear' }

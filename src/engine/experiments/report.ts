@@ -1,14 +1,14 @@
 /**
  * The comparison report: per method, the FLOPs, wall time and energy to reach
- *   - scratch's final validation loss: the paper's "saving" (ligo-method.md §3.3), per seed against that seed's
+ *   - scratch's final validation loss: the paper's "saving" (docs/growth/accounting.md §3.3), per seed against that seed's
  *     scratch run;
  *   - a ladder of lower targets: the source model's own validation loss and fractions of it below
- *     (growth-calibration.md point 1: a short scratch run stalls on the plateau and the single figure degenerates),
+ *     (docs/growth/savings.md point 1: a short scratch run stalls on the plateau and the single figure degenerates),
  * or "never reached"; with the scratch budget and whether scratch passed the source model's loss. Costs at a
  * target come from engine/metrics/savings.ts (first crossing, interpolated between evaluations); every series
  * starts with the grown model before training, at the growth phase's cost. Across seeds: mean and spread (sample
  * standard deviation); a saving inside its spread is a tie with scratch, and the cheapest method is named only when
- * no other lies within the spread (growth-calibration.md point 5: at small scale methods are often within noise).
+ * no other lies within the spread (docs/growth/savings.md point 5: at small scale methods are often within noise).
  */
 import { computeSavings, seriesFromMetrics } from '../metrics/savings'
 import { formatFlops } from '../metrics/flops'
@@ -97,7 +97,7 @@ export function buildReport(
   const scratchRuns = Object.values(record.runs).filter((r): r is MethodRunRecord & { status: 'done' } => r.method === 'scratch' && r.status === 'done')
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
   const sourceLosses = settings.seeds.map((s) => record.sourceLoss[String(s)]).filter((x) => x !== undefined)
-  if (passed.some((p) => !p)) notes.push("scratch did not get below the source model's loss in every seed: the saving to scratch's final loss is measured against an undertrained scratch (for text at small scale: the loss plateau, growth-calibration.md point 1); read the ladder rows")
+  if (passed.some((p) => !p)) notes.push("scratch did not get below the source model's loss in every seed: the saving to scratch's final loss is measured against an undertrained scratch (for text at small scale: the loss plateau, docs/growth/savings.md point 1); read the ladder rows")
   return {
     format: 'ligo-comparison',
     version: 1,

@@ -10,7 +10,7 @@
  * Cancellation (AbortSignal) is honoured at step boundaries: the loop logs the step, writes a checkpoint and returns.
  *
  * Hooks for the growth comparisons (engine/experiments/method-trainer.ts; plain `ligo train` uses none of them):
- *   - lossAt: a step's loss other than the family's alone (KI's distillation from a teacher, ligo-method.md §6.6);
+ *   - lossAt: a step's loss other than the family's alone (KI's distillation from a teacher, docs/growth/baselines.md §6.6);
  *   - stageAt: which parameters train at a step (MSLT, §6.2): one AdamW per stage over the trained subset, so frozen
  *     weights get neither updates nor weight decay; a checkpoint holds the active stage's moments (zeros elsewhere);
  *   - stepFlops and startCounters: a per-step cost other than the plain step's and the work done before the first
