@@ -2,7 +2,7 @@
  * The benchmark's baseline: the same BERT as engine/models' `bert` family (same parameter map, same math), written
  * the way plain TensorFlow.js code is written, with no engine fixes: tf.matMul with transpose flags (its gradients
  * use the flags too), one batched matmul for all heads. On the wasm backend every transposed or batched matmul
- * takes the naive loop (engine-measurements.md §3.4), which is what "as shipped" means in the bench table.
+ * takes the naive loop (docs/engine/measurements.md §3.4), which is what "as shipped" means in the bench table.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { EncoderConfig } from '../src/engine/models/config'

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:engine`: training throughput (tokens/s) of the reference model (engine-measurements.md §2:
+ * `npm run bench:engine`: training throughput (tokens/s) of the reference model (docs/engine/measurements.md §2:
  * BERT-like, 2 layers, hidden 128, 2 heads, FFN 512, vocab 8000, batch 16 × 128 tokens, Adam 1e-3), both loss
  * variants (`full`: logits at all 2048 positions; `mlm15`: at a fixed random 15 %), for:
  *   - wasm as shipped: plain tfjs code on the stock wasm kernels (bench/as-shipped-model.ts),

@@ -1,6 +1,6 @@
 /**
  * The measurement behind LIGO_DEFAULTS.parameterization (engine/growth/ligo.ts; issue 7: "default to the one that
- * saves more in our benchmark"). Reads comparisons that `bench/growth.ts --methods scratch,ligo --parameterization
+ * saves more in our benchmark"). Reads comparisons that `bench/growth.ts --methods scratch,ligo --ligo-parameterization
  * <form>` wrote (one experiment folder per form and seed, same budget, data, schedule and seeds) and merges their
  * runs into one ComparisonReport (engine/experiments/report.ts: targets, seeds' mean and spread, ties) with the
  * methods `ligo-official` and `ligo-paper`, so both forms are read against the same scratch runs and targets.
@@ -50,7 +50,8 @@ for (const { form, dirs } of forms) {
   }
 }
 const settings = { ...first.settings, seeds: seeds.sort((a, b) => a - b), methods: ['scratch', ...forms.map((f) => `ligo-${f.form}`)], ...(ladder ? { ladder } : {}) }
-delete settings.parameterization
+// The forms differ only in LiGO's parameterization; the merged report keeps the settings they share.
+if (settings.methodSettings?.ligo) settings.methodSettings = { ...settings.methodSettings, ligo: Object.fromEntries(Object.entries(settings.methodSettings.ligo).filter(([k]) => k !== 'parameterization')) }
 merged.settings = settings
 const series = loadSeries(merged)
 const initial = series.filter((s) => s.method !== 'scratch').map((s) => `${s.method} seed ${s.seed}: grown model's validation loss before training ${s.initial.loss.toFixed(4)}`)

@@ -2,7 +2,7 @@
  * The measurement behind GROWN_SCHEDULE_DEFAULTS (engine/experiments/defaults.ts): the built-in encoder seed grown
  * by LiGO (depth ×2, width ×1.5, 100 operator steps), then the same grown weights trained with several learning-rate
  * schedules on the same batches. Reported per schedule: the loss right after growth, the worst loss in the first
- * third (how much ground the restart loses, growth-calibration.md point 3), the final loss and the mean loss over
+ * third (how much ground the restart loses, docs/growth/savings.md point 3), the final loss and the mean loss over
  * the run's evaluations (the area under the curve: what a saving read-off at any target depends on).
  * In-process, on the engine's own backend choice. `npx tsx bench/growth.ts --lr-sweep [--steps 300] [--seq 64]`.
  */
@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { selectBackend } from '../src/engine/backend'
 import { ensureGradients } from '../src/engine/backend/gradients'
-import { prepareMethod, disposePrepared } from '../src/engine/experiments/method-plan'
+import { prepareMethod, disposePrepared, methodHooks } from '../src/engine/experiments/method-plan'
 import { evaluateParams, trainMethod } from '../src/engine/experiments/method-trainer'
-import { operatorSettings } from '../src/engine/experiments/ligo-training'
+import { getGrowthMethod, resolveSettings } from '../src/engine/growth'
 import { disposeSmall, loadSmallModel, resolveLargeConfig } from '../src/engine/experiments/source'
 import { SCRATCH_SCHEDULE_DEFAULTS } from '../src/engine/experiments/defaults'
 import { getPreset } from '../src/engine/models/presets'
@@ -42,8 +42,11 @@ export async function runLrSweep(options: { work: string; quick: boolean; steps:
     { label: `${peak / 5}, no warmup`, schedule: { learningRate: peak / 5, warmupSteps: 0, schedule: 'linear' } },
   ]
   const t0 = performance.now()
-  process.stderr.write(`LR sweep on ${tf.getBackend()} (${record.threads} thread(s)): growing with LiGO (${operatorSettings().steps} operator steps)...\n`)
-  const prepared = await prepareMethod('ligo', small.params, small.config, large, { seed: 0, data, operator: operatorSettings(options.quick ? { steps: 2 } : {}) })
+  const ligo = getGrowthMethod('ligo')
+  const settings = resolveSettings(ligo, options.quick ? { operatorSteps: 2 } : {})
+  process.stderr.write(`LR sweep on ${tf.getBackend()} (${record.threads} thread(s)): growing with LiGO (${settings.operatorSteps} operator steps)...\n`)
+  const prepared = await prepareMethod(ligo, small.params, small.config, large, { seed: 0, data, settings })
+  const hooks = methodHooks(ligo, settings, small.config, small.params, large, data)
   const evalEvery = Math.max(1, Math.round(steps / 12))
   const rows: Array<Record<string, number | string>> = []
   try {
@@ -65,7 +68,7 @@ export async function runLrSweep(options: { work: string; quick: boolean; steps:
         checkpointEvery: 0,
         keepCheckpoints: 1,
         initialParams: prepared.initialParams,
-        stepFlops: prepared.stepFlops,
+        stepFlops: hooks.stepFlops,
         onMetrics: (r) => r.eval && evals.push({ step: r.step, loss: r.eval.loss }),
       })
       const early = evals.filter((e) => e.step <= steps / 3)

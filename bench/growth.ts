@@ -12,7 +12,7 @@
  *   npx tsx bench/growth.ts --quick               # CI: every method runs and savings are computed (< 1 min)
  *   npx tsx bench/growth.ts --only encoder --budget 300steps --seeds 1 --seq 64
  *   npx tsx bench/growth.ts --lr-sweep            # the grown-model schedule measurement (README "Learning rate after growth")
- *   npx tsx bench/growth.ts --only vit --methods scratch,ligo --parameterization paper --seed 1 --seeds 1   # one LiGO form (bench/growth-ligo-forms.ts merges them)
+ *   npx tsx bench/growth.ts --only vit --methods scratch,ligo --ligo-parameterization paper --seed 1 --seeds 1   # one LiGO form (bench/growth-ligo-forms.ts merges them)
  *   options: --work <dir> (default .tmp/bench-growth), --fresh (delete earlier experiment folders), --backend <name>
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,7 +22,7 @@ import { createNodeEngineLauncher, sourceEngineLauncherOptions } from '../src/ho
 import { main, type MainIo } from '../src/cli/main'
 import { getPreset } from '../src/engine/models/presets'
 import type { ComparisonReport } from '../src/shared/growth'
-import { DEFAULT_METHODS } from '../src/engine/experiments/defaults'
+import { METHOD_NAMES } from '../src/engine/growth'
 import { runLrSweep } from './growth-lr-sweep'
 
 const REPO = resolve(__dirname, '..')
@@ -61,7 +61,7 @@ const SUITES: Suite[] = [
     large: grownSizes('bert-seed'),
     pretrain: ['--steps', '700', '--batch', '16', '--seq', '128', '--lr', '1e-3', '--warmup', '70', '--seed', '0', '--eval-every', '100'],
     full: ['--budget', '3000steps', '--seeds', '3', '--batch', '16', '--seq', '128', '--eval-every', '100', '--eval-batches', '8'],
-    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '2', '--seq', '16', '--eval-every', '3', '--eval-batches', '1', '--operator-steps', '2', '--no-energy'],
+    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '2', '--seq', '16', '--eval-every', '3', '--eval-batches', '1', '--ligo-operator-steps', '2', '--no-energy'],
   },
   {
     name: 'vit',
@@ -71,7 +71,7 @@ const SUITES: Suite[] = [
     large: grownSizes('vit-mini'),
     pretrain: ['--steps', '500', '--batch', '64', '--lr', '2e-3', '--warmup', '50', '--schedule', 'cosine', '--weight-decay', '0.05', '--seed', '0', '--eval-every', '100'],
     full: ['--budget', '2000steps', '--seeds', '3', '--batch', '64', '--eval-every', '100', '--eval-batches', '8'],
-    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '4', '--max-examples', '64', '--eval-every', '3', '--eval-batches', '1', '--operator-steps', '2', '--no-energy'],
+    quick: ['--budget', '3steps', '--seeds', '1', '--batch', '4', '--max-examples', '64', '--eval-every', '3', '--eval-batches', '1', '--ligo-operator-steps', '2', '--no-energy'],
   },
 ]
 
@@ -106,10 +106,10 @@ async function sourceOf(suite: Suite): Promise<{ path: string; note: string }> {
 
 const backendFlags = () => (option('--backend') ? ['--backend', option('--backend')!] : [])
 
-/** Flags given on the bench's command line override the suite's (--budget, --seeds, --seq, --batch, --eval-every; --parameterization and --seed: bench/growth-ligo-forms.ts's runs). */
+/** Flags given on the bench's command line override the suite's (--budget, --seeds, --seq, --batch, --eval-every; --ligo-parameterization and --seed: bench/growth-ligo-forms.ts's runs). */
 function overridden(base: string[]): string[] {
   const result = [...base]
-  for (const name of ['--budget', '--seeds', '--seq', '--batch', '--eval-every', '--eval-batches', '--methods', '--grown-lr', '--grown-warmup', '--parameterization', '--seed']) {
+  for (const name of ['--budget', '--seeds', '--seq', '--batch', '--eval-every', '--eval-batches', '--methods', '--grown-lr', '--grown-warmup', '--ligo-parameterization', '--seed']) {
     const value = option(name)
     if (value === undefined) continue
     const at = result.indexOf(name)
@@ -128,7 +128,7 @@ async function runSuite(suite: Suite): Promise<{ report: ComparisonReport; text:
   const to = join(WORK, `${suite.name}-large.json`)
   writeFileSync(to, JSON.stringify(suite.large, null, 2) + '\n')
   const compareFlags = overridden(quick ? suite.quick : suite.full)
-  const methods = compareFlags.includes('--methods') ? [] : ['--methods', DEFAULT_METHODS.join(',')]
+  const methods = compareFlags.includes('--methods') ? [] : ['--methods', METHOD_NAMES.join(',')]
   const text = await ligo(['compare', '--from', source.path, '--to', to, '--data', suite.data, ...methods, ...compareFlags, '--out', out, ...backendFlags()])
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ComparisonReport
   return { report, text, seconds: (performance.now() - t0) / 1000, note: source.note }
@@ -145,7 +145,7 @@ function checkMechanics(report: ComparisonReport): string[] {
     if (!row) problems.push(`${run.method}: no row at scratch's final loss`)
     else if (run.method !== 'scratch' && row.flopsSaving === null && !/never reached/.test(row.verdict)) problems.push(`${run.method}: no saving computed (${row.verdict})`)
   }
-  for (const method of DEFAULT_METHODS) if (!report.runs.some((r) => r.method === method)) problems.push(`${method}: did not run`)
+  for (const method of METHOD_NAMES) if (!report.runs.some((r) => r.method === method)) problems.push(`${method}: did not run`)
   return problems
 }
 
@@ -158,7 +158,7 @@ async function benchmark(): Promise<void> {
     process.stdout.write(`\n=== ${suite.name}: ${suite.seed} grown by depth x2, width x1.5 on ${suite.data} (${result.seconds.toFixed(0)} s) ===\n${result.note}\n${result.text}`)
     if (quick) failures.push(...checkMechanics(result.report).map((p) => `${suite.name}: ${p}`))
   }
-  process.stdout.write('\nPaper (ligo-method.md §5.3): LiGO saves 44.7% FLOPs / 40.7% wall (BERT-Small->Base), 55.4% / 52.0% (DeiT-S->B), 52.6% / 46.1% (CaiT-XS->S).\n')
+  process.stdout.write('\nPaper (docs/growth/ligo.md §5.3): LiGO saves 44.7% FLOPs / 40.7% wall (BERT-Small->Base), 55.4% / 52.0% (DeiT-S->B), 52.6% / 46.1% (CaiT-XS->S).\n')
   if (failures.length > 0) {
     process.stderr.write(`Mechanics check failed:\n${failures.map((f) => `- ${f}`).join('\n')}\n`)
     process.exitCode = 1

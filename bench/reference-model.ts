@@ -1,5 +1,5 @@
 /**
- * The benchmarks' reference model (engine-measurements.md §2: BERT-like, 2 layers, hidden 128, 2 heads, FFN 512,
+ * The benchmarks' reference model (docs/engine/measurements.md §2: BERT-like, 2 layers, hidden 128, 2 heads, FFN 512,
  * vocab 8000, batch 16 × 128 tokens) and its two loss variants (`full`: logits at all 2048 positions; `mlm15`: at a
  * fixed random 15 %), shared by bench/engine.ts (speed), bench/memory.ts (peak memory) and bench/profile-step.ts.
  * torch_peer.py builds the same model in PyTorch.

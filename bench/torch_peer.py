@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch peer of `npm run bench:engine`: the same model, sizes, batch, loss variants and Adam as bench/engine.ts.
 
-The model is engine/models' `bert` family at the reference size (engine-measurements.md section 2): token +
+The model is engine/models' `bert` family at the reference size (docs/engine/measurements.md section 2): token +
 position + token-type embeddings with LayerNorm, post-LN encoder layers (erf GELU, no dropout), the MLM head
 (dense 128->128, GELU, LayerNorm, decoder 128->8000 + bias, untied), cross-entropy against random targets.
   full:  logits at all B*T positions;   mlm15: logits only at a fixed random 15 % of positions.

@@ -1,6 +1,6 @@
 /*
  * Fused element-wise kernels: each is one pass (or two) over its tensors instead of the 5-10 single-threaded
- * passes that the same chain costs as separate tfjs-wasm kernels (engine-measurements.md §3.4: 3× Exp and 3× Sum
+ * passes that the same chain costs as separate tfjs-wasm kernels (docs/engine/measurements.md §3.4: 3× Exp and 3× Sum
  * over the [2048, 8000] logits alone cost ~480 ms per `full` step). Rows are split over ligo_parallel_for.
  *
  * exp and erf are branch-free polynomials (below) so the compiler vectorises the loops; on x86-64 Linux the hot

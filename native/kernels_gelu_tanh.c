@@ -1,5 +1,5 @@
 /*
- * GPT-2's activation ("gelu_new", the tanh approximation of GELU; checkpoint-formats.md §2.0) in one pass each way.
+ * GPT-2's activation ("gelu_new", the tanh approximation of GELU; docs/formats/checkpoints.md §2.0) in one pass each way.
  * As separate tfjs-wasm kernels it is Pow, Mul, Add, Mul, Tanh, Add, Mul, Mul on the [B·T, FFN] activations, single
  * threaded: ~220 ms of a 620 ms GPT-2 training step at the growth benchmark's size (bench/profile-step.ts).
  *

@@ -2,7 +2,7 @@
  * Growth experiments across the process boundary: the engine methods `grow` (one growth, written as a plain large
  * checkpoint plus the LiGO operator) and `compare` (every method's large model trained under one budget, then the
  * savings report). The engine writes these; the CLI, main and the renderer read them. Issue 7, "Experiments";
- * docs/ligo-method.md §3, §5.3; docs/growth-calibration.md.
+ * docs/growth/ligo.md §3, §5.3; docs/growth/savings.md.
  */
 import type { CarbonAssumptions } from './energy'
 import type { LrSchedule } from './train'
@@ -22,16 +22,11 @@ export interface LrScheduleSettings {
   schedule: LrSchedule
 }
 
-/** LiGO operator training (ligo-method.md §3; defaults: LIGO_TRAINING_DEFAULTS in engine/growth/ligo.ts). */
-export interface OperatorTrainingSettings {
-  steps: number
-  learningRate: number
-  weightDecay: number
-  clipNorm: number
-  /** Explicit on purpose: the official config's 10K warmup leaves a 100-step operator untrained (§3.2). */
-  warmupSteps: number
-  schedule: LrSchedule
-}
+/** A growth method's setting (engine/growth/method.ts SettingSpec). */
+export type MethodSettingValue = number | string | boolean
+
+/** The command-line flag of a method's setting: `--<method>-<setting in kebab-case>` (ki distillFraction: --ki-distill-fraction). */
+export const methodSettingFlag = (method: string, setting: string): string => `${method}-${setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 
 /** Params of the engine method `grow` (`ligo grow`). */
 export interface GrowParams {
@@ -48,15 +43,13 @@ export interface GrowParams {
   seed?: number
   batchSize?: number
   seqLen?: number
-  /** LiGO operator training; `steps: 0` keeps the operator at its initialisation. */
-  operator?: Partial<OperatorTrainingSettings>
-  /** LiGO: 'official' ([I; C], default) or 'paper' (full B). */
-  parameterization?: 'paper' | 'official'
+  /** The method's settings by name (its descriptor's schema, engine/growth/methods/<name>.ts; defaults for the rest). */
+  settings?: Record<string, MethodSettingValue>
   /** Replace files in a non-empty `out`. */
   force?: boolean
 }
 
-/** What a growth phase cost (charged to the method in a comparison, ligo-method.md §3.3). */
+/** What a growth phase cost (charged to the method in a comparison, docs/growth/accounting.md §3.3). */
 export interface GrowthPhaseCost {
   /** LiGO operator-training steps (0 for one-shot operators). */
   steps: number
@@ -106,12 +99,8 @@ export interface CompareParams {
   evalEvery?: number
   evalBatches?: number
   checkpointEvery?: number
-  operator?: Partial<OperatorTrainingSettings>
-  parameterization?: 'paper' | 'official'
-  /** KI: share of the budget's steps over which the distillation weight decays to 0 (default 0.5). */
-  kiDistillFraction?: number
-  /** MSLT: share of the budget training only the new top layers (default 0.5). */
-  msltNewLayersFraction?: number
+  /** Per method, its settings by name (its descriptor's schema; defaults for the rest), e.g. { ki: { distillFraction: 0.3 } }. */
+  settings?: Record<string, Record<string, MethodSettingValue>>
   /** Images: train on a seeded subset of at most this many images. */
   maxExamples?: number
   /**
@@ -198,7 +187,7 @@ export interface ComparisonReport {
     flops: number
     wallSeconds: number
     finalLoss: SeedStat
-    /** Whether scratch's final loss went below the source model's (growth-calibration.md point 1), per seed. */
+    /** Whether scratch's final loss went below the source model's (docs/growth/savings.md point 1), per seed. */
     passedSourceLoss: boolean[]
   }
   runs: MethodRunRecord[]

@@ -1,5 +1,5 @@
 /**
- * The key sets transformers and timm classes save, written out by hand from checkpoint-formats.md §2 (tables
+ * The key sets transformers and timm classes save, written out by hand from docs/formats/checkpoints.md §2 (tables
  * 2.1–2.6) as test data: independent of src/engine/io/names, so an export test compares against the spec, not
  * against the code that produced the export. Sizes: H hidden, L layers, I MLP width, V vocab, P positions,
  * T token types, C channels, p patch, N patches, K classes, A heads.

@@ -10,7 +10,7 @@ timm CaiT (talking-heads attention, LayerScale, class-attention blocks). Nothing
 
 Weights come from the shared fixtures (../shared/fixtures beside the clone: safetensors parsed with json/struct,
 the zip .bin with torch.load) and from tiny synthetic checkpoints this script writes to test/reference/synthetic/
-(seeded torch.randn values, names and shapes from checkpoint-formats.md section 2), for the architectures that
+(seeded torch.randn values, names and shapes from docs/formats/checkpoints.md section 2), for the architectures that
 have no public fixture (RoBERTa, DeiT, timm DeiT, timm CaiT).
 
 Run from the repository root:  /usr/bin/python3 test/reference/make-forward-reference.py

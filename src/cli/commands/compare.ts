@@ -7,11 +7,12 @@
 import { resolve } from 'node:path'
 import { LR_SCHEDULES, type CompareParams, type LrScheduleSettings } from '../../shared'
 import { parseBudget } from '../../engine/experiments/budget'
-import { DEFAULT_METHODS, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
-import { GROWTH_METHODS } from '../../engine/growth/types'
+import { DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
+import { METHOD_NAMES } from '../../engine/growth'
 import { CORPUS_IDS } from '../../engine/data/corpora'
 import { PRESET_IDS } from '../../engine/models/presets'
-import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec } from '../args'
+import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec, type FlagValue } from '../args'
+import { METHOD_SETTING_FLAGS, methodSettingsFromFlags } from '../method-flags'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
 import { interruptedExit, stopOnInterrupt } from '../interrupt'
@@ -38,11 +39,6 @@ export interface CompareFlags {
   'eval-every': number | undefined
   'eval-batches': number | undefined
   'checkpoint-every': number | undefined
-  'operator-steps': number | undefined
-  'operator-lr': string | undefined
-  parameterization: string | undefined
-  'ki-distill': string | undefined
-  'mslt-fraction': string | undefined
   'max-examples': number | undefined
   'split-seed': number | undefined
   'accept-source-split': boolean | undefined
@@ -51,6 +47,8 @@ export interface CompareFlags {
   json: boolean | undefined
   out: string | undefined
   backend: string | undefined
+  /** The methods' settings (method-flags.ts). */
+  [methodSetting: string]: FlagValue | undefined
 }
 
 function fraction(flag: string, raw: string | undefined): number | undefined {
@@ -66,9 +64,9 @@ function schedule(lr: number | undefined, warmup: number | undefined, kind: stri
 
 export function compareParams(flags: CompareFlags, cwd: string): CompareParams {
   for (const flag of ['from', 'to', 'data', 'budget', 'out'] as const) if (flags[flag] === undefined) throw new UsageError(`--${flag} is required.`, 'compare')
-  const methods = (flags.methods ?? DEFAULT_METHODS.join(',')).split(',').map((m) => m.trim()).filter(Boolean)
-  const unknown = methods.filter((m) => !(GROWTH_METHODS as readonly string[]).includes(m))
-  if (unknown.length > 0) throw new UsageError(`Unknown method(s) ${unknown.map((m) => `"${m}"`).join(', ')} in --methods. Expected some of: ${GROWTH_METHODS.join(', ')}.`, 'compare')
+  const methods = (flags.methods ?? METHOD_NAMES.join(',')).split(',').map((m) => m.trim()).filter(Boolean)
+  const unknown = methods.filter((m) => !METHOD_NAMES.includes(m))
+  if (unknown.length > 0) throw new UsageError(`Unknown method(s) ${unknown.map((m) => `"${m}"`).join(', ')} in --methods. Expected some of: ${METHOD_NAMES.join(', ')}.`, 'compare')
   if (!methods.includes('scratch')) throw new UsageError('--methods must include scratch: every saving is measured against it.', 'compare')
   let budget: CompareParams['budget']
   try {
@@ -77,7 +75,7 @@ export function compareParams(flags: CompareFlags, cwd: string): CompareParams {
     throw new UsageError(`--budget: ${(error as Error).message}`, 'compare')
   }
   const ladder = flags.ladder?.split(',').map((f) => fraction('ladder', f.trim())!)
-  const operator = withoutUndefined({ steps: flags['operator-steps'], learningRate: realFlag('compare', 'operator-lr', flags['operator-lr'], 0) })
+  const settings = methodSettingsFromFlags('compare', flags, methods)
   return withoutUndefined({
     from: pathOr(flags.from!, PRESET_IDS, cwd),
     to: pathOr(flags.to!, PRESET_IDS, cwd),
@@ -96,10 +94,7 @@ export function compareParams(flags: CompareFlags, cwd: string): CompareParams {
     evalEvery: flags['eval-every'],
     evalBatches: flags['eval-batches'],
     checkpointEvery: flags['checkpoint-every'],
-    operator: Object.keys(operator).length > 0 ? operator : undefined,
-    parameterization: flags.parameterization as CompareParams['parameterization'],
-    kiDistillFraction: fraction('ki-distill', flags['ki-distill']),
-    msltNewLayersFraction: fraction('mslt-fraction', flags['mslt-fraction']),
+    settings: Object.keys(settings).length > 0 ? settings : undefined,
     maxExamples: flags['max-examples'],
     splitSeed: flags['split-seed'],
     acceptSourceSplit: flags['accept-source-split'] || undefined,
@@ -156,7 +151,7 @@ export const COMPARE_COMMAND: CommandSpec<CompareFlags> = {
   flags: [
     { name: 'from', type: 'string', valueName: 'checkpoint', help: 'The small model (checkpoint folder/file or run folder)' },
     { name: 'to', type: 'string', valueName: 'preset|config.json', help: 'The large config: a preset or a JSON config file' },
-    { name: 'methods', type: 'string', valueName: 'a,b,...', help: `Methods, scratch included (default all: ${DEFAULT_METHODS.join(',')})` },
+    { name: 'methods', type: 'string', valueName: 'a,b,...', help: `Methods, scratch included (default all: ${METHOD_NAMES.join(',')})` },
     { name: 'data', type: 'string', valueName: 'builtin|path', help: `Built-in data (${CORPUS_IDS.join(', ')}) or a path` },
     { name: 'budget', type: 'string', valueName: 'N steps|Nflops|Nmin', help: 'Per method: optimizer steps, FLOPs (growth included) or wall-clock minutes' },
     { name: 'seeds', type: 'integer', valueName: 'N', min: 1, max: 100, help: `Repeat every method with N seeds; report mean and spread (default ${DEFAULT_SEEDS}; one seed names no winner)` },
@@ -174,11 +169,6 @@ export const COMPARE_COMMAND: CommandSpec<CompareFlags> = {
     { name: 'eval-every', type: 'integer', valueName: 'N', min: 0, help: 'Evaluate every N steps (default 100); savings interpolate between evaluations' },
     { name: 'eval-batches', type: 'integer', valueName: 'N', min: 1, help: 'Validation batches per evaluation (default 8)' },
     { name: 'checkpoint-every', type: 'integer', valueName: 'N', min: 0, help: 'Checkpoint every N steps, for resuming (default 100)' },
-    { name: 'operator-steps', type: 'integer', valueName: 'N', min: 0, help: 'LiGO operator-training steps (default 100)' },
-    { name: 'operator-lr', type: 'string', valueName: 'rate', help: 'LiGO operator learning rate (default 1e-3)' },
-    { name: 'parameterization', type: 'choice', choices: ['official', 'paper'], valueName: 'form', help: "LiGO's form (default official)" },
-    { name: 'ki-distill', type: 'string', param: 'kiDistillFraction', valueName: 'fraction', help: "KI: share of the budget over which distillation fades out (default 0.5)" },
-    { name: 'mslt-fraction', type: 'string', param: 'msltNewLayersFraction', valueName: 'fraction', help: 'MSLT: share of the budget training only the new layers (default 0.5)' },
     { name: 'max-examples', type: 'integer', valueName: 'N', min: 2, help: 'Images: use a seeded subset of at most N images' },
     { name: 'split-seed', type: 'integer', valueName: 'N', min: 0, max: 4294967295, help: "Train/validation split (default: the source model's recorded split)" },
     { name: 'accept-source-split', type: 'boolean', help: "Compare although the source's split is unknown or differs (its training data may be validated on)" },
@@ -187,6 +177,7 @@ export const COMPARE_COMMAND: CommandSpec<CompareFlags> = {
     { name: 'json', type: 'boolean', help: 'Print the report as JSON instead of the table' },
     { name: 'out', type: 'string', valueName: 'dir', help: 'Experiment folder (run the same command again to resume)' },
     BACKEND_FLAG,
+    ...METHOD_SETTING_FLAGS,
   ],
   examples: [
     'ligo compare --from resources/seeds/bert-seed --to large.json --methods scratch,ligo,bert2bert-aki --data moby-dick --budget 2000steps --out cmp/bert',

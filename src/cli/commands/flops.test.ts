@@ -9,7 +9,7 @@ async function flops(...args: string[]) {
 }
 
 describe('ligo flops', () => {
-  it('prints the paper figures (ligo-method.md §3.3, Table 3)', async () => {
+  it('prints the paper figures (docs/growth/accounting.md §3.3, Table 3)', async () => {
     const step = await flops('--model', 'bert-base', '--batch', '256', '--seq', '128')
     expect(step.code).toBe(0)
     expect(step.stdout).toBe('BERT-Base, batch 256, sequence 128\n  training step: 15.07 TFLOP (1.51e13 FLOP)\n')

@@ -5,11 +5,12 @@
  */
 import { resolve } from 'node:path'
 import type { GrowParams, GrowResult } from '../../shared'
-import { GROWTH_METHODS } from '../../engine/growth/types'
+import { GROWTH_METHOD_LIST, METHOD_NAMES } from '../../engine/growth'
 import { formatFlops } from '../../engine/metrics/flops'
 import { CORPUS_IDS } from '../../engine/data/corpora'
 import { PRESET_IDS } from '../../engine/models/presets'
-import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec } from '../args'
+import { pathOr, UsageError, withoutUndefined, type CommandSpec, type FlagValue } from '../args'
+import { METHOD_SETTING_FLAGS, methodSettingsFromFlags } from '../method-flags'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CliContext } from '../context'
 import { ProgressBar } from '../progress-bar'
@@ -18,30 +19,20 @@ export interface GrowFlags {
   from: string | undefined
   to: string | undefined
   method: string | undefined
-  steps: number | undefined
   data: string | undefined
   batch: number | undefined
   seq: number | undefined
-  lr: string | undefined
-  warmup: number | undefined
-  'weight-decay': string | undefined
-  clip: string | undefined
   seed: number | undefined
-  parameterization: string | undefined
   out: string | undefined
   force: boolean | undefined
   backend: string | undefined
+  /** The methods' settings (method-flags.ts). */
+  [methodSetting: string]: FlagValue | undefined
 }
 
 export function growParams(flags: GrowFlags, cwd: string): GrowParams {
   for (const flag of ['from', 'to', 'method', 'out'] as const) if (flags[flag] === undefined) throw new UsageError(`--${flag} is required.`, 'grow')
-  const operator = withoutUndefined({
-    steps: flags.steps,
-    learningRate: realFlag('grow', 'lr', flags.lr, 0),
-    warmupSteps: flags.warmup,
-    weightDecay: realFlag('grow', 'weight-decay', flags['weight-decay'], 0),
-    clipNorm: realFlag('grow', 'clip', flags.clip, 0),
-  })
+  const settings = methodSettingsFromFlags('grow', flags, [flags.method!])
   return withoutUndefined({
     from: pathOr(flags.from!, PRESET_IDS, cwd),
     to: pathOr(flags.to!, PRESET_IDS, cwd),
@@ -51,8 +42,7 @@ export function growParams(flags: GrowFlags, cwd: string): GrowParams {
     seed: flags.seed,
     batchSize: flags.batch,
     seqLen: flags.seq,
-    operator: Object.keys(operator).length > 0 ? operator : undefined,
-    parameterization: flags.parameterization as GrowParams['parameterization'],
+    settings: settings[flags.method!],
     force: flags.force,
   })
 }
@@ -97,31 +87,27 @@ export const GROW_COMMAND: CommandSpec<GrowFlags> = {
   description:
     'Maps the small model onto the larger config (same family: more layers, wider hidden size, more heads of the ' +
     'same size, wider FFN) and writes <out>/model (a plain checkpoint in HF or timm layout with the small model\'s ' +
-    'tokenizer) and growth.json. LiGO first trains its operator for --steps steps (default 100) through the large ' +
-    "model's loss (AdamW, lr 1e-3, weight decay 0.1, clip 1, linear decay, no warmup unless --warmup) and also " +
-    `writes <out>/operator (coefficients + description). Methods: ${GROWTH_METHODS.join(', ')}.`,
+    "tokenizer) and growth.json. A method with a growth phase (LiGO's operator, trained through the large model's " +
+    'loss with AdamW and linear decay) trains it first and also writes <out>/operator (coefficients + description). ' +
+    `Methods: ${GROWTH_METHOD_LIST.map((m) => `${m.name} (${m.label})`).join('; ')}. Each method's settings are the ` +
+    'flags after --backend, with their defaults.',
   flags: [
     { name: 'from', type: 'string', valueName: 'checkpoint|preset', help: 'The small model: a checkpoint folder/file or run folder, or a preset (random init)' },
     { name: 'to', type: 'string', valueName: 'preset|config.json', help: `The large config: a preset (${PRESET_IDS.join(', ')}), an HF/timm config.json, an engine JSON config or a designer recipe` },
-    { name: 'method', type: 'choice', choices: GROWTH_METHODS, valueName: 'name', help: 'Growth method' },
-    { name: 'steps', type: 'integer', valueName: 'N', min: 0, max: 1_000_000, help: 'LiGO operator-training steps (default 100; 0 keeps the initialisation)' },
-    { name: 'data', type: 'string', valueName: 'builtin|path', help: 'Data for operator training (default moby-dick for text, mnist for images)' },
-    { name: 'batch', type: 'integer', valueName: 'B', min: 1, max: 65536, help: 'Operator-training batch (default 16)' },
+    { name: 'method', type: 'choice', choices: METHOD_NAMES, valueName: 'name', help: 'Growth method' },
+    { name: 'data', type: 'string', valueName: 'builtin|path', help: 'Data for the growth phase (default moby-dick for text, mnist for images)' },
+    { name: 'batch', type: 'integer', valueName: 'B', min: 1, max: 65536, help: 'Growth-phase batch (default 16)' },
     { name: 'seq', type: 'integer', valueName: 'T', min: 3, max: 65536, help: 'Tokens per sequence, text models (default 128)' },
-    { name: 'lr', type: 'string', valueName: 'rate', help: 'Operator learning rate (default 1e-3)' },
-    { name: 'warmup', type: 'integer', valueName: 'steps', min: 0, help: 'Operator warmup steps (default 0; the official 10K would leave it untrained)' },
-    { name: 'weight-decay', type: 'string', valueName: 'λ', help: 'Operator weight decay (default 0.1)' },
-    { name: 'clip', type: 'string', valueName: 'norm', help: 'Operator gradient clipping, 0 = off (default 1)' },
     { name: 'seed', type: 'integer', valueName: 'N', min: 0, max: 4294967295, help: 'Seed of the operator init, new units and data order (default 0)' },
-    { name: 'parameterization', type: 'choice', choices: ['official', 'paper'], valueName: 'form', help: "LiGO's form: official [I; C] (default) or the paper's full B" },
     { name: 'out', type: 'string', valueName: 'dir', help: 'Output folder (must be empty unless --force)' },
     { name: 'force', type: 'boolean', help: 'Write into a non-empty --out, replacing only the files this command writes' },
     BACKEND_FLAG,
+    ...METHOD_SETTING_FLAGS,
   ],
   examples: [
     'ligo grow --from resources/seeds/bert-seed --to bert-mini-grown --method ligo --out grown/bert',
     'ligo grow --from runs/vit --to vit-mini-grown --method bert2bert-aki --out grown/vit-aki',
-    'ligo grow --from small/ --to large.json --method ligo --steps 200 --lr 2e-3 --data notes.txt --out grown/',
+    'ligo grow --from small/ --to large.json --method ligo --ligo-operator-steps 200 --ligo-operator-lr 2e-3 --data notes.txt --out grown/',
   ],
   run: runGrow,
 }

@@ -46,19 +46,20 @@ describe('ligo grow / compare flags', () => {
     expect(await run([...base, '--budget', '10 parsecs'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--budget: Invalid budget "10 parsecs"') })
     expect(await run([...base, '--budget', '10', '--methods', 'ligo,magic'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown method(s) "magic"') })
     expect(await run([...base, '--budget', '10', '--methods', 'ligo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('must include scratch') })
-    expect(await run([...base, '--budget', '10', '--ki-distill', '2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected a fraction from 0 to 1') })
+    expect(await run([...base, '--budget', '10', '--ki-distill-fraction', '2'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Invalid value "2" for --ki-distill-fraction: expected a number from 0 to 1.') })
   })
 
   it('maps flags to engine params', () => {
-    expect(growParams({ from: 'small', to: 'bert-mini-grown', method: 'ligo', out: 'g', steps: 50, lr: '2e-3' } as GrowFlags, '/w')).toEqual({
+    expect(growParams({ from: 'small', to: 'bert-mini-grown', method: 'ligo', out: 'g', 'ligo-operator-steps': 50, 'ligo-operator-lr': '2e-3' } as unknown as GrowFlags, '/w')).toEqual({
       from: '/w/small',
       to: 'bert-mini-grown',
       method: 'ligo',
       out: '/w/g',
-      operator: { steps: 50, learningRate: 2e-3 },
+      settings: { operatorSteps: 50, operatorLr: 2e-3 },
     })
-    const params = compareParams({ from: 's', to: 'l.json', data: 'moby-dick', budget: '3e14flops', out: 'o', methods: 'scratch, ligo', seeds: 3, 'grown-lr': '1e-4', 'no-energy': true } as CompareFlags, '/w')
-    expect(params).toEqual({ from: '/w/s', to: '/w/l.json', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'flops', value: 3e14 }, out: '/w/o', seeds: 3, grown: { learningRate: 1e-4 }, energy: false })
+    expect(() => growParams({ from: 's', to: 'l', method: 'net2net', out: 'g', 'ki-distill-fraction': '0.2' } as unknown as GrowFlags, '/w')).toThrow('--ki-distill-fraction is a setting of ki, which this command does not run (methods: net2net).')
+    const params = compareParams({ from: 's', to: 'l.json', data: 'moby-dick', budget: '3e14flops', out: 'o', methods: 'scratch, ligo', seeds: 3, 'grown-lr': '1e-4', 'no-energy': true, 'ligo-parameterization': 'paper', 'ligo-operator-steps': 20 } as unknown as CompareFlags, '/w')
+    expect(params).toEqual({ from: '/w/s', to: '/w/l.json', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'flops', value: 3e14 }, out: '/w/o', seeds: 3, grown: { learningRate: 1e-4 }, settings: { ligo: { parameterization: 'paper', operatorSteps: 20 } }, energy: false })
   })
 })
 

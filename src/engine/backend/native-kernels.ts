@@ -2,7 +2,7 @@
  * The optional native kernels (native/, a Node-API addon over the platform BLAS) as TensorFlow.js kernels of the
  * wasm backend.
  *
- * Why (engine-measurements.md §3.4, issue "Engine speed"): tfjs-backend-wasm sends a matmul to XNNPACK (~40
+ * Why (docs/engine/measurements.md §3.4, issue "Engine speed"): tfjs-backend-wasm sends a matmul to XNNPACK (~40
  * GFLOP/s) only when it is 2-D and untransposed; every transposed or batched case (all matmul gradients, the
  * attention products) runs a naive loop at ~3 GFLOP/s, while OpenBLAS reaches ~235 GFLOP/s per core here.
  *

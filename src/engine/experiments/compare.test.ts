@@ -42,7 +42,7 @@ const params = (out: string): CompareParams => ({
   evalEvery: 3,
   evalBatches: 1,
   checkpointEvery: 2,
-  operator: { steps: 3 },
+  settings: { ligo: { operatorSteps: 3 } },
   energy: false,
 })
 const metrics = (dir: string): MetricRecord[] =>
@@ -107,7 +107,7 @@ describe('runComparison', () => {
   }, 120_000)
 
   it('skips a method that cannot grow the pair and says why', async () => {
-    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'stackbert'], budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'stackbert'], settings: undefined, budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
     expect(result.report.runs.find((r) => r.method === 'stackbert')).toMatchObject({ status: 'skipped' })
     expect(result.report.notes.join('\n')).toMatch(/stackbert: skipped \(.*width/)
   }, 60_000)
@@ -116,7 +116,7 @@ describe('runComparison', () => {
     const deeper = { ...TINY_SMALL, numLayers: 2 }
     const to = join(root, 'deeper.json')
     writeFileSync(to, JSON.stringify(deeper))
-    await runComparison({ ...params('mslt'), to, methods: ['scratch', 'mslt'], budget: { kind: 'steps', value: 4 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    await runComparison({ ...params('mslt'), to, methods: ['scratch', 'mslt'], settings: undefined, budget: { kind: 'steps', value: 4 }, evalEvery: 2 }, { backend: tf.getBackend() })
     const shape = flopsShapeOf(deeper, { seqLen: SEQ })
     const lines = metrics(join(root, 'mslt', 'mslt-seed0'))
     const frozen = frozenLayersStepFlops(shape, BATCH, { frozenLayers: 1 })
@@ -131,7 +131,7 @@ describe('runComparison', () => {
   }, 60_000)
 
   it('a minutes budget stops on wall time and fixes the schedule length from the first steps', async () => {
-    const result = await runComparison({ ...params('minutes'), methods: ['scratch'], budget: { kind: 'minutes', value: 0.01 }, evalEvery: 0 }, { backend: tf.getBackend() })
+    const result = await runComparison({ ...params('minutes'), methods: ['scratch'], settings: undefined, budget: { kind: 'minutes', value: 0.01 }, evalEvery: 0 }, { backend: tf.getBackend() })
     const run = result.report.runs.find((r) => r.method === 'scratch')!
     const manifest = JSON.parse(readFileSync(join(root, 'minutes', 'scratch-seed0', 'manifest.json'), 'utf8'))
     expect(run.steps!).toBeGreaterThanOrEqual(3)
@@ -141,7 +141,7 @@ describe('runComparison', () => {
   }, 60_000)
 
   it('refuses a comparison without scratch and an experiment folder with other settings', async () => {
-    await expect(runComparison({ ...params('x'), methods: ['ligo'] }, { backend: 'cpu' })).rejects.toThrow(/must include scratch/)
+    await expect(runComparison({ ...params('x'), methods: ['ligo'], settings: undefined }, { backend: 'cpu' })).rejects.toThrow(/must include scratch/)
     await expect(runComparison({ ...params('full'), budget: { kind: 'steps', value: 7 } }, { backend: 'cpu' })).rejects.toThrow(/other settings \(budget\)/)
   })
 })

@@ -8,7 +8,7 @@
  *                                  growth-phase cost, the grown model's loss before training, the schedule horizon
  *   <out>/report.json, report.txt  the comparison report
  *
- * Charging (ligo-method.md §3.3): each run's counters start at its growth phase's cost (LiGO's operator steps);
+ * Charging (docs/growth/accounting.md §3.3): each run's counters start at its growth phase's cost (LiGO's operator steps);
  * KI's steps include the teacher's forward while α > 0; MSLT's first stage charges its frozen blocks' forward.
  * The small model's pretraining is not charged (the paper's accounting).
  * Interruption: finished runs are kept; a run with a checkpoint resumes from it (same losses and FLOPs as an
@@ -17,7 +17,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ByteLevelBpeTokenizer, DEFAULT_SPLIT, DEFAULT_VALIDATION_FRACTION, sameSplit, WordPieceTokenizer, writeTokenizerFiles, type DataSplit } from '../data'
-import { getGrowthOperator, kiSchedule } from '../growth'
+import { getGrowthMethod, type MethodSettings } from '../growth'
 import { writeFileAtomic } from '../io/atomic-write'
 import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
@@ -27,22 +27,21 @@ import { parameterCount } from '../models/param-count'
 import { getFamily } from '../models/registry'
 import { StudioError } from '../../shared/errors'
 import type { HardwareRecord } from '../../shared/hardware'
-import type { Budget, CompareParams, CompareResult, GrowthPhaseCost, LrScheduleSettings, MethodRunRecord, OperatorTrainingSettings } from '../../shared/growth'
+import type { Budget, CompareParams, CompareResult, GrowthPhaseCost, LrScheduleSettings, MethodRunRecord } from '../../shared/growth'
 import { TRAIN_DEFAULTS, type MetricRecord, type RunManifest } from '../../shared/train'
 import { ADAMW_DEFAULTS } from '../train/adamw'
 import { readCheckpointFiles } from '../train/checkpoint'
 import { RunFolder } from '../train/run-folder'
 import { buildTrainingData, type TrainingData } from '../train/training-data'
 import { checkBudget, formatBudget, stepsWithinFlops } from './budget'
-import { DEFAULT_LADDER, DEFAULT_METHODS, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from './defaults'
-import { operatorSettings } from './ligo-training'
-import { disposePrepared, kiDistillSteps, KI_DEFAULT_DISTILL_FRACTION, methodCosts, prepareMethod, SCRATCH_SCHEDULE_METHODS, unsupportedReason } from './method-plan'
+import { DEFAULT_LADDER, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from './defaults'
+import { disposePrepared, methodHooks, prepareMethod, resolveMethodSettings } from './method-plan'
 import { evaluateParams, trainMethod } from './method-trainer'
 import { buildReport, formatReport, type RunSeries } from './report'
 import { disposeSmall, loadSmallModel, resolveLargeConfig, type SmallModel } from './source'
 import { carbonAssumptions, resolveEnergySettings } from '../settings/energy-settings'
 
-export { DEFAULT_METHODS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS }
+export { GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS }
 
 export const EXPERIMENT_FILE = 'experiment.json'
 
@@ -63,10 +62,8 @@ export interface ComparisonSettings {
   evalEvery: number
   evalBatches: number
   checkpointEvery: number
-  operator: OperatorTrainingSettings
-  parameterization?: 'paper' | 'official'
-  kiDistillFraction?: number
-  msltNewLayersFraction?: number
+  /** Each method's settings, defaults filled in (its descriptor's schema: growth/methods/<name>.ts). */
+  methodSettings: Record<string, MethodSettings>
   maxExamples?: number
   /** Every run trains and evaluates on this split: the source model's (comparisonSplit). */
   split: DataSplit
@@ -156,17 +153,18 @@ export function comparisonSplit(trainedOn: SmallModel['trainedOn'], data: string
 export function comparisonSettings(params: CompareParams, split: DataSplit = DEFAULT_SPLIT): ComparisonSettings {
   checkBudget(params.budget)
   const methods = [...new Set(params.methods)]
-  for (const method of methods) getGrowthOperator(method) // unknown names fail here, listing the known ones
+  for (const method of methods) getGrowthMethod(method) // unknown names fail here, listing the known ones
   if (!methods.includes('scratch')) throw new StudioError('invalid_request', `\`methods\` must include scratch: every saving is measured against it (got ${methods.join(', ')})`)
   const seeds = params.seeds ?? DEFAULT_SEEDS
   if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 100)) throw new StudioError('invalid_request', `\`seeds\` must be an integer from 1 to 100, got ${seeds}`)
   const seed0 = params.seed ?? TRAIN_DEFAULTS.seed
   const ladder = params.ladder ?? [...DEFAULT_LADDER]
   if (ladder.some((f) => !(f > 0 && f <= 1))) throw new StudioError('invalid_request', `\`ladder\` fractions of the source loss must be in (0, 1], got ${ladder.join(', ')}`)
+  const ordered = ['scratch', ...methods.filter((m) => m !== 'scratch')]
   return {
     from: params.from,
     to: params.to,
-    methods: ['scratch', ...methods.filter((m) => m !== 'scratch')],
+    methods: ordered,
     data: params.data,
     budget: { ...params.budget },
     seeds: Array.from({ length: seeds }, (_, i) => seed0 + i),
@@ -179,10 +177,7 @@ export function comparisonSettings(params: CompareParams, split: DataSplit = DEF
     evalEvery: params.evalEvery ?? TRAIN_DEFAULTS.evalEvery,
     evalBatches: params.evalBatches ?? TRAIN_DEFAULTS.evalBatches,
     checkpointEvery: params.checkpointEvery ?? TRAIN_DEFAULTS.checkpointEvery,
-    operator: operatorSettings(params.operator),
-    ...(params.parameterization ? { parameterization: params.parameterization } : {}),
-    ...(params.kiDistillFraction !== undefined ? { kiDistillFraction: params.kiDistillFraction } : {}),
-    ...(params.msltNewLayersFraction !== undefined ? { msltNewLayersFraction: params.msltNewLayersFraction } : {}),
+    methodSettings: resolveMethodSettings(ordered, params.settings),
     ...(params.maxExamples !== undefined ? { maxExamples: params.maxExamples } : {}),
     split: { ...split },
     ladder: [...ladder].sort((a, b) => b - a),
@@ -190,11 +185,17 @@ export function comparisonSettings(params: CompareParams, split: DataSplit = DEF
   }
 }
 
-/** A resumed comparison must be the same comparison: every setting but the method list (methods may be added). */
+/**
+ * A resumed comparison must be the same comparison: every setting but the method list (methods may be added, with
+ * their settings; the settings of methods already run must stay).
+ */
 function checkSameExperiment(dir: string, saved: ComparisonSettings, now: ComparisonSettings): void {
-  const strip = (s: ComparisonSettings) => JSON.stringify({ ...s, methods: undefined })
+  const common = saved.methods.filter((m) => now.methods.includes(m))
+  const strip = (s: ComparisonSettings) => JSON.stringify({ ...s, methods: undefined, methodSettings: Object.fromEntries(common.map((m) => [m, s.methodSettings?.[m]])) })
   if (strip(saved) !== strip(now)) {
-    const differing = (Object.keys(now) as Array<keyof ComparisonSettings>).filter((k) => k !== 'methods' && JSON.stringify(saved[k]) !== JSON.stringify(now[k]))
+    const a = JSON.parse(strip(saved)) as Record<string, unknown>
+    const b = JSON.parse(strip(now)) as Record<string, unknown>
+    const differing = Object.keys({ ...a, ...b }).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     throw new StudioError('invalid_request', `${dir} holds a comparison with other settings (${differing.join(', ')}); resume it with the same settings or choose another \`out\` folder`)
   }
 }
@@ -233,7 +234,7 @@ async function compareWith(out: string, settings: ComparisonSettings, small: Sma
   if (existsSync(join(out, EXPERIMENT_FILE))) {
     record = readExperiment(out)
     checkSameExperiment(out, record.settings, settings)
-    record.settings = { ...settings, methods: [...new Set([...record.settings.methods, ...settings.methods])] }
+    record.settings = { ...settings, methods: [...new Set([...record.settings.methods, ...settings.methods])], methodSettings: { ...record.settings.methodSettings, ...settings.methodSettings } }
     options.onLog?.(`Resuming the comparison in ${out}`)
   } else {
     record = { format: 'ligo-experiment', version: 1, createdAt: new Date().toISOString(), settings, runs: {}, sourceLoss: {}, sourceTrainedOn: small.trainedOn }
@@ -259,10 +260,10 @@ async function compareWith(out: string, settings: ComparisonSettings, small: Sma
         options.onLog?.(`${key}: already ${record.runs[key].status}, kept`)
         continue
       }
-      const reason = unsupportedReason(method, small.config, large)
-      if (reason) {
-        record.runs[key] = { method, seed, runDir: join(out, key), status: 'skipped', reason }
-        options.onLog?.(`${key}: skipped (${reason})`)
+      const support = getGrowthMethod(method).supports(small.config, large)
+      if (!support.ok) {
+        record.runs[key] = { method, seed, runDir: join(out, key), status: 'skipped', reason: support.reason }
+        options.onLog?.(`${key}: skipped (${support.reason})`)
         await saveExperiment(out, record)
         continue
       }
@@ -317,8 +318,9 @@ interface RunMethodInput {
 /** One method and seed: resume its run folder if it has a checkpoint, otherwise grow and train from the start. */
 async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
   const { method, seed, runDir, settings, small, large, data, options } = input
-  const plan = { kiDistillFraction: settings.kiDistillFraction, msltNewLayersFraction: settings.msltNewLayersFraction }
-  const costs = methodCosts(method, small.config, large, data, plan)
+  const descriptor = getGrowthMethod(method)
+  const methodSettings = settings.methodSettings[method]
+  const hooks = methodHooks(descriptor, methodSettings, small.config, small.params, large, data)
   const common = {
     config: large,
     data,
@@ -332,12 +334,12 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
     checkpointEvery: settings.checkpointEvery,
     keepCheckpoints: 2,
     signal: options.signal,
-    stepFlops: costs.stepFlops,
-    stageAt: costs.stageAt,
+    stepFlops: hooks.stepFlops,
+    stageAt: hooks.stageAt,
+    teacher: hooks.distillation,
     onMetrics: (r: MetricRecord) => options.onMetrics?.(method, seed, r),
     onProgress: (p: { step: number; steps: number; etaSeconds: number | null }) => input.progress('train', p.step, p.steps, p.etaSeconds),
   }
-  const teacherFor = () => (method === 'ki' ? { config: small.config, params: small.params, scheduleFor: prepareTeacherSchedule(settings) } : undefined)
   const energyChoice = (phase: string) => (settings.energy ? { phase } : (false as const))
 
   let folder: RunFolder<GrowthRunManifest> | null = null
@@ -365,7 +367,6 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
         horizon: manifest.growth.horizon,
         lr: manifest.growth.schedule,
         resumeFrom: checkpoint,
-        teacher: teacherFor(),
         runFolder: f as RunFolder<object>,
         energy: energy ?? undefined,
         onHorizon: async (h) => {
@@ -377,7 +378,7 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
       await energy?.stop()
     }
   } else {
-    const schedule = SCRATCH_SCHEDULE_METHODS.includes(method) ? settings.scratch : settings.grown
+    const schedule = descriptor.schedule === 'scratch' ? settings.scratch : settings.grown
     const shape = flopsShapeOf(large, { seqLen: data.kind === 'text' ? settings.seqLen : undefined })
     const manifest: GrowthRunManifest = {
       format: 'ligo-run',
@@ -410,24 +411,22 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
     }
     const f = await RunFolder.create<GrowthRunManifest>(runDir, manifest)
     if (data.kind === 'text' && (data.tokenizer instanceof WordPieceTokenizer || data.tokenizer instanceof ByteLevelBpeTokenizer)) writeTokenizerFiles(runDir, data.tokenizer)
-    const energy = await startRunEnergy({ choice: energyChoice(method === 'ligo' ? 'operator' : 'main'), lines: [], startStep: 0 })
+    const energy = await startRunEnergy({ choice: energyChoice(descriptor.growthPhase ? 'operator' : 'main'), lines: [], startStep: 0 })
     try {
-      const prepared = await prepareMethod(method, small.params, small.config, large, {
+      const prepared = await prepareMethod(descriptor, small.params, small.config, large, {
         seed,
         data,
-        operator: settings.operator,
-        parameterization: settings.parameterization,
-        ...plan,
+        settings: methodSettings,
         signal: options.signal,
-        onOperatorStep: (step, steps) => input.progress('operator', step, steps, null),
+        onStep: (step, steps) => input.progress('operator', step, steps, null),
       })
       try {
-        if (method === 'ligo') await energy?.mark('main')
+        if (descriptor.growthPhase) await energy?.mark('main')
         const initialLoss = (await evaluateParams(large, prepared.initialParams, data, settings.evalBatches)).loss
         const joules = energy ? (await energy.window(0)).joules : null
         const phase = prepared.growth
         const horizon =
-          settings.budget.kind === 'steps' ? settings.budget.value : settings.budget.kind === 'flops' ? stepsWithinFlops(settings.budget.value, phase.flops, costs.stepFlops) : null
+          settings.budget.kind === 'steps' ? settings.budget.value : settings.budget.kind === 'flops' ? stepsWithinFlops(settings.budget.value, phase.flops, hooks.stepFlops) : null
         f.manifest.growth = { ...f.manifest.growth, horizon, phase, initial: { loss: initialLoss, flops: phase.flops, wallSeconds: phase.wallSeconds, joules } }
         if (horizon !== null) f.manifest.training.steps = horizon
         await f.writeManifest(f.manifest)
@@ -441,7 +440,6 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
           lr: schedule,
           initialParams: prepared.initialParams,
           startCounters: { examples: 0, tokens: 0, flops: phase.flops, wallSeconds: phase.wallSeconds, cpuSeconds: 0 },
-          teacher: prepared.teacher,
           runFolder: f as RunFolder<object>,
           energy: energy ?? undefined,
           onHorizon: async (h) => {
@@ -473,11 +471,6 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
     finalLoss: lastEval?.eval?.loss ?? NaN,
     growth: folder.manifest.growth.phase,
   }
-}
-
-function prepareTeacherSchedule(settings: ComparisonSettings) {
-  // Same schedule as prepareMethod's (method-plan.ts) for a resumed KI run, whose teacher is rebuilt here.
-  return (horizon: number) => kiSchedule(kiDistillSteps(horizon, settings.kiDistillFraction ?? KI_DEFAULT_DISTILL_FRACTION))
 }
 
 /** Each finished run's series: the grown model before training (the growth phase's cost), then every evaluation. */

@@ -10,13 +10,10 @@ export const SCRATCH_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRA
 
 /**
  * Grown models' schedule (LiGO and the weight-map baselines): no warmup, half of scratch's peak, linear decay.
- * A grown model starts near the small model's loss; a full-peak restart first loses ground (growth-calibration.md
+ * A grown model starts near the small model's loss; a full-peak restart first loses ground (docs/growth/savings.md
  * point 3). Measured in README.md.
  */
 export const GROWN_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRAIN_DEFAULTS.learningRate / 2, warmupSteps: 0, schedule: 'linear' }
-
-/** Every method, scratch first (the baseline). */
-export const DEFAULT_METHODS = ['scratch', 'ligo', 'stackbert', 'interpolation', 'mslt', 'net2net', 'bert2bert-fpi', 'bert2bert-aki', 'ki'] as const
 
 /** Ladder below the source model's validation loss: these fractions of it. */
 export const DEFAULT_LADDER = [1, 0.95, 0.9] as const

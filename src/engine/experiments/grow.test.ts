@@ -32,7 +32,7 @@ describe('growCheckpoint', () => {
   it('trains the LiGO operator, writes a loadable large checkpoint and the operator', async () => {
     const before = tf.memory().numTensors
     const out = join(root, 'ligo')
-    const result = await growCheckpoint({ from: fixtures.small, to: fixtures.large, method: 'ligo', out, data: fixtures.data, batchSize: 4, seqLen: 16, operator: { steps: 4 } })
+    const result = await growCheckpoint({ from: fixtures.small, to: fixtures.large, method: 'ligo', out, data: fixtures.data, batchSize: 4, seqLen: 16, settings: { operatorSteps: 4 } })
     expect(result.operatorDir).toBe(join(out, 'operator'))
     expect(result.growth.steps).toBe(4)
     expect(result.growth.flops).toBe(4 * ligoGrowthStepFlops(flopsShapeOf(TINY_SMALL, { seqLen: 16 }), flopsShapeOf(TINY_LARGE, { seqLen: 16 }), 4))

@@ -1,111 +1,103 @@
 /**
- * What each growth method needs for its large model's training run: the starting weights (the growth itself,
- * with LiGO's operator training), the growth phase's cost, the per-step FLOPs it is charged (ligo-method.md §3.3:
- * every method pays all its work: LiGO its operator steps, KI its teacher's forward, MSLT its frozen layers'
- * forward), its stages (MSLT), its teacher (KI), and which learning-rate schedule it follows (grown models have
- * their own, growth-calibration.md point 3). The small model's pretraining is never charged (the paper's accounting).
+ * From a growth method's descriptor (growth/methods/) to its large model's training run: its settings resolved, its
+ * initial weights prepared (a learned growth phase, LiGO's operator, trained by train/trainer.ts like every other
+ * training: docs/growth/ligo.md "Training"), and its hooks on the trainer (FLOPs per step, stages, distillation).
+ * Nothing here names a method: every difference between methods is in their descriptors.
  */
 import type * as tf from '@tensorflow/tfjs-core'
-import { getGrowthOperator, kiSchedule, msltSchedule, stageAt, MSLT_DEFAULT_NEW_LAYERS_FRACTION, type GrowthOperator, type LigoOperator } from '../growth'
-import { frozenLayersStepFlops, kiStepFlops, trainingStepFlops } from '../metrics/flops'
-import { flopsShapeOf } from '../metrics/model-flops'
+import { hash32 } from '../data'
+import { getGrowthMethod, resolveSettings, type GrowthMethod, type GrowthPhaseResult, type GrowthPhaseTraining, type MethodSettings, type PreparedGrowth, type TrainingHooks } from '../growth'
 import type { ModelConfig } from '../models/config'
 import type { ParamMap } from '../models/layers/params'
-import type { GrowthPhaseCost, OperatorTrainingSettings } from '../../shared/growth'
+import { StudioError } from '../../shared/errors'
+import { train } from '../train/trainer'
 import type { TrainingData } from '../train/training-data'
-import { trainLigoOperator } from './ligo-training'
-import type { StageSpec, TeacherSpec } from './method-trainer'
 
-/** KI's default: α decays to 0 over the first half of the budget (the KI example: 55K of 125K steps). */
-export const KI_DEFAULT_DISTILL_FRACTION = 0.5
+/** Dropout stream of growth-phase steps, apart from the main run's hash32(seed, step). */
+const GROWTH_PHASE_SEED_KEY = 0x4c69474f
 
-/** Methods that start from the random init follow scratch's schedule; every other one the grown models'. */
-export const SCRATCH_SCHEDULE_METHODS: readonly string[] = ['scratch', 'ki']
-
-export interface MethodCosts {
-  stepFlops(step: number, horizon: number): number
-  stageAt?(step: number, horizon: number): StageSpec
+/** Every method's resolved settings, for the methods of a run; unknown methods or settings fail naming them. */
+export function resolveMethodSettings(methods: readonly string[], given: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {}): Record<string, MethodSettings> {
+  const stray = Object.keys(given).filter((name) => !methods.includes(name))
+  if (stray.length > 0) throw new StudioError('invalid_request', `\`settings\` names method(s) not in this run: ${stray.join(', ')} (methods: ${methods.join(', ')})`)
+  return Object.fromEntries(methods.map((name) => [name, resolveSettings(getGrowthMethod(name), given[name])]))
 }
 
-export interface MethodPlanOptions {
+const seqLenOf = (data: TrainingData): number | undefined => (data.kind === 'text' ? (data.description.seqLen ?? undefined) : undefined)
+
+/** The method's hooks on the large model's training (no tensors created: a resumed run needs only these). */
+export function methodHooks(method: GrowthMethod, settings: MethodSettings, small: ModelConfig, smallParams: ParamMap, large: ModelConfig, data: TrainingData): TrainingHooks {
+  return method.hooks({ small, large, smallParams, settings, batchSize: data.batchSize, seqLen: seqLenOf(data) })
+}
+
+export interface GrowthPhaseOptions {
   seed: number
-  data: TrainingData
-  operator: OperatorTrainingSettings
-  parameterization?: 'paper' | 'official'
-  kiDistillFraction?: number
-  msltNewLayersFraction?: number
   signal?: AbortSignal
-  onOperatorStep?(step: number, steps: number): void
+  onStep?(step: number, steps: number): void
 }
 
-export interface PreparedMethod extends MethodCosts {
-  initialParams: ParamMap
-  growth: GrowthPhaseCost
-  teacher?: TeacherSpec
-  /** LiGO: the trained coefficients (caller disposes) and their description. */
-  coefficients?: ReturnType<LigoOperator['exportCoefficients']>
-  schedule: 'scratch' | 'grown'
-}
-
-const NO_GROWTH: GrowthPhaseCost = { steps: 0, flops: 0, wallSeconds: 0, lossFirst: null, lossLast: null }
-
-/** Why the method cannot grow this pair, or null when it can. */
-export function unsupportedReason(method: string, small: ModelConfig, large: ModelConfig): string | null {
-  const result = getGrowthOperator(method).supports(small, large)
-  return result.ok ? null : result.reason
-}
-
-/** Per-step FLOPs and stages of a method (no tensors involved: a resumed run needs only these). */
-export function methodCosts(method: string, small: ModelConfig, large: ModelConfig, data: TrainingData, options: Pick<MethodPlanOptions, 'kiDistillFraction' | 'msltNewLayersFraction'> = {}): MethodCosts {
-  const seqLen = data.kind === 'text' ? (data.description.seqLen ?? undefined) : undefined
-  const largeShape = flopsShapeOf(large, { seqLen })
-  const plain = trainingStepFlops(largeShape, data.batchSize)
-  if (method === 'ki') {
-    const withTeacher = kiStepFlops(flopsShapeOf(small, { seqLen }), largeShape, data.batchSize)
-    const fraction = options.kiDistillFraction ?? KI_DEFAULT_DISTILL_FRACTION
-    return { stepFlops: (step, horizon) => (step < kiDistillSteps(horizon, fraction) ? withTeacher : plain) }
-  }
-  if (method === 'mslt') {
-    const schedule = msltSchedule(small, large, { newLayersFraction: options.msltNewLayersFraction ?? MSLT_DEFAULT_NEW_LAYERS_FRACTION })
-    const frozen = frozenLayersStepFlops(largeShape, data.batchSize, { frozenLayers: small.numLayers })
-    return {
-      stepFlops: (step, horizon) => (stageAt(schedule, step, horizon).name === 'new-top-layers' ? frozen : plain),
-      stageAt: (step, horizon) => {
-        const stage = stageAt(schedule, step, horizon)
-        return { name: stage.name, trainable: stage.trainable }
-      },
-    }
-  }
-  return { stepFlops: () => plain }
-}
-
-export const kiDistillSteps = (horizon: number, fraction: number): number => Math.max(1, Math.round(horizon * fraction))
-
-/** Grows the large model's starting weights for `method` (LiGO: operator training included) and its run's hooks. */
-export async function prepareMethod(method: string, smallParams: ParamMap, small: ModelConfig, large: ModelConfig, options: MethodPlanOptions): Promise<PreparedMethod> {
-  const operator: GrowthOperator = getGrowthOperator(method)
-  const costs = methodCosts(method, small, large, options.data, options)
-  const schedule = SCRATCH_SCHEDULE_METHODS.includes(method) ? 'scratch' : 'grown'
-  if (operator.kind === 'learned') {
-    const op = operator.createOperator(smallParams, small, large, { seed: options.seed, ...(options.parameterization ? { parameterization: options.parameterization } : {}) })
+/**
+ * A growth phase through the one trainer: the phase's variables trained through the large model's loss on the
+ * training stream's first batches, which are then put back, so the large model's own training sees the same data
+ * as every other method's. A cancelled phase is a `cancelled` error (no stack trace; nothing to resume).
+ */
+export function growthPhaseTrainer(large: ModelConfig, data: TrainingData, options: GrowthPhaseOptions): (phase: GrowthPhaseTraining) => Promise<GrowthPhaseResult> {
+  return async (phase) => {
+    const start = data.train.state
+    const losses: number[] = []
     try {
-      const growth = await trainLigoOperator(op, options.data, options.operator, { seed: options.seed, signal: options.signal, onStep: options.onOperatorStep })
-      return { ...costs, initialParams: op.materializeKept(), growth, coefficients: op.exportCoefficients(), schedule }
+      const outcome = await train({
+        config: large,
+        data,
+        steps: phase.steps,
+        learningRate: phase.learningRate,
+        warmupSteps: phase.warmupSteps,
+        schedule: phase.schedule,
+        weightDecay: phase.weightDecay,
+        clipNorm: phase.clipNorm,
+        seed: hash32(options.seed, GROWTH_PHASE_SEED_KEY),
+        evalEvery: 0,
+        evalBatches: 1,
+        logEvery: 1,
+        checkpointEvery: 0,
+        keepCheckpoints: 1,
+        stepFlops: () => phase.stepFlops,
+        reparameterized: phase,
+        signal: options.signal,
+        onMetrics: (record) => losses.push(record.trainLoss),
+        onProgress: (p) => options.onStep?.(p.step, p.steps),
+      })
+      if (outcome.cancelled) throw new StudioError('cancelled', `The growth phase was cancelled at step ${outcome.step} of ${phase.steps}`)
+      return { steps: outcome.step, flops: outcome.counters.flops, wallSeconds: outcome.counters.wallSeconds, lossFirst: losses[0] ?? null, lossLast: losses.at(-1) ?? null }
     } finally {
-      op.dispose()
+      data.train.restore(start)
     }
   }
-  const initialParams = operator.grow(smallParams, small, large, { seed: options.seed })
-  if (operator.kind === 'distillation') {
-    const fraction = options.kiDistillFraction ?? KI_DEFAULT_DISTILL_FRACTION
-    const teacher: TeacherSpec = { config: small, params: smallParams, scheduleFor: (horizon) => kiSchedule(kiDistillSteps(horizon, fraction)) }
-    return { ...costs, initialParams, growth: NO_GROWTH, teacher, schedule }
-  }
-  return { ...costs, initialParams, growth: NO_GROWTH, schedule }
 }
 
-export function disposePrepared(prepared: PreparedMethod): void {
+export interface PrepareOptions extends GrowthPhaseOptions {
+  settings: MethodSettings
+  /** The growth phase's data; without it a learned phase keeps its initialisation. */
+  data?: TrainingData
+}
+
+/** The method's starting weights for the large model and its growth phase's cost. */
+export function prepareMethod(method: GrowthMethod, smallParams: ParamMap, small: ModelConfig, large: ModelConfig, options: PrepareOptions): Promise<PreparedGrowth> {
+  const { data } = options
+  return method.prepare({
+    smallParams,
+    small,
+    large,
+    seed: options.seed,
+    settings: options.settings,
+    batchSize: data?.batchSize ?? 1,
+    seqLen: data ? seqLenOf(data) : undefined,
+    trainGrowthPhase: data ? growthPhaseTrainer(large, data, options) : undefined,
+  })
+}
+
+export function disposePrepared(prepared: PreparedGrowth): void {
   const tensors: tf.Tensor[] = Object.values(prepared.initialParams)
-  if (prepared.coefficients) tensors.push(...Object.values(prepared.coefficients.tensors))
+  if (prepared.operator) tensors.push(...Object.values(prepared.operator.tensors))
   for (const t of tensors) if (!t.isDisposed) t.dispose()
 }

@@ -2,7 +2,7 @@
  * The training of one method's large model in a comparison: engine/train/trainer.ts's loop (the one `ligo train`
  * runs: same AdamW, clipping, schedule, batches, evaluation, checkpoint files, determinism), configured through its
  * hooks with what a growth method adds:
- *   - a teacher (KI, ligo-method.md §6.6): the frozen small model's logits every step while α_t > 0, distilled
+ *   - a teacher (KI, docs/growth/baselines.md §6.6): the frozen small model's logits every step while α_t > 0, distilled
  *     with kiLoss (the trainer's lossAt hook); its forward is charged by the method's stepFlops (kiStepFlops);
  *   - stages (MSLT, §6.2): the trainer's stageAt hook;
  *   - a per-step FLOPs cost and starting counters (the growth phase: LiGO's operator training), so a FLOPs or time

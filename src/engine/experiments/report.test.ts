@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { CarbonAssumptions } from '../../shared/energy'
 import type { MetricRecord } from '../../shared/train'
 import type { ComparisonSettings, ExperimentRecord } from './compare'
-import { buildReport, formatReport, stat, type RunSeries } from './report'
+import { buildReport, formatReport, NO_WINNER_FROM_ONE_SEED, stat, type RunSeries } from './report'
 import { parseBudget, stepsWithinFlops } from './budget'
 
 const record = (step: number, flops: number, loss: number): MetricRecord => ({
@@ -113,6 +113,16 @@ describe('comparison report', () => {
     expect(row.flopsSaving!.n).toBe(2)
     expect(row.verdict).toMatch(/^tie with scratch/)
     expect(two.targets[0].best).toMatch(/^tie: /)
+  })
+
+  it('never names a winner from one seed; names one when every spread leaves it ahead', () => {
+    // One seed: LiGO reaches scratch's final loss with fewer FLOPs, but with no spread that is not a result.
+    const one = buildReport(settings([0]), experiment([0]), [scratch(0), ligo(0)])
+    expect(one.targets[0].methods.find((m) => m.method === 'ligo')!.flopsSaving!.mean).toBeGreaterThan(0)
+    expect(one.targets[0].best).toBe(NO_WINNER_FROM_ONE_SEED)
+    // Two seeds, LiGO's cost nearly the same in both (spread ~1 FLOP) and far below scratch's: LiGO wins.
+    const two = buildReport(settings([0, 1]), experiment([0, 1]), [scratch(0), scratch(1), ligo(0, 0), ligo(1, 1)])
+    expect(two.targets[0].best).toBe('ligo')
   })
 
   it('notes when scratch stayed above the source model', () => {

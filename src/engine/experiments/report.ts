@@ -1,14 +1,14 @@
 /**
  * The comparison report: per method, the FLOPs, wall time and energy to reach
- *   - scratch's final validation loss: the paper's "saving" (ligo-method.md §3.3), per seed against that seed's
+ *   - scratch's final validation loss: the paper's "saving" (docs/growth/accounting.md §3.3), per seed against that seed's
  *     scratch run;
  *   - a ladder of lower targets: the source model's own validation loss and fractions of it below
- *     (growth-calibration.md point 1: a short scratch run stalls on the plateau and the single figure degenerates),
+ *     (docs/growth/savings.md point 1: a short scratch run stalls on the plateau and the single figure degenerates),
  * or "never reached"; with the scratch budget and whether scratch passed the source model's loss. Costs at a
  * target come from engine/metrics/savings.ts (first crossing, interpolated between evaluations); every series
  * starts with the grown model before training, at the growth phase's cost. Across seeds: mean and spread (sample
  * standard deviation); a saving inside its spread is a tie with scratch, and the cheapest method is named only when
- * no other lies within the spread (growth-calibration.md point 5: at small scale methods are often within noise).
+ * no other lies within the spread (docs/growth/savings.md point 5: at small scale methods are often within noise).
  */
 import { computeSavings, seriesFromMetrics } from '../metrics/savings'
 import { formatFlops } from '../metrics/flops'
@@ -97,7 +97,7 @@ export function buildReport(
   const scratchRuns = Object.values(record.runs).filter((r): r is MethodRunRecord & { status: 'done' } => r.method === 'scratch' && r.status === 'done')
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
   const sourceLosses = settings.seeds.map((s) => record.sourceLoss[String(s)]).filter((x) => x !== undefined)
-  if (passed.some((p) => !p)) notes.push("scratch did not get below the source model's loss in every seed: the saving to scratch's final loss is measured against an undertrained scratch (for text at small scale: the loss plateau, growth-calibration.md point 1); read the ladder rows")
+  if (passed.some((p) => !p)) notes.push("scratch did not get below the source model's loss in every seed: the saving to scratch's final loss is measured against an undertrained scratch (for text at small scale: the loss plateau, docs/growth/savings.md point 1); read the ladder rows")
   return {
     format: 'ligo-comparison',
     version: 1,
@@ -173,15 +173,21 @@ function verdictOf(s: MethodTargetSummary, results: AtTarget[]): string {
   return `${word} ${pct(saving.mean)} ± ${saving.spread.toFixed(1)} FLOPs${tail}${partial}`
 }
 
-/** The cheapest method that reached the target in every seed, or a tie when another's mean lies within the spread. */
+/** Said instead of a winner when there is no spread to tell a difference from noise. */
+export const NO_WINNER_FROM_ONE_SEED = 'no winner from one seed (no spread to tell a difference from noise; repeat with more seeds)'
+
+/**
+ * The cheapest method that reached the target in every seed, or a tie when another's mean lies within the spread.
+ * Never a winner from one seed (docs/growth/savings.md "Seeds and ties").
+ */
 function bestOf(rows: MethodTargetSummary[]): string {
   const full = rows.filter((r) => r.reached === r.runs && r.runs > 0 && r.flops).sort((a, b) => a.flops!.mean - b.flops!.mean)
   if (full.length === 0) return 'none reached it in every seed'
+  if (full.some((r) => r.flops!.spread === null)) return NO_WINNER_FROM_ONE_SEED
   const [first] = full
-  const spreadOf = (r: MethodTargetSummary) => r.flops!.spread ?? 0
-  const tied = full.filter((r) => r !== first && r.flops!.mean - first.flops!.mean <= Math.max(spreadOf(first), spreadOf(r)) && (first.flops!.spread !== null || r.flops!.spread !== null))
+  const tied = full.filter((r) => r !== first && r.flops!.mean - first.flops!.mean <= Math.max(first.flops!.spread!, r.flops!.spread!))
   if (tied.length > 0) return `tie: ${[first, ...tied].map((r) => r.method).join(', ')} (within the spread)`
-  return first.flops!.spread === null && full.length > 1 ? `${first.method} (one seed: no spread)` : first.method
+  return first.method
 }
 
 const pad = (text: string, width: number) => (text.length >= width ? text + ' ' : text + ' '.repeat(width - text.length))

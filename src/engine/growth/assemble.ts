@@ -1,6 +1,6 @@
 /**
  * The one-shot operators' common machinery: width first (every small layer widened in its own spaces), then a
- * depth map that says which widened small layer each large layer starts from (ligo-method.md §1.8: StackBERT,
+ * depth map that says which widened small layer each large layer starts from (docs/growth/ligo.md §1.8: StackBERT,
  * interpolation, Net2Net and bert2BERT are all "width map, then a permutation-with-replacement of layers").
  */
 import * as tf from '@tensorflow/tfjs-core'
@@ -15,7 +15,7 @@ export interface DepthSource {
   layer: number
   /**
    * Net2Net's identity-like new layer: the residual branches' output projections (attn.out, mlp.down, weights and
-   * biases) are zero, so the block adds nothing to the stream (ligo-method.md §6.4).
+   * biases) are zero, so the block adds nothing to the stream (docs/growth/baselines.md §6.4).
    */
   zeroResidual?: boolean
 }

@@ -1,5 +1,5 @@
 /**
- * bert2BERT (Chen et al., ACL 2022; ligo-method.md §6.5): width first, then stack the widened model.
+ * bert2BERT (Chen et al., ACL 2022; docs/growth/baselines.md §6.5): width first, then stack the widened model.
  *   FPI (function-preserving initialisation): Net2Net's width maps on every matrix (net2net.ts), LayerNorm γ/β
  *     copied without rescaling, so the widened model equals the small one up to the LayerNorm statistics.
  *   AKI (advanced knowledge initialisation): the same maps, but the *new* output units of layer l come from layer
@@ -33,7 +33,7 @@ function variantOperator(variant: Bert2BertVariant): MapGrowthOperator<Net2NetOp
       variant === 'fpi'
         ? 'bert2BERT FPI: function-preserving width copies, then stacking'
         : 'bert2BERT AKI: new units from the layer above, then stacking (LiGO\'s "bert2BERT")',
-    paper: 'Chen et al., ACL 2022 (ligo-method.md §6.5)',
+    paper: 'Chen et al., ACL 2022 (docs/growth/baselines.md §6.5)',
     grows: { depth: true, width: true },
     functionPreserving: variant === 'fpi' ? 'approximate' : 'no',
     supports: checkGrowthPair,

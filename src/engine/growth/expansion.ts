@@ -1,5 +1,5 @@
 /**
- * Width expansions: how one axis of size D1 becomes D2 (ligo-method.md §1.3, §1.5, §1.8).
+ * Width expansions: how one axis of size D1 becomes D2 (docs/growth/ligo.md §1.3, §1.5, §1.8).
  *
  *   identity  D2 = D1
  *   append    [I; C], C [D2-D1, D1]: the first D1 entries are exact copies, new ones learned combinations

@@ -1,5 +1,5 @@
 /**
- * Knowledge Inheritance (Qin et al., NAACL 2022; ligo-method.md §6.6): no weight map. The large model starts from
+ * Knowledge Inheritance (Qin et al., NAACL 2022; docs/growth/baselines.md §6.6): no weight map. The large model starts from
  * its family's random init; the frozen small model is a teacher whose logits the trainer computes every step
  * (forward only, charged to KI). Loss at step t:
  *
@@ -75,7 +75,7 @@ export const ki: DistillationGrowthOperator & { schedule: typeof kiSchedule; los
   kind: 'distillation',
   name: 'ki',
   label: 'KI: random init, distil from the small model with a decaying weight (T = 2)',
-  paper: 'Qin et al., NAACL 2022 (ligo-method.md §6.6)',
+  paper: 'Qin et al., NAACL 2022 (docs/growth/baselines.md §6.6)',
   grows: { depth: true, width: true },
   functionPreserving: 'n/a',
   supports: checkGrowthPair,

@@ -1,5 +1,5 @@
 /**
- * Where each canonical parameter's axes live, in the terms of LiGO's tying (ligo-method.md §1.4, §7):
+ * Where each canonical parameter's axes live, in the terms of LiGO's tying (docs/growth/ligo.md §1.4, §7):
  * every width-carrying axis belongs to a *space* and is expanded either as an output axis (new rows / entries are
  * combinations of old ones: B) or as an input axis (new columns: A). Tying = two axes naming the same space.
  *
@@ -161,7 +161,7 @@ export function spaceKey(space: Space): string {
 
 /**
  * The small parameter a large non-block parameter is grown from. Ties may differ between the two configs
- * (BERT-Small unties its decoder, BERT-Base ties it, ligo-method.md §5.1): an untied large decoder grows from the
+ * (BERT-Small unties its decoder, BERT-Base ties it, docs/growth/ligo.md §5.1): an untied large decoder grows from the
  * small one's decoder, or from its word embedding when the small model is tied. Null: the small model has no
  * counterpart (a pooler only the large config adds), so the operator initialises it fresh.
  */

@@ -1,6 +1,6 @@
 /**
  * The table of LiGO's trainable coefficients for a (small, large, parameterisation) triple: names, shapes and what
- * each multiplies. The operator allocates exactly this table, and the coefficient count of ligo-method.md §1.7 is
+ * each multiplies. The operator allocates exactly this table, and the coefficient count of docs/growth/ligo.md §1.7 is
  * its sum (so the count can be checked for BERT-Small -> BERT-Base without allocating 30M floats).
  *
  *   width (§1.3-§1.5), only for spaces that grow:
@@ -102,7 +102,7 @@ export function ligoCoefficientTable(small: ModelConfig, large: ModelConfig, p: 
   return table
 }
 
-/** Width, depth and total coefficient counts (ligo-method.md §1.7). */
+/** Width, depth and total coefficient counts (docs/growth/ligo.md §1.7). */
 export function ligoCoefficientCounts(small: ModelConfig, large: ModelConfig, p: LigoParameterization): { width: number; depth: number; total: number } {
   let width = 0
   let depth = 0

@@ -1,5 +1,5 @@
 /**
- * Initial values of LiGO's coefficients (ligo-method.md §2; official `--fuse_init_scheme stackbert_noisy rand`).
+ * Initial values of LiGO's coefficients (docs/growth/ligo.md §2; official `--fuse_init_scheme stackbert_noisy rand`).
  *
  * Depth, row i of every [L2, L1] matrix: zeros plus U(0, noise) noise, the source layer set to 1, the row divided
  * by its sum (source: i mod L1 for 'stack', ⌊i·L1/L2⌋ for 'interpolate'). noise 0 gives the one-hot rows of

@@ -1,6 +1,6 @@
 /**
  * LiGO: Prop. 1 (one-hot depth + [I; 0] width = StackBERT / interpolation), gradients reach every coefficient and
- * never the small weights, coefficient counts of ligo-method.md §1.7, init rules, export/load, a few training steps.
+ * never the small weights, coefficient counts of docs/growth/ligo.md §1.7, init rules, export/load, a few training steps.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
@@ -37,7 +37,7 @@ function lossOf(config: ModelConfig, params: ParamMap, inputs: ModelInputs): tf.
   return family.loss(logits, { labels })
 }
 
-describe('ligo: Prop. 1 (ligo-method.md §1.8)', () => {
+describe('ligo: Prop. 1 (docs/growth/ligo.md §1.8)', () => {
   for (const p of PARAMETERIZATIONS)
     for (const family of FAMILY_NAMES) {
       it(`${p}, ${family}: one-hot depth and [I; 0] width equal StackBERT and interpolation (depth ×2)`, () => {
@@ -149,7 +149,7 @@ describe('ligo: gradients', () => {
 })
 
 describe('ligo: coefficients', () => {
-  it('counts BERT-Small -> BERT-Base as ligo-method.md §1.7 computes', () => {
+  it('counts BERT-Small -> BERT-Base as docs/growth/ligo.md §1.7 computes', () => {
     const small = getPreset('bert-small').config
     const large = getPreset('bert-base').config
     // official code: 2·(256·512) + 12·(3·256·512 + 1024·2048) width, 12 layers × 16 vectors × 6 depth

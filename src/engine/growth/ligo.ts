@@ -1,5 +1,5 @@
 /**
- * LiGO, the learned linear growth operator (Wang et al., ICLR 2023; ligo-method.md §1-§4, §7, §10).
+ * LiGO, the learned linear growth operator (Wang et al., ICLR 2023; docs/growth/ligo.md §1-§4, §7, §10).
  *
  * Every large weight is a function of the frozen small weights and trainable coefficients:
  *   paper     (§1.2-§1.4)  Ω_i = Σ_j w^k_{i,j} · B_j W_j A_jᵀ        width first (per small layer j), then depth
@@ -43,7 +43,7 @@ export interface LigoOptions extends GrowOptions {
 export const LIGO_DEFAULTS = { parameterization: 'official', depthInit: 'stack', depthNoise: 0.03, widthInit: 'random-convex' } as const satisfies Omit<Required<LigoOptions>, 'seed' | 'coefficients'>
 
 /**
- * Operator-training recipe for the trainer (ligo-method.md §3, growth-calibration.md point 2): 100 AdamW steps,
+ * Operator-training recipe for the trainer (docs/growth/ligo.md §3, docs/growth/savings.md point 2): 100 AdamW steps,
  * weight decay 0.1 on every coefficient, clip 1.0, linear decay and **no warmup** (the official config's 10K warmup
  * leaves the operator at its init, §3.2). lr 1e-3: 1e-3..3e-3 worked at small scale, 1e-4 barely moved it, 1e-2
  * diverged; the official 2e-4 is the choice to compare against.
@@ -239,7 +239,7 @@ export const ligo: LearnedGrowthOperator<LigoOptions> = {
   kind: 'learned',
   name: 'ligo',
   label: 'LiGO: learned linear growth operator (width and depth), trained ~100 steps, then materialised',
-  paper: 'Wang et al., ICLR 2023 (ligo-method.md §1-§4, §7)',
+  paper: 'Wang et al., ICLR 2023 (docs/growth/ligo.md §1-§4, §7)',
   grows: { depth: true, width: true },
   functionPreserving: 'no',
   supports: checkGrowthPair,

@@ -14,6 +14,7 @@
  * Adding a method: one file in growth/methods/ exporting a GrowthMethod, and one line in growth/methods/index.ts.
  */
 import type * as tf from '@tensorflow/tfjs-core'
+import { methodSettingFlag } from '../../shared/growth'
 import type { ModelConfig, ParamMap } from '../models'
 import type { KiSchedule } from './ki'
 import type { SupportResult } from './types'
@@ -31,10 +32,8 @@ export interface SettingSpec {
   max?: number
   /** For 'choice'. */
   choices?: readonly string[]
-  /** One line, for --help and the form. */
+  /** One line, for --help and the form. The CLI flag is `--<method>-<name in kebab-case>` (methodSettingFlag). */
   help: string
-  /** The CLI flag without dashes (default `<method>-<name in kebab-case>`). */
-  flag?: string
 }
 
 export type MethodSettings = Readonly<Record<string, SettingValue>>
@@ -134,10 +133,8 @@ export interface GrowthMethod extends GrowthMethodInfo {
 
 export const NO_GROWTH_PHASE: GrowthPhaseResult = Object.freeze({ steps: 0, flops: 0, wallSeconds: 0, lossFirst: null, lossLast: null })
 
-const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-
-/** The CLI flag of a setting. */
-export const settingFlag = (method: Pick<GrowthMethodInfo, 'name'>, spec: SettingSpec): string => spec.flag ?? `${method.name}-${kebab(spec.name)}`
+/** The CLI flag of a setting (the rule lives in shared/growth.ts: recipes write the same flags). */
+export const settingFlag = (method: Pick<GrowthMethodInfo, 'name'>, spec: Pick<SettingSpec, 'name'>): string => methodSettingFlag(method.name, spec.name)
 
 /** The descriptor's data only (JSON-serialisable). */
 export function methodInfo(method: GrowthMethodInfo): GrowthMethodInfo {

@@ -1,5 +1,5 @@
 /**
- * MSLT / "Progressively Stacking 2.0" (Yang et al. 2020; ligo-method.md §6.2), as one growth event from the small
+ * MSLT / "Progressively Stacking 2.0" (Yang et al. 2020; docs/growth/baselines.md §6.2), as one growth event from the small
  * model to the large one:
  *   depth map: layers 0..L1-1 keep their place; the new top layers are copies of the current top layers
  *     (new layer i <- small layer L1-1-((L2-1-i) mod L1), i.e. adding L1 layers stacks the whole model, adding
@@ -71,7 +71,7 @@ export const mslt: MapGrowthOperator & { schedule: typeof msltSchedule } = {
   kind: 'map',
   name: 'mslt',
   label: 'MSLT: stack new top layers, train them first, then all layers',
-  paper: 'Yang et al. 2020, "Progressively Stacking 2.0" (ligo-method.md §6.2)',
+  paper: 'Yang et al. 2020, "Progressively Stacking 2.0" (docs/growth/baselines.md §6.2)',
   grows: { depth: true, width: false },
   functionPreserving: 'no',
   supports: (small, large) => checkDepthOnlyPair(small, large, 'mslt'),

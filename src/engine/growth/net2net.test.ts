@@ -1,5 +1,5 @@
 /**
- * Net2Net function preservation (ligo-method.md §6.4): exact on blocks without LayerNorm (MLP, attention, CaiT's
+ * Net2Net function preservation (docs/growth/baselines.md §6.4): exact on blocks without LayerNorm (MLP, attention, CaiT's
  * talking heads), exact for identity-like new layers in pre-LN families, exact for balanced (cyclic ×2) copies
  * even through LayerNorm; the general LayerNorm gap is measured and printed (README records it).
  */

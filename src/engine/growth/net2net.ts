@@ -1,5 +1,5 @@
 /**
- * Net2Net (Chen, Goodfellow, Shlens, ICLR 2016; ligo-method.md §6.4, §1.8 Eq. 2), applied to transformers with
+ * Net2Net (Chen, Goodfellow, Shlens, ICLR 2016; docs/growth/baselines.md §6.4, §1.8 Eq. 2), applied to transformers with
  * the tying of layout.ts:
  *   Net2WiderNet: a map g: [D2] -> [D1], g(i) = i for i < D1, uniform random (or cyclic) above. A new unit copies
  *     unit g(i) on every output axis; on every input axis column i is old column g(i) divided by the copy count
@@ -110,7 +110,7 @@ export const net2net: MapGrowthOperator<Net2NetOptions> = {
   kind: 'map',
   name: 'net2net',
   label: 'Net2Net: copy units with fan-in normalisation, identity-like new layers',
-  paper: 'Chen, Goodfellow, Shlens, ICLR 2016 (ligo-method.md §6.4, Eq. 2 of §3.1 in LiGO)',
+  paper: 'Chen, Goodfellow, Shlens, ICLR 2016 (docs/growth/baselines.md §6.4, Eq. 2 of §3.1 in LiGO)',
   grows: { depth: true, width: true },
   functionPreserving: 'approximate',
   supports: checkGrowthPair,

@@ -1,6 +1,6 @@
 /**
  * Scratch: the large model initialised by its family's own init (models/init.ts) from the seed. The baseline every
- * saving is measured against (ligo-method.md §3.3); it ignores the small model.
+ * saving is measured against (docs/growth/accounting.md §3.3); it ignores the small model.
  */
 import { getFamily, type ModelConfig, type ParamMap } from '../models'
 import type { GrowOptions, MapGrowthOperator } from './types'
@@ -10,7 +10,7 @@ export const scratch: MapGrowthOperator = {
   kind: 'map',
   name: 'scratch',
   label: 'Scratch: random initialisation of the large model',
-  paper: 'baseline (ligo-method.md §3.3)',
+  paper: 'baseline (docs/growth/accounting.md §3.3)',
   grows: { depth: true, width: true },
   functionPreserving: 'n/a',
   supports: checkGrowthPair,

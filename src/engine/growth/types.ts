@@ -1,5 +1,5 @@
 /**
- * The growth operators' shared interface (issue 7; ligo-method.md §1, §6).
+ * The growth operators' shared interface (issue 7; docs/growth/ligo.md §1, §6).
  *
  * A growth operator maps a small model (canonical parameter map + config) to the parameter map of a larger config
  * of the same family. Three kinds:
@@ -27,11 +27,11 @@ export interface GrowthOperatorBase<O extends GrowOptions = GrowOptions> {
   name: GrowthMethodName
   /** One line for CLI/UI lists. */
   label: string
-  /** The paper and the section of ligo-method.md the operator follows. */
+  /** The paper and the section of docs/growth/ligo.md the operator follows. */
   paper: string
   /** Which dimensions it can grow. */
   grows: { depth: boolean; width: boolean }
-  /** Function preservation at initialisation (ligo-method.md §6.8). */
+  /** Function preservation at initialisation (docs/growth/baselines.md §6.8). */
   functionPreserving: 'exact' | 'approximate' | 'no' | 'n/a'
   supports(small: ModelConfig, large: ModelConfig): SupportResult
   /**
@@ -61,7 +61,7 @@ export interface LearnedGrowthOperator<O extends GrowOptions = GrowOptions> exte
 /** Any registered operator (operator-specific options extend GrowOptions; methods accept them bivariantly). */
 export type GrowthOperator = MapGrowthOperator | DistillationGrowthOperator | LearnedGrowthOperator
 
-/** LiGO's two parameterisations (ligo-method.md §1.4 paper, §1.5 official code). */
+/** LiGO's two parameterisations (docs/growth/ligo.md §1.4 paper, §1.5 official code). */
 export type LigoParameterization = 'paper' | 'official'
 
 /** One coefficient tensor of a LiGO operator, for the JSON description written beside the tensors. */
@@ -87,7 +87,7 @@ export interface LigoCoefficientsDescription {
 }
 
 /**
- * A trainable LiGO operator (ligo-method.md §1, §3, §10). The small weights are frozen constants captured when the
+ * A trainable LiGO operator (docs/growth/ligo.md §1, §3, §10). The small weights are frozen constants captured when the
  * operator was created (no gradient tape can reach them); the only trainable tensors are `variables`.
  *
  * Operator training, per step:

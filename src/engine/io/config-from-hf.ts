@@ -3,7 +3,7 @@
  * (`architecture` + `model_args`, cait/vit/deit) -> the engine's ModelConfig, without any weights: what
  * `ligo grow --to`, `ligo compare --to` and `ligo train --model` accept as a target (issue 11). The other direction
  * (ModelConfig -> config.json for export) is hfConfigJson / timmConfigJson in hf-config.ts; the field names follow
- * checkpoint-formats.md §2. Fields the file does not give come from `fallback` (the source model, for a growth
+ * docs/formats/checkpoints.md §2. Fields the file does not give come from `fallback` (the source model, for a growth
  * target) and then from the library's own defaults; each default that was used is reported as an assumption.
  */
 import { StudioError } from '../../shared/errors'

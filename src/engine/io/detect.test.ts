@@ -1,4 +1,4 @@
-/** Architecture detection (checkpoint-formats.md §5.3): every row of the table on synthetic key sets, plus the fixtures. */
+/** Architecture detection (docs/formats/checkpoints.md §5.3): every row of the table on synthetic key sets, plus the fixtures. */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SHARED_FIXTURES } from '../../../test/fixtures/bad-checkpoints/builders'

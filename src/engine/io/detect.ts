@@ -1,6 +1,6 @@
 /**
  * Which architecture and class a checkpoint holds, from its tensor names (and shapes) first and config.json
- * second, following checkpoint-formats.md §5.3: configs can be missing or wrong (DeiT weights published as
+ * second, following docs/formats/checkpoints.md §5.3: configs can be missing or wrong (DeiT weights published as
  * model_type "vit", bare encoders), names cannot.
  *
  *   attn.c_attn                                   -> GPT-2 (transformer. prefix: GPT2LMHeadModel, bare: GPT2Model)

@@ -1,5 +1,5 @@
 /**
- * Exports: exact key sets and shapes per target class against hand-written lists from checkpoint-formats.md §2
+ * Exports: exact key sets and shapes per target class against hand-written lists from docs/formats/checkpoints.md §2
  * (test/reference/expected-keys.ts, independent of the name maps), round trips on every shared fixture (same
  * keys, shapes and bytes), re-import of exported models, sharding, safety rules, and LiGO operator export.
  */

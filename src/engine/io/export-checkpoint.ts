@@ -1,5 +1,5 @@
 /**
- * Exports canonical parameters as a folder that transformers or timm loads as it is (checkpoint-formats.md §0,
+ * Exports canonical parameters as a folder that transformers or timm loads as it is (docs/formats/checkpoints.md §0,
  * §1.4–1.7, §2): model.safetensors (or shards + index above a size limit) with __metadata__ {format: pt}, the
  * exact key set of the target class (tied tensors omitted), config.json with the model's sizes, the tokenizer
  * files carried over and a README on loading and continuing training. Also `exportOperator` for LiGO operators.
@@ -142,7 +142,7 @@ export async function exportCheckpoint(model: ExportableModel, options: ExportOp
     warnings.push(`timm hard-codes LayerNorm eps 1e-6; this model was trained with ${config.layerNormEps}, so outputs in timm differ slightly`)
   }
   const tensors = exportTensors(layout, config, model.params, dtype)
-  // Self-check against the key set computed from the config (checkpoint-formats.md §2.7).
+  // Self-check against the key set computed from the config (docs/formats/checkpoints.md §2.7).
   const expected = fileShapes(layout, config)
   const names = new Set(tensors.map((t) => t.name))
   if (names.size !== expected.size || tensors.some((t) => expected.get(t.name)?.join() !== t.shape.join())) {

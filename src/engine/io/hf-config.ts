@@ -1,5 +1,5 @@
 /**
- * config.json <-> ModelConfig. transformers configs for bert, roberta, gpt2, vit, deit (checkpoint-formats.md
+ * config.json <-> ModelConfig. transformers configs for bert, roberta, gpt2, vit, deit (docs/formats/checkpoints.md
  * §2.1–2.5) and timm's pretrained-cfg style config.json for vit/deit/cait (§2.6: `architecture` + `model_args`,
  * read by `timm.create_model("local-dir:DIR", pretrained=True)`).
  *
@@ -253,7 +253,7 @@ function labelMaps(config: VisionConfig, source: JsonObject | null): { id2label:
   return { id2label, label2id: Object.fromEntries(Object.entries(id2label).map(([k, v]) => [v, Number(k)])) }
 }
 
-/** transformers config.json for a model of this config and head class (checkpoint-formats.md §2 minimum sets). */
+/** transformers config.json for a model of this config and head class (docs/formats/checkpoints.md §2 minimum sets). */
 export function hfConfigJson(config: ModelConfig, className: string, source: JsonObject | null = null): JsonObject {
   const dtype = { torch_dtype: 'float32' }
   switch (config.family) {

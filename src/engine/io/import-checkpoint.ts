@@ -1,5 +1,5 @@
 /**
- * Imports a checkpoint (a folder or a single weights file) into canonical parameters (checkpoint-formats.md §5):
+ * Imports a checkpoint (a folder or a single weights file) into canonical parameters (docs/formats/checkpoints.md §5):
  * finds the weights and the sibling config.json / tokenizer files, detects the architecture from the names,
  * builds the ModelConfig from shapes + config.json (telling the user what it assumed), maps every tensor through
  * the class's name map and checks the result against the family's shape table.

@@ -28,7 +28,7 @@ type Sniffer = (input: SniffInput) => SniffResult | null
 
 /** The safetensors reference reader refuses headers over 100 MB (safetensors/src/tensor.rs MAX_HEADER_SIZE). */
 const SAFETENSORS_MAX_HEADER = 100_000_000
-/** pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2): PROTO 2, LONG1 of 10 bytes, little endian (checkpoint-formats.md §4.1). */
+/** pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2): PROTO 2, LONG1 of 10 bytes, little endian (docs/formats/checkpoints.md §4.1). */
 const TORCH_LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]
 const ZIP_LOCAL_HEADER = 0x04034b50
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -108,7 +108,7 @@ export function zipEntryNamesInHead(head: Uint8Array): string[] {
   return names
 }
 
-/** torch.save (>= 1.6) writes a zip whose first entry is <folder>/data.pkl (checkpoint-formats.md §4.1). */
+/** torch.save (>= 1.6) writes a zip whose first entry is <folder>/data.pkl (docs/formats/checkpoints.md §4.1). */
 const sniffZip: Sniffer = ({ head }) => {
   if (head.length < 4 || view(head).getUint32(0, true) !== ZIP_LOCAL_HEADER) return null
   const names = zipEntryNamesInHead(head)

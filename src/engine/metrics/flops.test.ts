@@ -19,7 +19,7 @@ import {
   type VitFlopsShape,
 } from './flops'
 
-// Model sizes from docs/ligo-method.md §5.1.
+// Model sizes from docs/growth/ligo.md §5.1.
 const bertBase: EncoderFlopsShape = { family: 'encoder', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 30522, seqLen: 128 }
 const bertSmall: EncoderFlopsShape = { ...bertBase, layers: 6, hidden: 512, heads: 8, ffn: 2048 }
 const gpt2Base: DecoderFlopsShape = { family: 'decoder', layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 50257, seqLen: 1024 }
@@ -32,7 +32,7 @@ const caitXS24: CaitFlopsShape = { ...caitS24, hidden: 288, heads: 6, ffn: 1152 
 /** Round to the paper's printed precision: `digits` decimals of value / 10^exponent. */
 const printed = (value: number, exponent: number, digits = 2): number => Number((value / 10 ** exponent).toFixed(digits))
 
-describe('paper numbers (docs/ligo-method.md §3.3, Appendix A, Table 3)', () => {
+describe('paper numbers (docs/growth/accounting.md §3.3, Appendix A, Table 3)', () => {
   it('BERT-Base training step at batch 256, seq 128 = 15.07 TFLOP', () => {
     const step = trainingStepFlops(bertBase, 256)
     // Exact value from an independent Python transcription of Appendix A (15.06823133184e12).

@@ -2,7 +2,7 @@
  * Analytical FLOPs counter: the one place where compute is counted (training curves on a FLOPs axis, savings to a
  * target loss, the LiGO grow-phase surcharge, KI's teacher and MSLT's frozen layers).
  *
- * Convention (docs/ligo-method.md §3.3 and Appendix A, the paper's ELECTRA-style counter):
+ * Convention (docs/growth/accounting.md §3.3 and Appendix A, the paper's ELECTRA-style counter):
  *   - one "FLOP" is one arithmetic operation; a matmul [m,k]·[k,n] costs 2·m·k·n;
  *   - elementwise constants: dropout 4, LayerNorm 5, GELU 8, softmax 5 per element;
  *   - backward = forward, so one training step = 2 × batch × forward FLOPs of one example;

@@ -6,7 +6,7 @@ import { flopsShapeOf } from './model-flops'
 const shape = (id: string, seqLen?: number) => flopsShapeOf(getPreset(id).config, { seqLen })
 
 describe('flopsShapeOf', () => {
-  it('reproduces the paper figures from the presets (ligo-method.md §3.3)', () => {
+  it('reproduces the paper figures from the presets (docs/growth/accounting.md §3.3)', () => {
     expect(formatFlops(trainingStepFlops(shape('bert-base', 128), 256))).toBe('15.07 TFLOP')
     expect(formatFlops(100 * ligoGrowthStepFlops(shape('bert-small', 128), shape('bert-base', 128), 256), { style: 'scientific' })).toBe('3.61e15 FLOP')
     expect(formatFlops(10_000 * ligoGrowthStepFlops(shape('bert-small', 128), shape('bert-base', 128), 256), { style: 'scientific' })).toBe('3.61e17 FLOP')

@@ -1,6 +1,6 @@
 /**
  * Savings to reach a target validation loss (the paper's headline: "LiGO saves 44.7% FLOPs and 40.7% wall time",
- * docs/ligo-method.md; here also energy and carbon). Pure: series in, table out.
+ * docs/growth/ligo.md; here also energy and carbon). Pure: series in, table out.
  *
  * For each method and target, the cost is read where the validation loss first crosses the target: between the last
  * evaluation above it (a) and the first at or below it (b), every cumulative quantity is interpolated linearly with

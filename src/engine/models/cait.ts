@@ -1,5 +1,5 @@
 /**
- * CaiT (Touvron et al. 2021; timm cait.py; checkpoint-formats.md §2.6) as pure functions of the canonical map.
+ * CaiT (Touvron et al. 2021; timm cait.py; docs/formats/checkpoints.md §2.6) as pure functions of the canonical map.
  *
  *   1. Self-attention stage on patch tokens only (positions have no CLS row): numLayers LayerScale blocks with
  *      talking-heads attention,  x += γ1 ⊙ Attn(LN1(x));  x += γ2 ⊙ MLP(LN2(x)).

@@ -1,9 +1,9 @@
 /**
  * Typed model configurations, one per family, and their validation.
  *
- * Sizes follow checkpoint-formats.md §2 (H hidden, L layers, A heads, I FFN width, V vocab, P position rows,
+ * Sizes follow docs/formats/checkpoints.md §2 (H hidden, L layers, A heads, I FFN width, V vocab, P position rows,
  * T token types, K classes). Attributes that HF/timm spread over names (norm placement, activation, eps, ties)
- * are fields here, so parameter names stay canonical (checkpoint-formats.md §5).
+ * are fields here, so parameter names stay canonical (docs/formats/checkpoints.md §5).
  */
 import { StudioError } from '../../shared'
 
@@ -31,7 +31,7 @@ export interface CommonConfig {
   initializerRange: number
 }
 
-/** BERT and RoBERTa: post-LN encoder with an MLM head (checkpoint-formats.md §2.1, §2.2). */
+/** BERT and RoBERTa: post-LN encoder with an MLM head (docs/formats/checkpoints.md §2.1, §2.2). */
 export interface EncoderConfig extends CommonConfig {
   family: 'bert' | 'roberta'
   /** V */
@@ -48,7 +48,7 @@ export interface EncoderConfig extends CommonConfig {
   addPooler: boolean
 }
 
-/** GPT-2: pre-LN decoder, causal attention, gelu_new, final LN, LM head (checkpoint-formats.md §2.3). */
+/** GPT-2: pre-LN decoder, causal attention, gelu_new, final LN, LM head (docs/formats/checkpoints.md §2.3). */
 export interface DecoderConfig extends CommonConfig {
   family: 'gpt2'
   vocabSize: number

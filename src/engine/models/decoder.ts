@@ -1,5 +1,5 @@
 /**
- * GPT-2 (checkpoint-formats.md §2.3) as a pure function of the canonical parameter map.
+ * GPT-2 (docs/formats/checkpoints.md §2.3) as a pure function of the canonical parameter map.
  * Pre-LN blocks: x += Attn(LN1(x)) with a causal mask; x += MLP(LN2(x)) with gelu_new; final LN; LM head tied to
  * embed.tok unless tieWordEmbeddings is false.
  */

@@ -1,5 +1,5 @@
 /**
- * BERT and RoBERTa encoders with the MLM head (checkpoint-formats.md §2.1, §2.2), as pure functions of the
+ * BERT and RoBERTa encoders with the MLM head (docs/formats/checkpoints.md §2.1, §2.2), as pure functions of the
  * canonical parameter map. Post-LN blocks: x = LN(x + Attn(x)); x = LN(x + FFN(x)), exact-erf GELU.
  */
 import * as tf from '@tensorflow/tfjs-core'

@@ -43,7 +43,7 @@ describe('presets', () => {
     expect(() => getPreset('bert-huge')).toThrow(/Unknown model preset "bert-huge". Expected one of: bert-small/)
   })
 
-  it('has every paper model of ligo-method.md §5.1', () => {
+  it('has every paper model of docs/growth/ligo.md §5.1', () => {
     expect(PRESETS.filter((p) => p.paper).map((p) => p.label)).toEqual([
       'BERT-Small', 'BERT-Base', 'BERT-Large', 'RoBERTa-Small', 'RoBERTa-Base', 'GPT2-Base (117M)', 'GPT2-Medium (345M)', 'DeiT-S', 'DeiT-B', 'CaiT-XS24', 'CaiT-S24',
     ])
@@ -68,7 +68,7 @@ describe('presets', () => {
     expect(parameterCount(getPreset('gpt2-base').config)).toBe(124_439_808) // GPT2LMHeadModel gpt2 (tied)
     expect(parameterCount(getPreset('deit-s').config)).toBe(22_050_664) // timm deit_small_patch16_224
     expect(parameterCount(getPreset('deit-b').config)).toBe(86_567_656) // timm deit_base_patch16_224
-    // timm cait_xs24_384 (checkpoint-formats.md §2.6): 26,670,088
+    // timm cait_xs24_384 (docs/formats/checkpoints.md §2.6): 26,670,088
     expect(parameterCount(makeConfig('cait', { ...(getPreset('cait-xs24').config as CaiTConfig), imageSize: 384 }))).toBe(26_670_088)
   })
 

@@ -1,5 +1,5 @@
 /**
- * Model sizes as data: every model of the LiGO paper (ligo-method.md §5.1) and small presets that train in
+ * Model sizes as data: every model of the LiGO paper (docs/growth/ligo.md §5.1) and small presets that train in
  * minutes on a CPU. Parameter counts in the comments are parameterCount(config) (presets.test.ts checks them).
  */
 import { makeConfig, type ModelConfig } from './config'
@@ -7,7 +7,7 @@ import { makeConfig, type ModelConfig } from './config'
 export interface ModelPreset {
   id: string
   label: string
-  /** A model the LiGO paper trains (ligo-method.md §5.1), as opposed to a small local preset. */
+  /** A model the LiGO paper trains (docs/growth/ligo.md §5.1), as opposed to a small local preset. */
   paper: boolean
   description: string
   config: ModelConfig
@@ -32,7 +32,7 @@ const miniText = { vocabSize: 8000, maxPositions: 128 } as const
 const mnist = { imageSize: 28, patchSize: 7, numChannels: 1, numClasses: 10 } as const
 
 export const PRESETS: readonly ModelPreset[] = [
-  // Paper models (ligo-method.md §5.1). Small configs untie the MLM decoder, large ones keep HF's tie.
+  // Paper models (docs/growth/ligo.md §5.1). Small configs untie the MLM decoder, large ones keep HF's tie.
   { id: 'bert-small', label: 'BERT-Small', paper: true, description: '6L, 512H, 8 heads, FFN 2048', config: bert(6, 512, 8, 2048, false) }, // 50,727,226 params
   { id: 'bert-base', label: 'BERT-Base', paper: true, description: '12L, 768H, 12 heads, FFN 3072', config: bert(12, 768, 12, 3072, true) }, // 109,514,298 params
   { id: 'bert-large', label: 'BERT-Large', paper: true, description: '24L, 1024H, 16 heads, FFN 4096', config: bert(24, 1024, 16, 4096, true) }, // 335,174,458 params
@@ -71,7 +71,7 @@ export function getPreset(id: string): ModelPreset {
   return preset
 }
 
-/** Small -> large pairs: the paper's (ligo-method.md §5.1, CaiT pair UNVERIFIED there) and the local ones. */
+/** Small -> large pairs: the paper's (docs/growth/ligo.md §5.1, CaiT pair UNVERIFIED there) and the local ones. */
 export const GROWTH_PAIRS: ReadonlyArray<{ from: string; to: string; paper: boolean }> = [
   { from: 'bert-small', to: 'bert-base', paper: true },
   { from: 'roberta-small', to: 'roberta-base', paper: true },

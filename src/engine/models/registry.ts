@@ -40,7 +40,7 @@ export interface ModelFamily<C extends ModelConfig = ModelConfig, I = TextInputs
   noDecay(name: string, shape: readonly number[]): boolean
 }
 
-/** Parse a canonical name's layer (checkpoint-formats.md §5.1). */
+/** Parse a canonical name's layer (docs/formats/checkpoints.md §5.1). */
 export function parameterGroup(name: string): ParameterGroup {
   const block = /^(blocks|cls_blocks)\.(\d+)\./.exec(name)
   if (block) return { stage: block[1] as 'blocks' | 'cls_blocks', layer: Number(block[2]) }

@@ -1,5 +1,5 @@
 /**
- * Every parameter of a model, by canonical name (checkpoint-formats.md §5.1), with its shape.
+ * Every parameter of a model, by canonical name (docs/formats/checkpoints.md §5.1), with its shape.
  * The one table that init, parameter counts, growth operators and checkpoint mappers read.
  * Linear weights are [out, in]; q, k, v separate; tokens squeezed to [H]; indices zero-based.
  */

@@ -34,7 +34,7 @@ export interface ForwardOptions {
   /**
    * BERT/RoBERTa only: flat positions b·T + t (int32 [N], N >= 1) at which to run the MLM head; forward then
    * returns [N, V] instead of [B, T, V]. Masked-LM training scores ~15% of positions, and the [H, V] head is most
-   * of a small model's FLOPs (engine-measurements.md §3.4, `mlm15`).
+   * of a small model's FLOPs (docs/engine/measurements.md §3.4, `mlm15`).
    */
   outputPositions?: tf.Tensor
 }

@@ -1,5 +1,5 @@
 /**
- * ViT and distilled DeiT (checkpoint-formats.md §2.4, §2.5) as pure functions of the canonical parameter map.
+ * ViT and distilled DeiT (docs/formats/checkpoints.md §2.4, §2.5) as pure functions of the canonical parameter map.
  * Tokens [CLS, (DIST), patches] + learned positions; pre-LN blocks: x += Attn(LN1(x)); x += MLP(LN2(x));
  * final LN; head.cls reads CLS, DeiT's head.dist reads DIST; DeiT inference averages the two heads.
  */

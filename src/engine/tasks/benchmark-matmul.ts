@@ -1,7 +1,7 @@
 /**
  * fp32 matmul throughput on the active backend: for each size n, time repeated n x n times n x n products
  * for about `secondsPerSize` and report GFLOP/s = 2 n^3 / seconds per product (n^2 outputs, each n
- * multiply-adds). Reference points on the 2-vCPU dev machine (shared/docs/engine-measurements.md, section 1):
+ * multiply-adds). Reference points on the 2-vCPU dev machine (docs/engine/measurements.md, section 1):
  * tfjs wasm + SIMD ~35-42 GFLOP/s, tfjs cpu ~1 GFLOP/s, OpenBLAS peak ~235 per core.
  */
 import type * as tfCore from '@tensorflow/tfjs-core'

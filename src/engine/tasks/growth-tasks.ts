@@ -21,7 +21,9 @@ import {
   type GrowParams,
   type GrowResult,
   type HardwareRecord,
+  type MethodSettingValue,
   type Validator,
+  isPlainObject,
 } from '../../shared'
 import type { Tf } from '../backend'
 import { ensureGradients } from '../backend/gradients'
@@ -30,13 +32,21 @@ import { growCheckpoint } from '../experiments/grow'
 
 const count = (min: number) => optional(number({ min, max: 1e9, integer: true }))
 const rate = optional(number({ min: 0, max: 10 }))
-const fraction = optional(number({ min: 0, max: 1 }))
 
-const operatorValidator = optional(
-  object({ steps: count(0), learningRate: rate, weightDecay: rate, clipNorm: optional(number({ min: 0, max: 1e6 })), warmupSteps: count(0), schedule: optional(oneOf(LR_SCHEDULES)) }),
-)
 const scheduleValidator = optional(object({ learningRate: rate, warmupSteps: count(0), schedule: optional(oneOf(LR_SCHEDULES)) }))
-const parameterization = optional(oneOf(['paper', 'official'] as const))
+
+/** A method's settings: names to numbers, strings or booleans (the engine checks them against the method's schema). */
+const settingValues: Validator<Record<string, MethodSettingValue>> = (value, where) => {
+  if (!isPlainObject(value) || Object.keys(value).length > 50) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object of at most 50 settings`)
+  for (const [key, v] of Object.entries(value)) {
+    if (key.length > 60 || !['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'string' && v.length > 200)) throw new StudioError('invalid_request', `Invalid request: ${where}.${key.slice(0, 60)} must be a number, a short string or a boolean`)
+  }
+  return { ...value } as Record<string, MethodSettingValue>
+}
+const perMethodSettings: Validator<Record<string, Record<string, MethodSettingValue>>> = (value, where) => {
+  if (!isPlainObject(value) || Object.keys(value).length > 50) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object of at most 50 methods`)
+  return Object.fromEntries(Object.entries(value).map(([method, v]) => [method, settingValues(v, `${where}.${method.slice(0, 60)}`)]))
+}
 
 export const growParamsValidator = object({
   from: string({ minLength: 1 }),
@@ -47,8 +57,7 @@ export const growParamsValidator = object({
   seed: optional(number({ min: 0, max: 2 ** 32 - 1, integer: true })),
   batchSize: count(1),
   seqLen: count(3),
-  operator: operatorValidator,
-  parameterization,
+  settings: optional(settingValues),
   force: optional(boolean()),
 }) as Validator<GrowParams>
 
@@ -70,10 +79,9 @@ export const compareParamsValidator = object({
   evalEvery: count(0),
   evalBatches: count(1),
   checkpointEvery: count(0),
-  operator: operatorValidator,
-  parameterization,
-  kiDistillFraction: fraction,
-  msltNewLayersFraction: fraction,
+  settings: optional(perMethodSettings),
+  splitSeed: optional(number({ min: 0, max: 2 ** 32 - 1, integer: true })),
+  acceptSourceSplit: optional(boolean()),
   maxExamples: count(2),
   ladder: optional(array(number({ min: 0, max: 1 }), { minLength: 1, maxLength: 10 })),
   energy: optional(boolean()),

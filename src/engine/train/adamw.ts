@@ -21,7 +21,7 @@ import { adamwUpdateInPlace, nativeAdamWActive } from '../backend/native-ops'
 export interface AdamWOptions {
   beta1?: number
   beta2?: number
-  /** torch default 1e-8; the LiGO code uses 1e-6 (ligo-method.md §3.2). */
+  /** torch default 1e-8; the LiGO code uses 1e-6 (docs/growth/ligo.md §3.2). */
   epsilon?: number
   weightDecay: number
   /** Parameters that skip weight decay (biases, LayerNorm, ...): the family's noDecay. */

@@ -1,6 +1,6 @@
 /**
  * The files of one training checkpoint (a folder that run-folder.ts writes atomically):
- *   model.safetensors      weights under canonical names (checkpoint-formats.md §5), F32, metadata {format: pt}
+ *   model.safetensors      weights under canonical names (docs/formats/checkpoints.md §5), F32, metadata {format: pt}
  *   optimizer.safetensors  AdamW moments as `<name>.exp_avg` / `<name>.exp_avg_sq` (torch's state names)
  *   trainer-state.json     step, cumulative counters, data iterator position, RNG seeds, optimizer step
  *   config.json            the model config

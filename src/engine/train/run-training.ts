@@ -116,7 +116,7 @@ async function startRun(options: RunTrainingOptions): Promise<TrainResult> {
     data: { ...data.description },
     training: settings,
     seed,
-    flops: { perStep: trainingStepFlops(shape, settings.batchSize), shape: { ...shape }, counter: 'engine/metrics/flops.ts: ELECTRA-style, backward = forward (ligo-method.md §3.3)' },
+    flops: { perStep: trainingStepFlops(shape, settings.batchSize), shape: { ...shape }, counter: 'engine/metrics/flops.ts: ELECTRA-style, backward = forward (docs/growth/accounting.md §3.3)' },
     backend: options.backend,
     hardware: options.hardware ?? null,
     versions: options.versions ?? {},

@@ -1,7 +1,7 @@
 /**
  * Learning-rate schedules as pure functions of the step, so a resumed run needs no scheduler state.
  * Semantics of HF transformers' get_linear_schedule_with_warmup / get_cosine_schedule_with_warmup (what the LiGO
- * code uses, ligo-method.md §3.2): `step` is the 0-based index of the optimizer update; during warmup the rate
+ * code uses, docs/growth/ligo.md §3.2): `step` is the 0-based index of the optimizer update; during warmup the rate
  * rises linearly from 0 (step 0) to the peak (step = warmupSteps); then it decays to 0 at step = totalSteps.
  */
 import type { LrSchedule } from '../../shared/train'

@@ -10,7 +10,7 @@
  * Cancellation (AbortSignal) is honoured at step boundaries: the loop logs the step, writes a checkpoint and returns.
  *
  * Hooks for the growth comparisons (engine/experiments/method-trainer.ts; plain `ligo train` uses none of them):
- *   - lossAt: a step's loss other than the family's alone (KI's distillation from a teacher, ligo-method.md §6.6);
+ *   - lossAt: a step's loss other than the family's alone (KI's distillation from a teacher, docs/growth/baselines.md §6.6);
  *   - stageAt: which parameters train at a step (MSLT, §6.2): one AdamW per stage over the trained subset, so frozen
  *     weights get neither updates nor weight decay; a checkpoint holds the active stage's moments (zeros elsewhere);
  *   - stepFlops and startCounters: a per-step cost other than the plain step's and the work done before the first
@@ -90,6 +90,13 @@ export interface TrainerOptions {
   stageAt?(step: number, steps: number): StageSpec
   /** The loss of update `step`; null or absent = the family's loss. */
   lossAt?(step: number, steps: number): StepLoss | null
+  /**
+   * Train these variables instead of the model's own parameters: the model's parameters are computed from them in
+   * every step, inside the gradient tape (LiGO's operator phase: its coefficients, materialised into the large
+   * model; docs/growth/ligo.md "Training"). Not owned by the trainer (not disposed), no weight-decay exemptions,
+   * no checkpoints, no evaluation.
+   */
+  reparameterized?: { variables: Readonly<Record<string, tf.Variable>>; materialize(): ParamMap }
   /** Leave evaluation time out of wallSeconds (comparisons: every method evaluates alike; it is not training work). */
   excludeEvalTime?: boolean
   /** Continue from this checkpoint (weights, optimizer, counters, data position). */
@@ -157,7 +164,10 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
   const prefix = `train${hash32(Date.now(), seed, Math.floor(performance.now() * 1000)).toString(16)}`
   const variables: Record<string, tf.Variable> = {}
   const resume = options.resumeFrom
-  {
+  const reparameterized = options.reparameterized
+  if (reparameterized && (resume || options.runFolder || options.stageAt)) throw new Error('Training option reparameterized cannot resume, checkpoint or stage')
+  if (reparameterized) Object.assign(variables, reparameterized.variables)
+  else {
     const initial = resume ? null : (options.initialParams ?? family.init(config, seed))
     const names = resume ? Object.keys(resume.weights) : Object.keys(initial!)
     for (const name of names) {
@@ -201,7 +211,7 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
     if (optimizer && optimizerStage === stage.name) return
     optimizer?.dispose()
     const subset = Object.fromEntries(stage.trainable.map((n) => [n, variables[n]]))
-    optimizer = new AdamW(subset, { weightDecay: options.weightDecay, noDecay: family.noDecay })
+    optimizer = new AdamW(subset, { weightDecay: options.weightDecay, noDecay: reparameterized ? () => false : family.noDecay })
     optimizerStage = stage.name
     if (saved) {
       const names = new Set(stage.trainable)
@@ -222,7 +232,8 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
   let checkpoint: string | null = null
   let checkpointStep = resume ? startStep : -1
 
-  const paramsView = (): ParamMap => variables
+  // Inside a tidy or a gradient tape: the materialised parameters are new tensors of that scope.
+  const paramsView = (): ParamMap => (reparameterized ? reparameterized.materialize() : variables)
 
   const runEval = async (): Promise<EvalMetrics> => {
     const t0 = performance.now()
@@ -330,7 +341,7 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
         await options.onHorizon?.(horizon)
       }
       const end = step >= horizonFor() || wallSpent()
-      const evalDue = end || (options.evalEvery > 0 && step % options.evalEvery === 0)
+      const evalDue = !reparameterized && (end || (options.evalEvery > 0 && step % options.evalEvery === 0))
       const checkpointDue = end || (options.checkpointEvery > 0 && step % options.checkpointEvery === 0)
       if (evalDue || checkpointDue || step % options.logEvery === 0) {
         await logLine(evalDue ? await runEval() : undefined)
@@ -351,7 +362,7 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
     options.runFolder?.closeMetrics()
     tf.dispose([lossSum, lastLoss, lastNorm].filter((t): t is tf.Scalar => t !== null))
     ;(optimizer as AdamW | null)?.dispose()
-    tf.dispose(Object.values(variables))
+    if (!reparameterized) tf.dispose(Object.values(variables))
   }
   sync()
   const wall = (performance.now() - sessionWall0) / 1000

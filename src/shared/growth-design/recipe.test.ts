@@ -7,7 +7,7 @@ const recipe: GrowthRecipe = {
   from: 'bert-moby',
   to: { sizes: { numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 } },
   method: 'ligo',
-  grow: { operator: { steps: 100, learningRate: 0.001 }, data: 'moby-dick', batchSize: 16, seqLen: 64 },
+  grow: { settings: { operatorSteps: 100, operatorLr: 0.001 }, data: 'moby-dick', batchSize: 16, seqLen: 64 },
   compare: { methods: ['ligo', 'scratch', 'net2net'], budget: { kind: 'flops', value: 3e14 }, seeds: 3 },
 }
 
@@ -25,9 +25,9 @@ describe('growth recipe', () => {
 
   it('writes the equivalent ligo grow and ligo compare lines', () => {
     const lines = recipeCommands(recipe, { recipeFile: 'my design.json', growOut: 'grown/bert', compareOut: 'exp/bert' })
-    expect(lines.grow).toBe("ligo grow --from bert-moby --to 'my design.json' --method ligo --steps 100 --lr 0.001 --data moby-dick --batch 16 --seq 64 --out grown/bert")
+    expect(lines.grow).toBe("ligo grow --from bert-moby --to 'my design.json' --method ligo --ligo-operator-steps 100 --ligo-operator-lr 0.001 --data moby-dick --batch 16 --seq 64 --out grown/bert")
     expect(lines.compare).toBe(
-      "ligo compare --from bert-moby --to 'my design.json' --methods ligo,scratch,net2net --budget 3e+14flops --seeds 3 --operator-steps 100 --operator-lr 0.001 --data moby-dick --batch 16 --seq 64 --out exp/bert",
+      "ligo compare --from bert-moby --to 'my design.json' --methods ligo,scratch,net2net --budget 3e+14flops --seeds 3 --ligo-operator-steps 100 --ligo-operator-lr 0.001 --data moby-dick --batch 16 --seq 64 --out exp/bert",
     )
     const preset = recipeCommands({ ...recipe, to: { preset: 'bert-base' }, compare: undefined }, { recipeFile: 'r.json', growOut: 'g', compareOut: 'e' })
     expect(preset.grow).toContain('--to bert-base ')

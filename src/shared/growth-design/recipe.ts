@@ -3,8 +3,9 @@
  * so a design made in the app can move to the CLI or a cluster. `ligo grow --to recipe.json` reads the target
  * from the recipe (engine/io/config-file.ts), so a custom size needs no separate config file.
  */
-import type { Budget, GrowParams } from '../growth'
-import { array, number, object, oneOf, optional, string, type Validator } from '../validate'
+import { methodSettingFlag, type Budget, type GrowParams, type MethodSettingValue } from '../growth'
+import { StudioError } from '../errors'
+import { array, isPlainObject, number, object, oneOf, optional, string, type Validator } from '../validate'
 import type { TargetSizes } from './sizes'
 
 export const RECIPE_FORMAT = 'ligo-growth-recipe'
@@ -22,7 +23,7 @@ export interface GrowthRecipe {
   /** A growth method of the engine's registry. */
   method: string
   /** The growth phase, as `ligo grow` takes it (engine method `grow`). */
-  grow: Pick<GrowParams, 'operator' | 'parameterization' | 'data' | 'batchSize' | 'seqLen' | 'seed'>
+  grow: Pick<GrowParams, 'settings' | 'data' | 'batchSize' | 'seqLen' | 'seed'>
   /** A comparison against scratch and baselines (`ligo compare`), when designed. */
   compare?: { methods: string[]; budget: Budget; seeds: number }
 }
@@ -31,6 +32,13 @@ const positive = number({ min: 1, max: 1e9, integer: true })
 const sizes: Validator<TargetSizes> = object({ numLayers: positive, hiddenSize: positive, numHeads: positive, intermediateSize: positive, numClassLayers: optional(positive) }) as Validator<TargetSizes>
 const name = string({ minLength: 1, maxLength: 4096 })
 const methodName = string({ minLength: 1, maxLength: 64, pattern: /^[a-z0-9-]+$/ })
+
+/** The method's settings by name (the engine checks them against the method's schema). */
+const settings: Validator<Record<string, MethodSettingValue>> = (value, where) => {
+  const ok = isPlainObject(value) && Object.entries(value).every(([k, v]) => /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(k) && (typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 200)))
+  if (!ok) throw new StudioError('invalid_request', `Invalid request: ${where} must map setting names to numbers, short strings or booleans`)
+  return { ...(value as Record<string, MethodSettingValue>) }
+}
 
 const target: Validator<GrowthRecipe['to']> = (value, where) => {
   const v = value as Record<string, unknown> | null
@@ -44,8 +52,7 @@ const validateRecipeFields = object({
   to: target,
   method: methodName,
   grow: object({
-    operator: optional(object({ steps: optional(number({ min: 0, max: 1e7, integer: true })), learningRate: optional(number({ min: 0, max: 10 })), warmupSteps: optional(number({ min: 0, integer: true })), weightDecay: optional(number({ min: 0, max: 10 })), clipNorm: optional(number({ min: 0 })) })),
-    parameterization: optional(oneOf(['paper', 'official'] as const)),
+    settings: optional(settings),
     data: optional(name),
     batchSize: optional(number({ min: 1, max: 65536, integer: true })),
     seqLen: optional(number({ min: 3, max: 65536, integer: true })),
@@ -99,19 +106,18 @@ export interface RecipeCommands {
 export function recipeCommands(recipe: GrowthRecipe, options: { recipeFile: string; growOut: string; compareOut: string }): RecipeCommands {
   const to = 'preset' in recipe.to ? recipe.to.preset : options.recipeFile
   const g = recipe.grow
-  const op = g.operator ?? {}
   const flag = (name: string, value: string | number | undefined): string[] => (value === undefined ? [] : [`--${name}`, shellQuote(String(value))])
+  // The method's settings as its flags; a switch is written only when on.
+  const settingFlags = Object.entries(g.settings ?? {}).flatMap(([name, value]) =>
+    typeof value === 'boolean' ? (value ? [`--${methodSettingFlag(recipe.method, name)}`] : []) : flag(methodSettingFlag(recipe.method, name), value),
+  )
   const common = [...flag('data', g.data), ...flag('batch', g.batchSize), ...flag('seq', g.seqLen)]
-  const grow = [
-    'ligo grow', ...flag('from', recipe.from), ...flag('to', to), ...flag('method', recipe.method),
-    ...flag('steps', op.steps), ...flag('lr', op.learningRate), ...flag('warmup', op.warmupSteps), ...flag('weight-decay', op.weightDecay), ...flag('clip', op.clipNorm),
-    ...flag('parameterization', g.parameterization), ...common, ...flag('seed', g.seed), ...flag('out', options.growOut),
-  ].join(' ')
+  const grow = ['ligo grow', ...flag('from', recipe.from), ...flag('to', to), ...flag('method', recipe.method), ...settingFlags, ...common, ...flag('seed', g.seed), ...flag('out', options.growOut)].join(' ')
   const c = recipe.compare
   const compare = c
     ? [
         'ligo compare', ...flag('from', recipe.from), ...flag('to', to), ...flag('methods', c.methods.join(',')), ...flag('budget', budgetFlag(c.budget)), ...flag('seeds', c.seeds),
-        ...flag('operator-steps', op.steps), ...flag('operator-lr', op.learningRate), ...flag('parameterization', g.parameterization), ...common, ...flag('seed', g.seed), ...flag('out', options.compareOut),
+        ...(c.methods.includes(recipe.method) ? settingFlags : []), ...common, ...flag('seed', g.seed), ...flag('out', options.compareOut),
       ].join(' ')
     : null
   return { grow, compare }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { checkTargetConfig, checkTargetSizes, describeProblem } from './rules'
 import { applySizes, controlsOf, sizesOf, type DesignConfig } from './sizes'
 
-// BERT-Small (ligo-method.md §5.1): head size 512 / 8 = 64.
+// BERT-Small (docs/growth/ligo.md §5.1): head size 512 / 8 = 64.
 const bertSmall: DesignConfig = { family: 'bert', numLayers: 6, hiddenSize: 512, numHeads: 8, intermediateSize: 2048, vocabSize: 30522, maxPositions: 512 }
 const caitXs: DesignConfig = { family: 'cait', numLayers: 24, numClassLayers: 2, hiddenSize: 288, numHeads: 6, intermediateSize: 1152, imageSize: 224, patchSize: 16, numChannels: 3, numClasses: 1000 }
 

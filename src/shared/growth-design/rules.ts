@@ -2,7 +2,7 @@
  * The designer's validation rules, one verdict per control with its reason, so the UI can show the reason next to
  * the control it concerns. The same pairs the engine refuses (engine/growth/validate-pair.ts) are refused here,
  * with the rule named: same family; head size kept, so the hidden size is a multiple of it; width and depth only
- * grow; vocabulary, positions and patch size kept (docs/ligo-method.md §1).
+ * grow; vocabulary, positions and patch size kept (docs/growth/ligo.md §1).
  *
  * Problems carry a code and values, not sentences: the renderer words them in the user's language
  * (designer i18n files), `describeProblem` words them in English for the CLI and tests.

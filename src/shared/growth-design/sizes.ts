@@ -1,7 +1,7 @@
 /**
  * The sizes a growth designer edits, on any model config (the engine's ModelConfig fits this shape structurally,
  * src/shared imports nothing from the engine). LiGO and its baselines grow depth (layers) and width (hidden size,
- * heads at a fixed head size, FFN); everything that fixes the model's inputs and outputs stays (docs/ligo-method.md §1).
+ * heads at a fixed head size, FFN); everything that fixes the model's inputs and outputs stays (docs/growth/ligo.md §1).
  */
 
 /** The controls of the designer, in display order. `numClassLayers` exists for CaiT only. */

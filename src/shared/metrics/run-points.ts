@@ -2,7 +2,7 @@
  * The points a dashboard plots and exports: one per line of a run's metrics log (shared/train.ts MetricRecord),
  * with the costs so far (steps, FLOPs, wall seconds, joules) and the losses there. A comparison's run (a method and a
  * seed) starts with the grown model before training at its growth phase's cost (engine/experiments/compare.ts
- * `growth.initial`), so that the curve and every crossing include what the growth cost (ligo-method.md §3.3).
+ * `growth.initial`), so that the curve and every crossing include what the growth cost (docs/growth/accounting.md §3.3).
  */
 import type { MetricRecord } from '../train'
 
@@ -61,7 +61,7 @@ export function pointFromRecord(record: MetricRecord): RunPoint {
 
 /**
  * A run's points in step order. A resumed run may log a step again (it restarts from its last checkpoint): the later
- * line wins, so a curve never zig-zags back (TensorBoard's "non-monotonic x", product-anchors.md §1.5 point 4).
+ * line wins, so a curve never zig-zags back (TensorBoard's "non-monotonic x", docs/product/anchors.md §1.5 point 4).
  */
 export function runPoints(records: readonly MetricRecord[], initial?: InitialPoint | null): RunPoint[] {
   const byStep = new Map<number, RunPoint>()

@@ -1,6 +1,6 @@
 /**
  * Smoothing of a loss curve for the dashboards: TensorBoard's exponential moving average with its de-bias term
- * (product-anchors.md §1.5 point 2). A plain EMA that starts at 0 drags the first points towards zero; dividing
+ * (docs/product/anchors.md §1.5 point 2). A plain EMA that starts at 0 drags the first points towards zero; dividing
  * by 1 - w^n (n = finite points so far) makes every smoothed point a weighted mean of the points up to it:
  *   smoothed_n = Σ_{i ≤ n} w^(n-i) y_i / Σ_{i ≤ n} w^(n-i)
  * Non-finite values (a diverged step, a missing evaluation) pass through unsmoothed and do not enter the average;

@@ -33,7 +33,7 @@ describe('designer figures', () => {
     }
   })
 
-  it("reproduce the paper's BERT-Small -> Base costs (ligo-method.md §3.3): 15.07 TFLOP a step, 3.61e15 for 100 operator steps", () => {
+  it("reproduce the paper's BERT-Small -> Base costs (docs/growth/accounting.md §3.3): 15.07 TFLOP a step, 3.61e15 for 100 operator steps", () => {
     const design = designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
     expect(design.after.stepFlops).toBe(15_068_231_331_840)
     expect(Number((design.growth.flops / 1e15).toFixed(2))).toBe(3.61)

@@ -9,7 +9,7 @@ import { GROWTH_OPERATORS } from '../registry'
 import { growthPhaseFigures, modelFigures, type FigureRun } from './figures'
 import { quickPicks } from './quick-picks'
 
-/** The paper's operator-training length (ligo-method.md §3). */
+/** The paper's operator-training length (docs/growth/ligo.md §3). */
 export const DEFAULT_OPERATOR_STEPS = 100
 export const DEFAULT_DESIGN_SEQ_LEN = 128
 

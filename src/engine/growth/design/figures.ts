@@ -2,7 +2,7 @@
  * The before -> after figures of a designed growth: parameters, training FLOPs per step at the chosen batch and
  * sequence, training memory and whether it fits this machine, the step time predicted from the measured matmul
  * speed, and the growth phase's own cost charged as `ligo flops --grow-from --grow-steps` charges it
- * (ligo-method.md §3.3). One formula per figure, all from engine/models and engine/metrics.
+ * (docs/growth/accounting.md §3.3). One formula per figure, all from engine/models and engine/metrics.
  */
 import type { GrowthPhaseFigures, ModelFigures } from '../../../shared/growth-design'
 import { ligoGrowthStepFlops, trainingStepFlops } from '../../metrics/flops'

@@ -1,5 +1,5 @@
 /**
- * Quick picks of the designer: the paper's pairs (ligo-method.md §5.1, engine/models/presets.ts GROWTH_PAIRS)
+ * Quick picks of the designer: the paper's pairs (docs/growth/ligo.md §5.1, engine/models/presets.ts GROWTH_PAIRS)
  * applied to the source as ratios, plus "x2 depth" and "x1.5 width". A ratio keeps the source's head size: the
  * hidden size is rounded to a multiple of it (heads = hidden / head size), the FFN keeps the source's FFN/hidden
  * ratio, and nothing ever shrinks.

@@ -21,7 +21,7 @@ export const kiMethod: GrowthMethod = {
   schedule: 'scratch',
   growthPhase: false,
   settings: [
-    { name: 'distillFraction', type: 'number', default: KI_DEFAULT_DISTILL_FRACTION, min: 0, max: 1, flag: 'ki-distill', help: 'Share of the budget over which the distillation weight fades out' },
+    { name: 'distillFraction', type: 'number', default: KI_DEFAULT_DISTILL_FRACTION, min: 0, max: 1, help: 'Share of the budget over which the distillation weight fades out' },
   ],
   supports: ki.supports,
   async prepare(input) {

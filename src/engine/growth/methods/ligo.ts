@@ -18,12 +18,12 @@ export const ligoMethod: GrowthMethod = {
   schedule: 'grown',
   growthPhase: true,
   settings: [
-    { name: 'parameterization', type: 'choice', default: LIGO_DEFAULTS.parameterization, choices: ['official', 'paper'], flag: 'parameterization', help: "Operator form: official [I; C] or the paper's full B" },
-    { name: 'operatorSteps', type: 'integer', default: t.steps, min: 0, max: 1_000_000, flag: 'operator-steps', help: 'Operator-training steps (0 keeps the initialisation)' },
-    { name: 'operatorLr', type: 'number', default: t.learningRate, min: 0, flag: 'operator-lr', help: 'Operator peak learning rate' },
-    { name: 'operatorWarmup', type: 'integer', default: t.warmupSteps, min: 0, flag: 'operator-warmup', help: "Operator warmup steps (the official 10K would leave it untrained)" },
-    { name: 'operatorWeightDecay', type: 'number', default: t.weightDecay, min: 0, flag: 'operator-weight-decay', help: 'Operator AdamW weight decay (every coefficient)' },
-    { name: 'operatorClip', type: 'number', default: t.clipNorm, min: 0, flag: 'operator-clip', help: 'Operator gradient clipping, 0 = off' },
+    { name: 'parameterization', type: 'choice', default: LIGO_DEFAULTS.parameterization, choices: ['official', 'paper'], help: "Operator form: official [I; C] or the paper's full B" },
+    { name: 'operatorSteps', type: 'integer', default: t.steps, min: 0, max: 1_000_000, help: 'Operator-training steps (0 keeps the initialisation)' },
+    { name: 'operatorLr', type: 'number', default: t.learningRate, min: 0, help: 'Operator peak learning rate' },
+    { name: 'operatorWarmup', type: 'integer', default: t.warmupSteps, min: 0, help: "Operator warmup steps (the official 10K would leave it untrained)" },
+    { name: 'operatorWeightDecay', type: 'number', default: t.weightDecay, min: 0, help: 'Operator AdamW weight decay (every coefficient)' },
+    { name: 'operatorClip', type: 'number', default: t.clipNorm, min: 0, help: 'Operator gradient clipping, 0 = off' },
   ],
   supports: ligo.supports,
   async prepare(input) {

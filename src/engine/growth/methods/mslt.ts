@@ -14,7 +14,7 @@ export const msltMethod: GrowthMethod = {
   schedule: 'grown',
   growthPhase: false,
   settings: [
-    { name: 'newLayersFraction', type: 'number', default: MSLT_DEFAULT_NEW_LAYERS_FRACTION, min: 0, max: 1, flag: 'mslt-fraction', help: 'Share of the budget training only the new top layers (the paper gives no number)' },
+    { name: 'newLayersFraction', type: 'number', default: MSLT_DEFAULT_NEW_LAYERS_FRACTION, min: 0, max: 1, help: 'Share of the budget training only the new top layers (the paper gives no number)' },
   ],
   supports: mslt.supports,
   prepare: oneShotPrepare(mslt),

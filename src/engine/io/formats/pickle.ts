@@ -1,6 +1,6 @@
 /**
  * A restricted unpickler: a small stack machine for the pickle opcodes a torch state dict uses (protocols 2-5,
- * docs: checkpoint-formats.md §4.2; opcode meanings from CPython's Lib/pickletools.py).
+ * docs: docs/formats/checkpoints.md §4.2; opcode meanings from CPython's Lib/pickletools.py).
  *
  * Nothing from the file is ever executed. GLOBAL/STACK_GLOBAL only ask `resolveGlobal`, which returns a value
  * implemented in TypeScript (or throws to refuse); REDUCE may only apply a `PickleCallable` obtained that way;

@@ -1,5 +1,5 @@
 /**
- * Sharded checkpoints (checkpoint-formats.md §1.7): `model.safetensors.index.json` =
+ * Sharded checkpoints (docs/formats/checkpoints.md §1.7): `model.safetensors.index.json` =
  *   {"metadata": {"total_size": <sum of tensor data bytes>}, "weight_map": {tensor name: shard file name}}
  * with shards `model-00001-of-00003.safetensors`, each a complete safetensors file, in the index's folder.
  *

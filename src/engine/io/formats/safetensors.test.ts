@@ -1,7 +1,7 @@
 /**
  * safetensors reader and writer. Independent truths used here:
  * - names and shapes of the real fixtures derived from each fixture's config.json and the architecture tables of
- *   checkpoint-formats.md §2 (not from our reader);
+ *   docs/formats/checkpoints.md §2 (not from our reader);
  * - byte vectors from the reference implementation's own tests (huggingface/safetensors tensor.rs
  *   `test_serialization`, `test_empty`, `test_serialization_forced_alignement`);
  * - bit patterns of each dtype computed by hand;

@@ -1,5 +1,5 @@
 /**
- * safetensors, exactly (docs: checkpoint-formats.md §1; reference: huggingface/safetensors `safetensors/src/tensor.rs`).
+ * safetensors, exactly (docs: docs/formats/checkpoints.md §1; reference: huggingface/safetensors `safetensors/src/tensor.rs`).
  *
  *   [0..8)      N, u64 little-endian: byte length of the header
  *   [8..8+N)    UTF-8 JSON object {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__"?: {str: str}},

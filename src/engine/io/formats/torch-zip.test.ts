@@ -1,6 +1,6 @@
 /**
  * torch.save zip reader. The real fixture's names and shapes come from its config.json and the ViT table of
- * checkpoint-formats.md §2.4; its values are compared with an independent Python reader in test/reference.
+ * docs/formats/checkpoints.md §2.4; its values are compared with an independent Python reader in test/reference.
  * Hand-built archives (test/fixtures/bad-checkpoints/builders.ts, written from the zip and pickle specs) cover
  * what the fixture does not: shared storages, offsets, non-contiguous strides, other dtypes, deflate, ZIP64,
  * parameters, nested training checkpoints and protocol 4.

@@ -1,5 +1,5 @@
 /**
- * PyTorch checkpoints written by torch.save >= 1.6 (.bin/.pt/.pth), read without Python (checkpoint-formats.md §4).
+ * PyTorch checkpoints written by torch.save >= 1.6 (.bin/.pt/.pth), read without Python (docs/formats/checkpoints.md §4).
  *
  * The file is a zip with one top-level folder (any name, e.g. `pytorch_model/` or `archive/`):
  *   <root>/data.pkl     pickle of the state dict: OrderedDict{name: _rebuild_tensor_v2(storage, offset, size, stride, ...)}

@@ -1,5 +1,5 @@
 /**
- * transformers text classes (checkpoint-formats.md §2.1–2.3, §5.2): BERT and RoBERTa share the body; GPT-2 is
+ * transformers text classes (docs/formats/checkpoints.md §2.1–2.3, §5.2): BERT and RoBERTa share the body; GPT-2 is
  * a separate body with Conv1D [in, out] weights and a fused c_attn.
  */
 import { pair, fusedQkv, separateQkv } from './common'
@@ -59,7 +59,7 @@ const bertClass = (className: string): ClassLayout => ({
 })
 
 export const BERT_FOR_MASKED_LM = bertClass('BertForMaskedLM')
-/** Same keys as BertForMaskedLM (checkpoint-formats.md §2.1); kept so a BertLMHeadModel round-trips as itself. */
+/** Same keys as BertForMaskedLM (docs/formats/checkpoints.md §2.1); kept so a BertLMHeadModel round-trips as itself. */
 export const BERT_LM_HEAD_MODEL = bertClass('BertLMHeadModel')
 /** Google-style checkpoints: pooler + MLM head + next-sentence head (the latter is ignored). */
 export const BERT_FOR_PRETRAINING: ClassLayout = { ...bertClass('BertForPreTraining'), drops: [] }

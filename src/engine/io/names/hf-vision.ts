@@ -1,5 +1,5 @@
 /**
- * transformers ViT and DeiT classes (checkpoint-formats.md §2.4, §2.5, §5.2). Pre-LN: layernorm_before is
+ * transformers ViT and DeiT classes (docs/formats/checkpoints.md §2.4, §2.5, §5.2). Pre-LN: layernorm_before is
  * attn_norm, layernorm_after is mlp_norm. Tokens and the position table are stored with leading 1-dims.
  */
 import { pair, separateQkv } from './common'

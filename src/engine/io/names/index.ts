@@ -1,6 +1,6 @@
 /**
  * Every class layout the importer recognises and the exporter can write, by class name, plus the default export
- * class of each family and format (checkpoint-formats.md §2: what transformers/timm load as it is).
+ * class of each family and format (docs/formats/checkpoints.md §2: what transformers/timm load as it is).
  */
 import type { FamilyName } from '../../models/config'
 import {

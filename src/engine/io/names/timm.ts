@@ -1,6 +1,6 @@
 /**
  * timm VisionTransformer (vit_*, deit_*, deit_*_distilled_*) and Cait (cait_*) state dicts
- * (checkpoint-formats.md §2.5 "timm ViT/DeiT names", §2.6, §5.2). No prefix; q|k|v fused as rows of attn.qkv
+ * (docs/formats/checkpoints.md §2.5 "timm ViT/DeiT names", §2.6, §5.2). No prefix; q|k|v fused as rows of attn.qkv
  * [3D, D], except in CaiT's class-attention blocks where they are separate.
  */
 import { fusedQkv, pair, separateQkv } from './common'

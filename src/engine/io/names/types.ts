@@ -1,5 +1,5 @@
 /**
- * Name maps as data (checkpoint-formats.md §5.2, §5.3): one rule per file tensor, with a `{i}` block index, the
+ * Name maps as data (docs/formats/checkpoints.md §5.2, §5.3): one rule per file tensor, with a `{i}` block index, the
  * canonical name(s) it holds, and how its values become canonical. Import runs `transform`; export runs the
  * inverse (transpose <-> transpose, split3 <-> cat3, squeeze <-> unsqueeze) in reverse order.
  */

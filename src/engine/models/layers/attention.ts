@@ -5,7 +5,7 @@
  *   softmax, Shazeer et al. 2020), and class attention (CaiT: only the CLS token asks, every token answers).
  *
  * Heads are computed either as one batched matmul over [B·A] (fast on cpu/tensorflow) or as one 2-D matmul per
- * (example, head) (fast on wasm, whose batched matmul is a naive loop: engine-measurements.md §3.4). Both give the
+ * (example, head) (fast on wasm, whose batched matmul is a naive loop: docs/engine/measurements.md §3.4). Both give the
  * same values; 'auto' picks per-head on wasm, unless the native BLAS BatchMatMul (engine/backend/native-kernels.ts)
  * serves it, which makes the batched product fast there too.
  */

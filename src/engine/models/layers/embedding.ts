@@ -1,6 +1,6 @@
 /**
  * Embedding lookup: rows of table [V, H] at integer ids [...] -> [..., H].
- * Its gradient needs the UnsortedSegmentSum kernel, which the wasm backend lacks (engine-measurements.md §3.2);
+ * Its gradient needs the UnsortedSegmentSum kernel, which the wasm backend lacks (docs/engine/measurements.md §3.2);
  * engine/backend registers a JS kernel for it.
  */
 import * as tf from '@tensorflow/tfjs-core'

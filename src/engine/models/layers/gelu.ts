@@ -1,5 +1,5 @@
 /**
- * The two GELUs of the families (checkpoint-formats.md §2.0):
+ * The two GELUs of the families (docs/formats/checkpoints.md §2.0):
  * exact erf GELU ("gelu": BERT, RoBERTa, ViT, DeiT, CaiT's nn.GELU) and the tanh approximation ("gelu_new": GPT-2).
  */
 import * as tf from '@tensorflow/tfjs-core'

@@ -1,7 +1,7 @@
 /**
  * Linear layers on 2-D matmuls whose gradients are plain (untransposed) 2-D matmuls too.
  *
- * Why (engine-measurements.md §3.4): the wasm backend sends a matmul to XNNPACK only when both transpose flags are
+ * Why (docs/engine/measurements.md §3.4): the wasm backend sends a matmul to XNNPACK only when both transpose flags are
  * false and the batch is 1; every other case runs a naive loop at ~3 GFLOP/s. tf.matMul's own gradient uses the
  * transpose flags, so every backward matmul was slow. Here transposes are explicit tf.transpose ops and the matmul
  * itself is wrapped in tf.customGrad with gradients matMul(dy, bᵀ) and matMul(aᵀ, dy) (the FASTMM fix, ~3× faster
@@ -34,7 +34,7 @@ export function fastMatMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, t
 }
 
 /**
- * y = x·Wᵀ + b with the canonical torch layout W [out, in] (checkpoint-formats.md §5, principle 2).
+ * y = x·Wᵀ + b with the canonical torch layout W [out, in] (docs/formats/checkpoints.md §5, principle 2).
  * x may have any leading dims: [..., in] -> [..., out].
  */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {

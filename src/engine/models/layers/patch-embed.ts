@@ -1,6 +1,6 @@
 /**
  * Patch embedding as reshape + matmul (the k = s = p conv of ViT/DeiT/CaiT). A conv2d would need
- * Conv2DBackpropFilter, which the wasm backend lacks (engine-measurements.md §3.2).
+ * Conv2DBackpropFilter, which the wasm backend lacks (docs/engine/measurements.md §3.2).
  *
  * Patches are flattened in (c, i, j) order so that the canonical weight [H, C, p, p] (torch conv layout)
  * reshaped to [H, C·p·p] is the matching linear map.

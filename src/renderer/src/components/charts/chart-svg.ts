@@ -3,7 +3,7 @@
  * the same data as the canvas chart (loss-chart-data.ts) without a browser: axes with ticks (powers of ten on log
  * axes), the bands, every line, the target lines and the crossing markers, and a legend. Lines are reduced to at most
  * four points per pixel column (first, lowest, highest, last), so a 100,000-point series stays a small file that looks
- * the same (W&B's SVG exports are too big to use, product-anchors.md §1.6 point 6).
+ * the same (W&B's SVG exports are too big to use, docs/product/anchors.md §1.6 point 6).
  */
 import type { LossChartData } from './loss-chart-data'
 

@@ -2,7 +2,7 @@
  * What the loss chart draws, as plain data (uPlot's aligned columns), so the canvas chart, its SVG export and the
  * HTML report draw the same thing. Per method: each seed faint, the mean over seeds bold with a band of ± one spread
  * (sample standard deviation), and with smoothing on the raw seeds fainter still behind (TensorBoard's habit,
- * product-anchors.md §1.5). Seeds of a method are averaged at the same step (every seed evaluates at the same steps);
+ * docs/product/anchors.md §1.5). Seeds of a method are averaged at the same step (every seed evaluates at the same steps);
  * the mean's x is the seeds' mean x at that step (FLOPs agree across seeds, seconds and joules do not).
  */
 import { firstCrossing } from '../../../../shared/metrics/crossing'

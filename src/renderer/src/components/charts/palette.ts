@@ -1,5 +1,5 @@
 /**
- * Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008; product-anchors.md §1.5 point 9, §3 point 15),
+ * Okabe & Ito's colour-blind-safe palette (Color Universal Design, 2008; docs/product/anchors.md §1.5 point 9, §3 point 15),
  * without black, which is the axes' colour. Methods keep their colour across charts: scratch is always the first.
  */
 export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999'] as const
