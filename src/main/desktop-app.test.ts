@@ -314,4 +314,19 @@ describe('OS integration', () => {
     notification.emit('click')
     expect([window.minimized, window.focused]).toEqual([false, true])
   })
+
+  it("speaks the OS's language in menus and dialogs, and switches at once when the language setting changes", async () => {
+    const { electron, app } = start({ electron: { systemLanguages: ['vi-VN', 'en-US'] } })
+    await ready(electron, app)
+    const topLabels = () => (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template.map((item) => item.label)
+    expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
+    app!.setLanguage('en')
+    expect(topLabels()).toEqual(['File', 'Edit', 'View', 'Help'])
+    const file = (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template[0].submenu as MenuItemConstructorOptions[]
+    ;(file[0].click as () => void)()
+    await waitFor(() => electron.dialog.calls[0], 'the open dialog')
+    expect(electron.dialog.calls[0][1]).toMatchObject({ title: 'Open a checkpoint, dataset or folder' })
+    app!.setLanguage('system')
+    expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
+  })
 })
