@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { StudioEvent } from '../shared/events'
 import { decodeIpcError } from '../shared/ipc-error'
 import { IPC_EVENTS_CHANNEL, STUDIO_METHODS } from '../shared/studio-api'
+import { APP_ID } from './app-identity'
 import { startDesktopApp, type DesktopElectron, type DesktopOptions } from './desktop-app'
 import type { MenuItemConstructorOptions } from 'electron'
 import { FakeBrowserWindow, FakeNotification, FakeUtilityProcess, FakeWebContents, asElectron, createFakeElectron, fakeEvent, type FakeElectron } from './test-utils/fake-electron'
@@ -206,6 +207,11 @@ describe('startDesktopApp', () => {
     electron.app.fireReady()
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(FakeBrowserWindow.instances).toHaveLength(0)
+  })
+
+  it("takes the installer's AppUserModelID on Windows, so its notifications and taskbar button belong to the app", () => {
+    expect(start({ options: { platform: 'win32' } }).electron.app.appUserModelId).toBe(APP_ID)
+    expect(start({ options: { platform: 'linux' } }).electron.app.appUserModelId).toBeNull()
   })
 
   it('quits when the last window closes, except on macOS', async () => {

@@ -9,6 +9,7 @@ import type * as Electron from 'electron'
 import { createEngineHost } from '../host/engine-client'
 import type { EngineHost } from '../host/engine-types'
 import { StudioService } from '../host/studio-service'
+import { APP_ID } from './app-identity'
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { chooseBackend } from './backend-choice'
 import { createUtilityEngineLauncher } from './engine-launcher'
@@ -62,6 +63,8 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
   // Privileged schemes must be registered before 'ready'; doing it first also covers the quitting case.
   registerAppScheme(electron.protocol)
   if (!claimSingleInstance(app, (argv, workingDirectory) => openFromOs(filePathsFromArgv(argv, argvContext(workingDirectory))))) return null
+  // Windows shows notifications and groups the taskbar by this id; it must be the installer's (app-identity.ts)
+  if (options.platform === 'win32') app.setAppUserModelId(APP_ID)
 
   // A packaged app never follows ELECTRON_RENDERER_URL: only electron-vite dev sets it, for development.
   const devServerUrl = app.isPackaged ? undefined : options.env.ELECTRON_RENDERER_URL || undefined

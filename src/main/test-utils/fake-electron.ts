@@ -232,6 +232,10 @@ export function createFakeElectron(
     /** What app.getPreferredSystemLanguages answers (the OS's language list). */
     systemLanguages: options.systemLanguages ?? ['en-US'],
     getPreferredSystemLanguages: () => app.systemLanguages,
+    appUserModelId: null as string | null,
+    setAppUserModelId(id: string) {
+      app.appUserModelId = id
+    },
     recentDocuments: [] as string[],
     addRecentDocument(path: string) {
       app.recentDocuments = [path, ...app.recentDocuments.filter((p) => p !== path)]
