@@ -277,6 +277,16 @@ describe('OS integration', () => {
     expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({ x: 300, y: 150, width: 1000, height: 650, maximized: false })
   })
 
+  it('on macOS, a window reopened from the Dock comes back where the last one closed', async () => {
+    const { electron, app } = start({ options: { platform: 'darwin' } })
+    const { window } = await ready(electron, app)
+    window.normalBounds = { x: 120, y: 90, width: 1000, height: 650 }
+    window.close()
+    electron.app.emit('activate')
+    expect(FakeBrowserWindow.instances).toHaveLength(2)
+    expect(FakeBrowserWindow.instances[1].options).toMatchObject({ x: 120, y: 90, width: 1000, height: 650 })
+  })
+
   it('opens at the default size with a warning when the window state file is corrupt', async () => {
     writeFileSync(join(userData, 'window-state.json'), '{"x": 200, "y": ')
     const warnings: string[] = []

@@ -33,7 +33,8 @@ export interface OsIntegrationOptions {
 
 export class OsIntegration {
   readonly recent: RecentOpens
-  private readonly savedPlacement: WindowState | null
+  /** The placement read at start, then the one the last window closed with (macOS reopens from the Dock). */
+  private savedPlacement: WindowState | null
   private readonly writers: StateFileWriter[]
   private readonly windowWriter: StateFileWriter
   private readonly tasks: TaskProgressTracker
@@ -81,7 +82,10 @@ export class OsIntegration {
 
   /** Saves the window's placement when it closes. */
   trackWindow(window: Electron.BrowserWindow): void {
-    trackWindowState(window, this.windowWriter)
+    trackWindowState(window, (state) => {
+      this.savedPlacement = state
+      this.windowWriter.save(state)
+    })
   }
 
   /** One batch of studio events: task progress and opened paths. */
