@@ -5,6 +5,7 @@
  */
 import type { Configuration } from 'electron-builder'
 import { flipAppFuses } from './scripts/packaging/fuses'
+import { APP_ID, LINUX_EXECUTABLE_NAME } from './src/main/app-identity'
 
 /** Where the app looks for its parts once installed; the engine and src/engine/seeds.ts rely on these paths. */
 export const PACKAGED_LAYOUT = Object.freeze({
@@ -16,7 +17,7 @@ export const PACKAGED_LAYOUT = Object.freeze({
 })
 
 const config: Configuration = {
-  appId: 'org.ligostudio.LiGOStudio',
+  appId: APP_ID,
   copyright: 'Copyright © 2026 LiGO Studio contributors',
   directories: { output: 'dist', buildResources: 'resources/icons' },
   // out/ is electron-vite's build (main, engine, CLI, preload, renderer); production node_modules are added by
@@ -45,6 +46,7 @@ const config: Configuration = {
   ],
   linux: {
     target: ['AppImage', 'deb'],
+    executableName: LINUX_EXECUTABLE_NAME,
     icon: 'resources/icons/png',
     category: 'Science',
     synopsis: 'Grow pretrained transformers with LiGO',

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { StudioEvent } from '../shared/events'
 import { decodeIpcError } from '../shared/ipc-error'
 import { IPC_EVENTS_CHANNEL, STUDIO_METHODS } from '../shared/studio-api'
+import { APP_ID } from './app-identity'
 import { startDesktopApp, type DesktopElectron, type DesktopOptions } from './desktop-app'
 import type { MenuItemConstructorOptions } from 'electron'
 import { FakeBrowserWindow, FakeNotification, FakeUtilityProcess, FakeWebContents, asElectron, createFakeElectron, fakeEvent, type FakeElectron } from './test-utils/fake-electron'
@@ -217,6 +218,11 @@ describe('startDesktopApp', () => {
     expect(FakeBrowserWindow.instances).toHaveLength(0)
   })
 
+  it("takes the installer's AppUserModelID on Windows, so its notifications and taskbar button belong to the app", () => {
+    expect(start({ options: { platform: 'win32' } }).electron.app.appUserModelId).toBe(APP_ID)
+    expect(start({ options: { platform: 'linux' } }).electron.app.appUserModelId).toBeNull()
+  })
+
   it('quits when the last window closes, except on macOS', async () => {
     const linux = start()
     await ready(linux.electron, linux.app)
@@ -280,6 +286,16 @@ describe('OS integration', () => {
     expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({ x: 300, y: 150, width: 1000, height: 650, maximized: false })
   })
 
+  it('on macOS, a window reopened from the Dock comes back where the last one closed', async () => {
+    const { electron, app } = start({ options: { platform: 'darwin' } })
+    const { window } = await ready(electron, app)
+    window.normalBounds = { x: 120, y: 90, width: 1000, height: 650 }
+    window.close()
+    electron.app.emit('activate')
+    expect(FakeBrowserWindow.instances).toHaveLength(2)
+    expect(FakeBrowserWindow.instances[1].options).toMatchObject({ x: 120, y: 90, width: 1000, height: 650 })
+  })
+
   it('opens at the default size with a warning when the window state file is corrupt', async () => {
     writeFileSync(join(userData, 'window-state.json'), '{"x": 200, "y": ')
     const warnings: string[] = []
@@ -322,5 +338,20 @@ describe('OS integration', () => {
     window.minimized = true
     notification.emit('click')
     expect([window.minimized, window.focused]).toEqual([false, true])
+  })
+
+  it("speaks the OS's language in menus and dialogs, and switches at once when the language setting changes", async () => {
+    const { electron, app } = start({ electron: { systemLanguages: ['vi-VN', 'en-US'] } })
+    await ready(electron, app)
+    const topLabels = () => (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template.map((item) => item.label)
+    expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
+    app!.setLanguage('en')
+    expect(topLabels()).toEqual(['File', 'Edit', 'View', 'Help'])
+    const file = (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template[0].submenu as MenuItemConstructorOptions[]
+    ;(file[0].click as () => void)()
+    await waitFor(() => electron.dialog.calls[0], 'the open dialog')
+    expect(electron.dialog.calls[0][1]).toMatchObject({ title: 'Open a checkpoint, dataset or folder' })
+    app!.setLanguage('system')
+    expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
   })
 })

@@ -10,10 +10,12 @@ import { createEngineHost } from '../host/engine-client'
 import type { EngineHost } from '../host/engine-types'
 import { SettingsStore } from '../host/settings-store'
 import { StudioService } from '../host/studio-service'
+import { APP_ID } from './app-identity'
 import { isAppUrl, registerAppScheme, serveAppProtocol } from './app-protocol'
 import { chooseBackend } from './backend-choice'
 import { createUtilityEngineLauncher } from './engine-launcher'
 import { createSenderCheck, forwardStudioEvents, registerStudioIpc } from './ipc'
+import { mainLocale, mainMessages, type MainLocale } from './i18n/messages'
 import { buildMenuTemplate, chooseOpenPaths, installMenu } from './menu'
 import { PathOpenQueue, filePathsFromArgv, listenForOpenFile } from './open-paths'
 import { OsIntegration, type OsIntegrationElectron } from './os-integration'
@@ -23,6 +25,7 @@ import { MAIN_WINDOW_TITLE, createMainWindow, rendererEntryUrl, revealWindow } f
 
 export interface DesktopElectron extends Pick<OsIntegrationElectron, 'screen' | 'Notification'> {
   app: Electron.App
+  nativeTheme: Pick<Electron.NativeTheme, 'shouldUseDarkColors'>
   BrowserWindow: typeof Electron.BrowserWindow
   dialog: Pick<Electron.Dialog, 'showOpenDialog' | 'showMessageBox'>
   ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler'>
@@ -48,6 +51,8 @@ export interface DesktopOptions {
 export interface DesktopApp {
   readonly window: Electron.BrowserWindow | null
   readonly service: StudioService | null
+  /** The language of menus, dialogs and notifications: 'en', 'vi', or 'system' (the OS's languages). Applies at once. */
+  setLanguage(choice: string): void
   /** Resolves once the app is ready and the window exists. */
   readonly started: Promise<void>
 }
@@ -59,6 +64,8 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
   // Privileged schemes must be registered before 'ready'; doing it first also covers the quitting case.
   registerAppScheme(electron.protocol)
   if (!claimSingleInstance(app, (argv, workingDirectory) => openFromOs(filePathsFromArgv(argv, argvContext(workingDirectory))))) return null
+  // Windows shows notifications and groups the taskbar by this id; it must be the installer's (app-identity.ts)
+  if (options.platform === 'win32') app.setAppUserModelId(APP_ID)
 
   // A packaged app never follows ELECTRON_RENDERER_URL: only electron-vite dev sets it, for development.
   const devServerUrl = app.isPackaged ? undefined : options.env.ELECTRON_RENDERER_URL || undefined
@@ -69,6 +76,10 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
   let service: StudioService | null = null
   let engine: EngineHost | null = null
   const teardown: Array<() => void> = []
+  // the OS's languages are known once the app is ready; until then nothing is shown
+  let languageChoice = 'system'
+  let locale: MainLocale = 'en'
+  const text = () => mainMessages(locale)
   // StudioService.openPath is the one entry point for paths from the OS, the menu and Open Recent
   const opens = new PathOpenQueue(async (path) => service?.openPath(path))
   const os = new OsIntegration(electron, {
@@ -78,7 +89,15 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     onRecentChange: () => {
       if (app.isReady()) refreshMenu()
     },
+    text,
   })
+
+  function setLanguage(choice: string): void {
+    languageChoice = choice
+    if (!app.isReady()) return
+    locale = mainLocale(languageChoice, app.getPreferredSystemLanguages())
+    refreshMenu()
+  }
 
   function argvContext(workingDirectory: string) {
     return { workingDirectory, defaultApp: options.defaultApp, appPath: app.getAppPath() }
@@ -90,6 +109,7 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
       url: rendererEntryUrl(devServerUrl),
       placement: os.windowPlacement(),
       packaged: app.isPackaged,
+      dark: electron.nativeTheme.shouldUseDarkColors,
       onLoadError: (error) => log.error('The Studio window could not load its page:', error),
     })
     os.trackWindow(created)
@@ -149,7 +169,7 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     teardown.push(forwardStudioEvents(service, () => window))
     teardown.push(service.onEvents((events) => os.handleEvents(events)))
 
-    refreshMenu()
+    setLanguage(languageChoice) // builds the menu
     openWindow()
   })
   started.catch((error: unknown) => log.error('LiGO Studio could not start:', error))
@@ -162,10 +182,10 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     installMenu(
       electron.Menu,
       buildMenuTemplate(
-        { appName: MAIN_WINDOW_TITLE, platform: options.platform, isPackaged: app.isPackaged, readmeAvailable, recentPaths: os.recent.list },
+        { appName: MAIN_WINDOW_TITLE, platform: options.platform, isPackaged: app.isPackaged, readmeAvailable, recentPaths: os.recent.list, text: text().menu },
         {
           open: (kind) => {
-            chooseOpenPaths(electron.dialog, window, kind)
+            chooseOpenPaths(electron.dialog, window, kind, text().dialogs.openTitle)
               .then((paths) => openFromOs(paths))
               .catch((error: unknown) => log.error('The open dialog failed:', error))
           },
@@ -180,8 +200,9 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
   }
 
   async function showAbout(): Promise<void> {
-    const detail = `Grow pretrained transformers with LiGO (Learning to Grow Pretrained Models).\nElectron ${process.versions.electron ?? '?'}, Node ${process.versions.node}, Chromium ${process.versions.chrome ?? '?'}`
-    const box = { type: 'info' as const, title: `About ${MAIN_WINDOW_TITLE}`, message: `${MAIN_WINDOW_TITLE} ${app.getVersion()}`, detail, buttons: ['OK'] }
+    const words = text().dialogs
+    const detail = `${words.aboutDetail}\nElectron ${process.versions.electron ?? '?'}, Node ${process.versions.node}, Chromium ${process.versions.chrome ?? '?'}`
+    const box = { type: 'info' as const, title: words.aboutTitle(MAIN_WINDOW_TITLE), message: `${MAIN_WINDOW_TITLE} ${app.getVersion()}`, detail, buttons: [words.ok] }
     await (window ? electron.dialog.showMessageBox(window, box) : electron.dialog.showMessageBox(box))
   }
 
@@ -218,6 +239,7 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     get service() {
       return service
     },
+    setLanguage,
     started,
   }
 }

@@ -1,6 +1,8 @@
 // @vitest-environment node
 import type { MenuItemConstructorOptions } from 'electron'
 import { describe, expect, it } from 'vitest'
+import { en } from './i18n/en'
+import { vi } from './i18n/vi'
 import { LIGO_PAPER_URL, buildMenuTemplate, chooseOpenPaths, installMenu, type MenuActions, type MenuContext } from './menu'
 import { FakeBrowserWindow, asElectron, createFakeElectron } from './test-utils/fake-electron'
 
@@ -19,7 +21,7 @@ function recordingActions() {
 
 function build(overrides: Partial<MenuContext> = {}) {
   const { calls, actions } = recordingActions()
-  const context: MenuContext = { appName: 'LiGO Studio', platform: 'linux', isPackaged: true, readmeAvailable: true, recentPaths: [], ...overrides }
+  const context: MenuContext = { appName: 'LiGO Studio', platform: 'linux', isPackaged: true, readmeAvailable: true, recentPaths: [], text: en.menu, ...overrides }
   return { calls, template: buildMenuTemplate(context, actions) }
 }
 
@@ -54,6 +56,20 @@ describe('buildMenuTemplate', () => {
     expect(calls).toEqual(['recent:/models/gpt2', 'clear-recent'])
     const empty = byId(build().template, 'open-recent')!.submenu as MenuItemConstructorOptions[]
     expect(empty).toEqual([{ id: 'recent-empty', label: 'No Recent Items', enabled: false }])
+  })
+
+  it('speaks Vietnamese: every labelled item takes its words from the table, on every platform', () => {
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
+      const english = items(build({ platform, isPackaged: false, recentPaths: ['/m/a.safetensors'] }).template)
+      const vietnamese = items(build({ platform, isPackaged: false, recentPaths: ['/m/a.safetensors'], text: vi.menu }).template)
+      expect(vietnamese.map((item) => item.role ?? item.id ?? item.type)).toEqual(english.map((item) => item.role ?? item.id ?? item.type))
+      // the app name on the macOS app menu and the recent file's name are the same in both; every other label differs
+      const changed = vietnamese.filter((item, i) => item.label !== undefined && item.label !== english[i].label)
+      const same = vietnamese.filter((item, i) => item.label !== undefined && item.label === english[i].label).map((item) => item.label)
+      expect(same).toEqual(platform === 'darwin' ? ['LiGO Studio', 'a.safetensors — /m'] : ['a.safetensors — /m'])
+      expect(changed.length).toBeGreaterThan(15)
+    }
+    expect(byId(build({ text: vi.menu }).template, 'recent-empty')?.label).toBe('Không có mục nào gần đây')
   })
 
   it('keeps Export… in place but hidden and disabled', () => {
@@ -105,11 +121,11 @@ describe('chooseOpenPaths', () => {
     const electron = createFakeElectron()
     const window = new FakeBrowserWindow()
     electron.dialog.nextResult = { canceled: false, filePaths: ['/data/model.safetensors'] }
-    expect(await chooseOpenPaths(asElectron(electron.dialog), asElectron(window), 'files')).toEqual(['/data/model.safetensors'])
+    expect(await chooseOpenPaths(asElectron(electron.dialog), asElectron(window), 'files', en.dialogs.openTitle)).toEqual(['/data/model.safetensors'])
     expect(electron.dialog.calls[0][0]).toBe(window)
     expect((electron.dialog.calls[0][1] as { properties: string[] }).properties).toEqual(['openFile', 'multiSelections'])
     electron.dialog.nextResult = { canceled: true, filePaths: ['/ignored'] }
-    expect(await chooseOpenPaths(asElectron(electron.dialog), null, 'folders')).toEqual([])
+    expect(await chooseOpenPaths(asElectron(electron.dialog), null, 'folders', en.dialogs.openTitle)).toEqual([])
     expect((electron.dialog.calls[1][0] as { properties: string[] }).properties).toEqual(['openDirectory', 'multiSelections'])
   })
 })

@@ -3,6 +3,7 @@
  * Items that belong to later issues (Export…) are present with `visible: false` so their place is fixed.
  */
 import type { BrowserWindow, Dialog, Menu, MenuItemConstructorOptions, OpenDialogOptions } from 'electron'
+import type { MainMessages } from './i18n/messages'
 import { recentMenuItems } from './recent-opens'
 
 /** The LiGO paper (Wang et al., "Learning to Grow Pretrained Models for Efficient Transformer Training", ICLR 2023). */
@@ -17,6 +18,8 @@ export interface MenuContext {
   readmeAvailable: boolean
   /** File > Open Recent, most recent first (recent-opens.ts). */
   recentPaths: readonly string[]
+  /** The menu's words in the app's language (i18n/messages.ts). */
+  text: MainMessages['menu']
 }
 
 export interface MenuActions {
@@ -31,76 +34,79 @@ export interface MenuActions {
 
 export function buildMenuTemplate(context: MenuContext, actions: MenuActions): MenuItemConstructorOptions[] {
   const isMac = context.platform === 'darwin'
+  const t = context.text
+  const app = context.appName
   const separator: MenuItemConstructorOptions = { type: 'separator' }
 
   const appMenu: MenuItemConstructorOptions = {
-    label: context.appName,
+    label: app,
     submenu: [
-      { role: 'about' },
+      { role: 'about', label: t.about(app) },
       separator,
-      { role: 'services' },
+      { role: 'services', label: t.services },
       separator,
-      { role: 'hide' },
-      { role: 'hideOthers' },
-      { role: 'unhide' },
+      { role: 'hide', label: t.hide(app) },
+      { role: 'hideOthers', label: t.hideOthers },
+      { role: 'unhide', label: t.showAll },
       separator,
-      { role: 'quit', accelerator: 'CmdOrCtrl+Q' },
+      { role: 'quit', label: t.quitApp(app), accelerator: 'CmdOrCtrl+Q' },
     ],
   }
 
   const fileMenu: MenuItemConstructorOptions = {
-    label: 'File',
+    label: t.file,
     submenu: [
       // macOS dialogs can pick files and folders in one; elsewhere asking for both shows a folder picker only
       isMac
-        ? { id: 'open', label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => actions.open('files-and-folders') }
-        : { id: 'open', label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => actions.open('files') },
-      ...(isMac ? [] : [{ id: 'open-folder', label: 'Open Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.open('folders') }]),
-      { id: 'open-recent', label: 'Open Recent', submenu: recentMenuItems(context.recentPaths, { open: actions.openRecent, clear: actions.clearRecent }) },
+        ? { id: 'open', label: t.open, accelerator: 'CmdOrCtrl+O', click: () => actions.open('files-and-folders') }
+        : { id: 'open', label: t.open, accelerator: 'CmdOrCtrl+O', click: () => actions.open('files') },
+      ...(isMac ? [] : [{ id: 'open-folder', label: t.openFolder, accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.open('folders') }]),
+      { id: 'open-recent', label: t.openRecent, submenu: recentMenuItems(context.recentPaths, { open: actions.openRecent, clear: actions.clearRecent }, t) },
       // Export arrives with the export issue; until then it stays out of sight and inert
-      { id: 'export', label: 'Export…', accelerator: 'CmdOrCtrl+E', visible: false, enabled: false },
-      ...(isMac ? [] : [separator, { id: 'quit', role: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q' } as MenuItemConstructorOptions]),
+      { id: 'export', label: t.exportModel, accelerator: 'CmdOrCtrl+E', visible: false, enabled: false },
+      ...(isMac ? [] : [separator, { id: 'quit', role: 'quit', label: t.quit, accelerator: 'CmdOrCtrl+Q' } as MenuItemConstructorOptions]),
     ],
   }
 
   const editMenu: MenuItemConstructorOptions = {
-    label: 'Edit',
+    label: t.edit,
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      { role: 'undo', label: t.undo },
+      { role: 'redo', label: t.redo },
       separator,
-      { role: 'cut' },
-      { role: 'copy' },
-      { role: 'paste' },
-      ...(isMac ? [{ role: 'pasteAndMatchStyle' } as MenuItemConstructorOptions] : []),
-      { role: 'delete' },
+      { role: 'cut', label: t.cut },
+      { role: 'copy', label: t.copy },
+      { role: 'paste', label: t.paste },
+      ...(isMac ? [{ role: 'pasteAndMatchStyle', label: t.pasteAndMatchStyle } as MenuItemConstructorOptions] : []),
+      { role: 'delete', label: t.delete },
       separator,
-      { role: 'selectAll' },
+      { role: 'selectAll', label: t.selectAll },
     ],
   }
 
   const viewMenu: MenuItemConstructorOptions = {
-    label: 'View',
+    label: t.view,
     submenu: [
-      { role: 'reload' },
-      ...(context.isPackaged ? [] : [{ role: 'forceReload' }, { id: 'devtools', role: 'toggleDevTools' }] as MenuItemConstructorOptions[]),
+      { role: 'reload', label: t.reload },
+      ...(context.isPackaged ? [] : [{ role: 'forceReload', label: t.forceReload }, { id: 'devtools', role: 'toggleDevTools', label: t.toggleDevTools }] as MenuItemConstructorOptions[]),
       separator,
-      { role: 'resetZoom' },
-      { role: 'zoomIn' },
-      { role: 'zoomOut' },
+      { role: 'resetZoom', label: t.actualSize },
+      { role: 'zoomIn', label: t.zoomIn },
+      { role: 'zoomOut', label: t.zoomOut },
       separator,
-      { role: 'togglefullscreen' },
+      { role: 'togglefullscreen', label: t.toggleFullScreen },
     ],
   }
 
-  const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu' }
+  const windowMenu: MenuItemConstructorOptions = { role: 'windowMenu', label: t.window }
 
   const helpMenu: MenuItemConstructorOptions = {
     role: 'help',
+    label: t.help,
     submenu: [
-      ...(isMac ? [] : [{ id: 'about', label: `About ${context.appName}`, click: () => actions.about() }]),
-      ...(context.readmeAvailable ? [{ id: 'readme', label: `${context.appName} README`, click: () => actions.openReadme() }] : []),
-      { id: 'paper', label: 'LiGO Paper (arXiv)', click: () => actions.openExternal(LIGO_PAPER_URL) },
+      ...(isMac ? [] : [{ id: 'about', label: t.about(app), click: () => actions.about() }]),
+      ...(context.readmeAvailable ? [{ id: 'readme', label: t.readme(app), click: () => actions.openReadme() }] : []),
+      { id: 'paper', label: t.paper, click: () => actions.openExternal(LIGO_PAPER_URL) },
     ],
   }
 
@@ -122,8 +128,9 @@ export async function chooseOpenPaths(
   dialog: Pick<Dialog, 'showOpenDialog'>,
   window: BrowserWindow | null,
   kind: Parameters<MenuActions['open']>[0],
+  title: string,
 ): Promise<string[]> {
-  const options: OpenDialogOptions = { title: 'Open a checkpoint, dataset or folder', properties: DIALOG_PROPERTIES[kind] }
+  const options: OpenDialogOptions = { title, properties: DIALOG_PROPERTIES[kind] }
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
   return result.canceled ? [] : result.filePaths
 }

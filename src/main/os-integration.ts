@@ -7,7 +7,8 @@
 import type * as Electron from 'electron'
 import type { StudioEvent } from '../shared/events'
 import { RecentOpens, readRecentOpens, recentOpensWriter } from './recent-opens'
-import { RunFinishedNotifier, formatDuration, notificationChoiceWriter, readNotificationChoice } from './run-notifications'
+import { formatDuration, type MainMessages } from './i18n/messages'
+import { RunFinishedNotifier, notificationChoiceWriter, readNotificationChoice } from './run-notifications'
 import type { StateFileWriter } from './state-file'
 import { TaskProgressTracker, showTaskbarProgress, type FinishedTask } from './task-progress'
 import { MAIN_WINDOW_SIZE, MAIN_WINDOW_TITLE, revealWindow } from './window'
@@ -26,11 +27,14 @@ export interface OsIntegrationOptions {
   getWindow(): Electron.BrowserWindow | null
   /** The recent list changed: rebuild the menu. */
   onRecentChange(): void
+  /** Texts in the app's current language. */
+  text(): MainMessages
 }
 
 export class OsIntegration {
   readonly recent: RecentOpens
-  private readonly savedPlacement: WindowState | null
+  /** The placement read at start, then the one the last window closed with (macOS reopens from the Dock). */
+  private savedPlacement: WindowState | null
   private readonly writers: StateFileWriter[]
   private readonly windowWriter: StateFileWriter
   private readonly tasks: TaskProgressTracker
@@ -59,6 +63,7 @@ export class OsIntegration {
       ask: (task) => this.askAboutNotifications(task),
       notify: (title, body) => this.notify(title, body),
       isAppFocused: () => Boolean(options.getWindow()?.isFocused()),
+      text: () => options.text().notifications,
     })
     this.tasks = new TaskProgressTracker({
       progress: (fraction) => showTaskbarProgress(options.getWindow(), fraction),
@@ -77,7 +82,10 @@ export class OsIntegration {
 
   /** Saves the window's placement when it closes. */
   trackWindow(window: Electron.BrowserWindow): void {
-    trackWindowState(window, this.windowWriter)
+    trackWindowState(window, (state) => {
+      this.savedPlacement = state
+      this.windowWriter.save(state)
+    })
   }
 
   /** One batch of studio events: task progress and opened paths. */
@@ -92,12 +100,13 @@ export class OsIntegration {
   }
 
   private async askAboutNotifications(task: FinishedTask): Promise<boolean> {
+    const text = this.options.text().notifications
     const box: Electron.MessageBoxOptions = {
       type: 'question',
       title: MAIN_WINDOW_TITLE,
-      message: 'Notify you when a long run finishes?',
-      detail: `A run just finished after ${formatDuration(task.elapsedSeconds)}. ${MAIN_WINDOW_TITLE} can show a system notification when a run of more than a minute finishes, so you can work elsewhere meanwhile. You are asked only this once.`,
-      buttons: ['Notify Me', 'No Thanks'],
+      message: text.question,
+      detail: text.questionDetail(MAIN_WINDOW_TITLE, formatDuration(task.elapsedSeconds, text)),
+      buttons: [text.notifyMe, text.noThanks],
       defaultId: 0,
       cancelId: 1,
     }

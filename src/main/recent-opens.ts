@@ -6,6 +6,7 @@
  */
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import type { App, MenuItemConstructorOptions } from 'electron'
+import type { MainMessages } from './i18n/messages'
 import { StateFileWriter, invalidState, isRecord, readStateFile, type StateRead } from './state-file'
 
 export const RECENT_OPENS_FILE = 'recent-opens.json'
@@ -64,12 +65,16 @@ export class RecentOpens {
  * The Open Recent submenu: "name — folder" per entry (two checkpoints are often both model.safetensors), then
  * Clear Recent. An empty list shows one disabled line, as native apps do.
  */
-export function recentMenuItems(paths: readonly string[], actions: { open(path: string): void; clear(): void }): MenuItemConstructorOptions[] {
-  if (paths.length === 0) return [{ id: 'recent-empty', label: 'No Recent Items', enabled: false }]
+export function recentMenuItems(
+  paths: readonly string[],
+  actions: { open(path: string): void; clear(): void },
+  text: Pick<MainMessages['menu'], 'noRecentItems' | 'clearRecent'>,
+): MenuItemConstructorOptions[] {
+  if (paths.length === 0) return [{ id: 'recent-empty', label: text.noRecentItems, enabled: false }]
   return [
     ...paths.map((path, index): MenuItemConstructorOptions => ({ id: `recent-${index}`, label: `${basename(path)} — ${dirname(path)}`, click: () => actions.open(path) })),
     { type: 'separator' },
-    { id: 'recent-clear', label: 'Clear Recent', click: () => actions.clear() },
+    { id: 'recent-clear', label: text.clearRecent, click: () => actions.clear() },
   ]
 }
 

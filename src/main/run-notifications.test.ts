@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { LONG_RUN_SECONDS, NOTIFICATIONS_FILE, RunFinishedNotifier, formatDuration, notificationChoiceWriter, readNotificationChoice, type RunNotificationChoice } from './run-notifications'
+import { en } from './i18n/en'
+import { vi } from './i18n/vi'
+import { LONG_RUN_SECONDS, NOTIFICATIONS_FILE, RunFinishedNotifier, notificationChoiceWriter, readNotificationChoice, type RunNotificationChoice } from './run-notifications'
 import type { FinishedTask } from './task-progress'
 
 let dir: string
@@ -12,7 +14,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const run = (elapsedSeconds: number, taskId = 'cmp'): FinishedTask => ({ taskId, elapsedSeconds, message: 'step 300/300', unit: 'steps' })
 
-function notifier(choice: RunNotificationChoice, answer: boolean | Error = true, focused = false) {
+function notifier(choice: RunNotificationChoice, answer: boolean | Error = true, focused = false, text = en.notifications) {
   const asked: string[] = []
   const shown: Array<{ title: string; body: string }> = []
   const writer = notificationChoiceWriter(dir, { warn: () => {} })
@@ -26,6 +28,7 @@ function notifier(choice: RunNotificationChoice, answer: boolean | Error = true,
     },
     notify: (title, body) => shown.push({ title, body }),
     isAppFocused: () => focused,
+    text: () => text,
   })
   return { n, asked, shown, writer }
 }
@@ -76,7 +79,9 @@ describe('RunFinishedNotifier', () => {
     expect(readNotificationChoice(dir)).toEqual({ value: null, warning: expect.stringContaining('expected {"runFinished": "on" | "off"}') })
   })
 
-  it('formats durations the way people say them', () => {
-    expect([formatDuration(45), formatDuration(754), formatDuration(3900), formatDuration(-3)]).toEqual(['45 s', '13 min', '1 h 05 min', '0 s'])
+  it("speaks the app's language", async () => {
+    const { n, shown } = notifier('on', true, false, vi.notifications)
+    await n.finished(run(3900))
+    expect(shown).toEqual([{ title: 'Lượt chạy đã kết thúc', body: 'step 300/300. Mất 1 giờ 05 phút.' }])
   })
 })

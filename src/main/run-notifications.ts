@@ -4,6 +4,7 @@
  * `<userData>/notifications.json` ({"runFinished": "on" | "off"}; missing or damaged means "not asked yet").
  */
 import { join } from 'node:path'
+import { formatDuration, type MainMessages } from './i18n/messages'
 import { StateFileWriter, invalidState, isRecord, readStateFile, type StateRead } from './state-file'
 import type { FinishedTask } from './task-progress'
 
@@ -35,15 +36,8 @@ export interface RunNotifierDeps {
   notify(title: string, body: string): void
   /** The user is looking at the app: the finished run is visible, a notification would only interrupt. */
   isAppFocused(): boolean
-}
-
-/** "12 min", "1 h 05 min", "45 s". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds))
-  if (s < 60) return `${s} s`
-  const minutes = Math.round(s / 60)
-  if (minutes < 60) return `${minutes} min`
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`
+  /** The notification's words in the current language (read at each use: the language can change). */
+  text(): MainMessages['notifications']
 }
 
 export class RunFinishedNotifier {
@@ -68,7 +62,8 @@ export class RunFinishedNotifier {
       return
     }
     if (this.deps.isAppFocused()) return
-    this.deps.notify('Run finished', `${task.message ? `${task.message}. ` : ''}It took ${formatDuration(task.elapsedSeconds)}.`)
+    const text = this.deps.text()
+    this.deps.notify(text.runFinished, text.runFinishedBody(task.message, formatDuration(task.elapsedSeconds, text)))
   }
 
   private async askOnce(task: FinishedTask): Promise<boolean> {

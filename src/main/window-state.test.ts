@@ -23,7 +23,7 @@ describe('window state file', () => {
     window.normalBounds = { x: 1500.4, y: -120, width: 1700, height: 1000 }
     window.maximized = true
     const writer = windowStateWriter(dir, quiet)
-    trackWindowState(asElectron(window), writer)
+    trackWindowState(asElectron(window), (state) => writer.save(state))
     window.close()
     await writer.flush()
     expect(readWindowState(dir)).toEqual({ value: { x: 1500, y: -120, width: 1700, height: 1000, maximized: true } })

@@ -81,11 +81,10 @@ export function fitWindowState(saved: WindowState | null, workAreas: readonly Re
 type TrackedWindow = Pick<BrowserWindow, 'once' | 'getNormalBounds' | 'isMaximized'>
 
 /** Saves the window's normal (not maximized) bounds and whether it was maximized, when it closes. */
-export function trackWindowState(window: TrackedWindow, writer: Pick<StateFileWriter, 'save'>): void {
+export function trackWindowState(window: TrackedWindow, save: (state: WindowState) => void): void {
   window.once('close', () => {
     const { x, y, width, height } = window.getNormalBounds()
-    const state: WindowState = { x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height), maximized: window.isMaximized() }
-    writer.save(state)
+    save({ x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height), maximized: window.isMaximized() })
   })
 }
 

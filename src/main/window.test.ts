@@ -1,6 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { createMainWindow, rendererEntryUrl, revealWindow } from './window'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { WINDOW_BACKGROUND, createMainWindow, rendererEntryUrl, revealWindow } from './window'
 import { FakeBrowserWindow, asElectron, createFakeElectron } from './test-utils/fake-electron'
 
 describe('createMainWindow', () => {
@@ -30,6 +32,16 @@ describe('createMainWindow', () => {
     expect(fake.isVisible()).toBe(false)
     fake.emit('ready-to-show')
     expect(fake.isVisible()).toBe(true)
+  })
+
+  it("paints the renderer's background for the OS theme before the page loads", () => {
+    createFakeElectron()
+    const light = createMainWindow(asElectron(FakeBrowserWindow), { preloadPath: '/p.js', url: 'app://app/index.html', dark: false }) as unknown as FakeBrowserWindow
+    const dark = createMainWindow(asElectron(FakeBrowserWindow), { preloadPath: '/p.js', url: 'app://app/index.html', dark: true }) as unknown as FakeBrowserWindow
+    expect([light.options.backgroundColor, dark.options.backgroundColor]).toEqual([WINDOW_BACKGROUND.light, WINDOW_BACKGROUND.dark])
+    // the same colours as the page's --bg, light first (light-dark(light, dark))
+    const css = readFileSync(join(__dirname, '../renderer/src/styles/base.css'), 'utf8')
+    expect(css).toContain(`--bg: light-dark(${WINDOW_BACKGROUND.light}, ${WINDOW_BACKGROUND.dark})`)
   })
 
   it('has no DevTools when packaged', () => {

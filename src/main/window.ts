@@ -12,11 +12,19 @@ export const MAIN_WINDOW_TITLE = 'LiGO Studio'
 /** The first-start size, and the minimum below which the side panel and the charts no longer fit side by side. */
 export const MAIN_WINDOW_SIZE: Readonly<WindowLimits> = Object.freeze({ width: 1280, height: 820, minWidth: 960, minHeight: 600 })
 
+/**
+ * The window's colour before the page paints: the renderer's page background (--bg in
+ * src/renderer/src/styles/base.css) for the OS theme, so opening and resizing never flash another colour.
+ */
+export const WINDOW_BACKGROUND = Object.freeze({ light: '#f6f7f9', dark: '#15181d' })
+
 export interface MainWindowPlacement {
   /** Restored size and position (window-state.ts); the default size when absent. */
   placement?: WindowState
   /** A packaged app gets no DevTools (Electron security checklist). */
   packaged?: boolean
+  /** The OS uses a dark theme (nativeTheme.shouldUseDarkColors). */
+  dark?: boolean
 }
 
 export function mainWindowOptions(preloadPath: string, options: MainWindowPlacement = {}): BrowserWindowConstructorOptions {
@@ -28,8 +36,7 @@ export function mainWindowOptions(preloadPath: string, options: MainWindowPlacem
     ...(placement?.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : {}),
     minWidth: MAIN_WINDOW_SIZE.minWidth,
     minHeight: MAIN_WINDOW_SIZE.minHeight,
-    // matches the renderer's dark background, so resizing never flashes white
-    backgroundColor: '#16181d',
+    backgroundColor: options.dark === false ? WINDOW_BACKGROUND.light : WINDOW_BACKGROUND.dark,
     show: false,
     webPreferences: secureWebPreferences(preloadPath, { devTools: !options.packaged }),
   }

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import config, { PACKAGED_LAYOUT } from '../../electron-builder.config'
 import { flipAppFuses } from '../../scripts/packaging/fuses'
 import { seedDirCandidates } from '../../src/engine/seeds'
+import { APP_ID, LINUX_EXECUTABLE_NAME } from '../../src/main/app-identity'
 
 const ROOT = resolve(__dirname, '..', '..')
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown> & { scripts: Record<string, string> }
@@ -38,6 +39,13 @@ describe('electron-builder.config.ts', () => {
     expect(config).not.toHaveProperty('productName')
     expect(config).not.toHaveProperty('extraMetadata')
     expect(config.appId).toMatch(/^[a-z][a-z0-9]*(\.[A-Za-z][A-Za-z0-9-]*)+$/)
+  })
+
+  it('gives the OS the identity the running app uses (Windows AppUserModelID, Linux .desktop name)', () => {
+    expect(config.appId).toBe(APP_ID)
+    expect(config.linux?.executableName).toBe(LINUX_EXECUTABLE_NAME)
+    // Electron reads desktopName to find the launcher entry that shows the progress bar on Linux
+    expect(pkg.desktopName).toBe(`${LINUX_EXECUTABLE_NAME}.desktop`)
   })
 
   it('packs the built app and the native kernels addon, and keeps every native binary outside the asar archive', () => {
@@ -90,8 +98,8 @@ describe('electron-builder.config.ts', () => {
     expect(entries).toEqual(expect.arrayContaining([16, 32, 48, 256]))
   })
 
-  it('has npm run dist and dist:dir with this configuration', () => {
-    expect(pkg.scripts.dist).toBe('electron-vite build && electron-builder --config electron-builder.config.ts')
-    expect(pkg.scripts['dist:dir']).toContain('electron-builder --dir --config electron-builder.config.ts')
+  it('has npm run dist and dist:dir with this configuration, each checking what it built', () => {
+    expect(pkg.scripts.dist).toBe('electron-vite build && electron-builder --config electron-builder.config.ts && tsx scripts/packaging/check-package.ts')
+    expect(pkg.scripts['dist:dir']).toBe('electron-vite build && electron-builder --dir --config electron-builder.config.ts && tsx scripts/packaging/check-package.ts')
   })
 })

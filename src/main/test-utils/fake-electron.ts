@@ -202,7 +202,7 @@ export interface FakeDisplay {
 }
 
 export function createFakeElectron(
-  options: { isPackaged?: boolean; singleInstanceLock?: boolean; userData?: string; appPath?: string; displays?: FakeDisplay[] } = {},
+  options: { isPackaged?: boolean; singleInstanceLock?: boolean; userData?: string; appPath?: string; displays?: FakeDisplay[]; systemLanguages?: string[]; dark?: boolean } = {},
 ) {
   FakeBrowserWindow.instances = []
   FakeUtilityProcess.forks = []
@@ -230,6 +230,13 @@ export function createFakeElectron(
     getAppPath: () => options.appPath ?? '/tmp/ligo-fake-app',
     getVersion: () => '0.1.0',
     getName: () => 'LiGO Studio',
+    /** What app.getPreferredSystemLanguages answers (the OS's language list). */
+    systemLanguages: options.systemLanguages ?? ['en-US'],
+    getPreferredSystemLanguages: () => app.systemLanguages,
+    appUserModelId: null as string | null,
+    setAppUserModelId(id: string) {
+      app.appUserModelId = id
+    },
     recentDocuments: [] as string[],
     addRecentDocument(path: string) {
       app.recentDocuments = [path, ...app.recentDocuments.filter((p) => p !== path)]
@@ -325,7 +332,9 @@ export function createFakeElectron(
     getPrimaryDisplay: () => displays[0],
   }
 
-  return { app, ipcMain, protocol, Menu, dialog, shell, session, utilityProcess, screen, Notification: FakeNotification, BrowserWindow: FakeBrowserWindow }
+  const nativeTheme = { shouldUseDarkColors: options.dark ?? false }
+
+  return { app, ipcMain, protocol, Menu, dialog, shell, session, utilityProcess, screen, nativeTheme, Notification: FakeNotification, BrowserWindow: FakeBrowserWindow }
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>
