@@ -113,11 +113,12 @@ export interface TalkingHeads {
  * softmax(q·kᵀ/√d + bias)·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
-  const batch = q.shape[0]
-  const d = q.shape[q.rank - 1] / s.numHeads
-  const qh = splitHeads(q, s.numHeads) // [B·A, Tq, d]
-  const kh = splitHeads(k, s.numHeads) // [B·A, Tk, d]
-  const vh = splitHeads(v, s.numHeads) // [B·A, Tk, d]
+  return attendHeads(splitHeads(q, s.numHeads), splitHeads(k, s.numHeads), splitHeads(v, s.numHeads), q.shape[0], s, talking)
+}
+
+/** The same on heads already split: qh [B·A, Tq, d], kh and vh [B·A, Tk, d] -> [B, Tq, H]. */
+function attendHeads(qh: tf.Tensor3D, kh: tf.Tensor3D, vh: tf.Tensor3D, batch: number, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
+  const d = qh.shape[2]
   const scale = 1 / Math.sqrt(d)
   let scores = headScores(qh, kh, s.impl) // [B·A, Tq, Tk]
   const [, tq, tk] = scores.shape
@@ -151,15 +152,20 @@ function softmaxOverKeys(scores: tf.Tensor3D, batch: number, numHeads: number, m
  * and, when talkingHeads is set, {prefix}.talk_pre.* / {prefix}.talk_post.* [A, A] / [A]. x [B, T, H] -> [B, T, H].
  */
 export function selfAttention(p: ParamReader, prefix: string, x: tf.Tensor, s: AttentionSettings, talkingHeads = false): tf.Tensor {
-  const project = (name: string) => linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`)) // [B, T, H]
   const talking: TalkingHeads | undefined = talkingHeads
     ? {
         pre: { weight: p(`${prefix}.talk_pre.weight`), bias: p(`${prefix}.talk_pre.bias`) },
         post: { weight: p(`${prefix}.talk_post.weight`), bias: p(`${prefix}.talk_post.bias`) },
       }
     : undefined
-  const context = scaledDotProductAttention(project('q'), project('k'), project('v'), s, talking)
+  const [qh, kh, vh] = projectHeads(p, prefix, x, s.numHeads)
+  const context = attendHeads(qh, kh, vh, x.shape[0], s, talking)
   return linear(context, p(`${prefix}.out.weight`), p.optional(`${prefix}.out.bias`))
+}
+
+/** q, k, v of x [B, T, H] split into heads, each [B·A, T, d]. */
+function projectHeads(p: ParamReader, prefix: string, x: tf.Tensor, numHeads: number): tf.Tensor3D[] {
+  return ['q', 'k', 'v'].map((name) => splitHeads(linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`)), numHeads))
 }
 
 /**
