@@ -92,17 +92,42 @@ function addBias(scores: tf.Tensor3D, bias: tf.Tensor, batch: number, numHeads: 
 
 /**
  * Talking heads: a linear map over the head axis, out[b, a', q, k] = Σ_a W[a', a]·s[b, a, q, k] + bias[a']
- * (timm proj_l / proj_w applied after permute(0, 2, 3, 1)). Done as one 2-D matmul W [A, A] · S [A, B·Tq·Tk].
+ * (timm proj_l / proj_w applied after permute(0, 2, 3, 1)). With the native BatchMatMul: W broadcast over the batch,
+ * W [A, A] · S_b [A, Tq·Tk] for every b, no transposes (headMixMatMul). Elsewhere one 2-D matmul
+ * W [A, A] · S [A, B·Tq·Tk] between two transposes (2-D matmuls are the fast ones on plain wasm).
  */
 export function mixHeads(scores: tf.Tensor3D, weight: tf.Tensor, bias: tf.Tensor, batch: number): tf.Tensor3D {
   const [batchHeads, tq, tk] = scores.shape
   const numHeads = batchHeads / batch
-  const byHead = tf.transpose(tf.reshape(scores, [batch, numHeads, tq * tk]), [1, 0, 2]) // [A, B, Tq·Tk]
+  const perItem = tf.reshape(scores, [batch, numHeads, tq * tk]) as tf.Tensor3D // [B, A, Tq·Tk]
+  if (nativeMatMulActive()) {
+    return tf.reshape(headMix(weight as tf.Tensor2D, bias as tf.Tensor1D, perItem), [batchHeads, tq, tk]) as tf.Tensor3D
+  }
+  const byHead = tf.transpose(perItem, [1, 0, 2]) // [A, B, Tq·Tk]
   const flat = tf.reshape(byHead, [numHeads, batch * tq * tk]) as tf.Tensor2D // [A, B·Tq·Tk]
   const mixed = tf.add(fastMatMul(weight as tf.Tensor2D, flat), tf.reshape(bias, [numHeads, 1])) // [A, B·Tq·Tk]
   const back = tf.transpose(tf.reshape(mixed, [numHeads, batch, tq * tk]), [1, 0, 2]) // [B, A, Tq·Tk]
   return tf.reshape(back, [batchHeads, tq, tk]) as tf.Tensor3D
 }
+
+/**
+ * W [A, A] · S [B, A, M] + bias [A, 1] -> [B, A, M], W broadcast over B. tf.matMul's own gradient cannot sum a
+ * broadcast batch (tfjs 4.22), so it is written out: dS = Wᵀ · dY per item, dW = Σ_b dY_b · S_bᵀ, and the bias
+ * gradient sums the trailing axis then the leading one (two native reductions instead of a transposing one).
+ */
+const headMix = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [w, bias, x, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor3D, tf.GradSaveFunc]
+  save([w, x])
+  const broadcastW = (t: tf.Tensor) => tf.reshape(t, [1, t.shape[0], t.shape[1] as number]) as tf.Tensor3D // [1, A, A]
+  return {
+    value: tf.add(tf.matMul(broadcastW(w), x), tf.reshape(bias, [bias.shape[0], 1])),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.sum(tf.matMul(dy as tf.Tensor3D, saved[1] as tf.Tensor3D, false, true), 0), // [A, A]
+      tf.sum(tf.sum(dy, 2), 0), // [A]
+      tf.matMul(broadcastW(saved[0]), dy as tf.Tensor3D, true, false), // [B, A, M]
+    ],
+  }
+}) as unknown as (w: tf.Tensor2D, bias: tf.Tensor1D, x: tf.Tensor3D) => tf.Tensor3D
 
 export interface TalkingHeads {
   pre: { weight: tf.Tensor; bias: tf.Tensor }
