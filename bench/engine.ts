@@ -8,8 +8,12 @@
  *     cross-entropy/LayerNorm/GELU, native reductions, in-place AdamW), 1 and all threads,
  *   - PyTorch (bench/torch_peer.py, Debian's python3-torch) on 1 and 2 threads, when installed.
  * Median of --steps timed steps after --warmup steps. Same process environment for every row.
+ * Then every family at the growth benchmark's size against its PyTorch peer (bench/engine-families.ts), in
+ * --rounds interleaved rounds, with GFLOP/s by the engine's FLOPs counter. --family runs one family (or `all`)
+ * without the reference table.
  *
- *   npx tsx bench/engine.ts [--steps 5] [--warmup 2] [--quick] [--no-torch] [--json out.json]
+ *   npx tsx bench/engine.ts [--steps 5] [--warmup 2] [--rounds 3] [--family bert|roberta|gpt2|vit|deit|cait|all]
+ *                           [--quick] [--no-torch] [--json out.json]
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
@@ -18,6 +22,8 @@ import '@tensorflow/tfjs' // registers gradient functions (tfjs-core's Node buil
 import * as tf from '@tensorflow/tfjs-core'
 import { registerWasmKernels, unregisterWasmFastPaths } from '../src/engine/backend/wasm-kernels'
 import { loadNativeAddon, registerNativeKernels, unregisterNativeKernels, type NativeAddon } from '../src/engine/backend/native-kernels'
+import { familyTable, loadAverage, measureFamilies, torchAvailable, type FamilyRow } from './engine-families'
+import { BENCH_FAMILIES, type BenchFamily } from './family-models'
 import { asShippedHead, asShippedHidden, asShippedLoss } from './as-shipped-model'
 import { BATCH, SEQ, TOKENS, config, engineLossFn, engineTrainer, makeInputs, makeVariables, useWasm, type LossFn, type LossVariant, type ReferenceInputs } from './reference-model'
 
@@ -28,6 +34,13 @@ const option = (name: string, fallback: number) => (args.includes(name) ? Number
 const quick = args.includes('--quick')
 const STEPS = option('--steps', quick ? 2 : 5)
 const WARMUP = option('--warmup', quick ? 1 : 2)
+const ROUNDS = option('--rounds', quick ? 1 : 3)
+const familyChoice = args.includes('--family') ? args[args.indexOf('--family') + 1] : null
+if (familyChoice !== null && familyChoice !== 'all' && !BENCH_FAMILIES.includes(familyChoice as BenchFamily)) {
+  console.error(`--family must be one of ${BENCH_FAMILIES.join(', ')} or all, got "${familyChoice}"`)
+  process.exit(2)
+}
+const families: readonly BenchFamily[] = familyChoice === null || familyChoice === 'all' ? BENCH_FAMILIES : [familyChoice as BenchFamily]
 
 let inputs: ReferenceInputs
 
@@ -110,8 +123,8 @@ function table(rows: Row[], base: Row, peer: Row | undefined): string {
   return lines.join('\n')
 }
 
-async function main(): Promise<void> {
-  await useWasm()
+/** The reference model on every engine path and PyTorch (the table of the engine measurements). */
+function referenceTable(): { table: string; addonLine: string; rows: Row[] } {
   inputs = makeInputs()
   console.error(`bench:engine: ${STEPS} timed steps after ${WARMUP} warm-up, batch ${BATCH}×${SEQ}; progress on stderr, table on stdout`)
 
@@ -141,14 +154,34 @@ async function main(): Promise<void> {
   rows.push(...torch)
   const peer = torch.find((r) => r.label === 'PyTorch, 2 threads' && r.full !== undefined)
 
+  return { table: table(rows, base, peer), addonLine: addon ? `native addon: ${addon.info().blas}` : `native addon: ${loaded.ok ? '' : loaded.reason}`, rows }
+}
+
+async function main(): Promise<void> {
+  await useWasm()
+  const loadStart = loadAverage()
+  const reference = familyChoice === null ? referenceTable() : null
+  let familyRows: FamilyRow[] = []
+  const loaded = loadNativeAddon()
+  // 1 thread and the addon's default (the online CPUs, at least 2), as training runs; PyTorch runs 1 and 2.
+  const threads = loaded.ok ? [1, Math.max(2, loaded.addon.info().blasThreads)] : []
+  if (loaded.ok) {
+    registerNativeKernels(loaded.addon)
+    familyRows = measureFamilies(families, { steps: STEPS, warmup: WARMUP, rounds: ROUNDS, torch: !args.includes('--no-torch') && torchAvailable(), threads }, (line) => console.error(line))
+    unregisterNativeKernels()
+  }
   const header = [
     `Engine training throughput, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, tfjs ${tf.version_core}`,
-    addon ? `native addon: ${addon.info().blas}` : `native addon: ${loaded.ok ? '' : loaded.reason}`,
-    `OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'} OPENBLAS_L2_SIZE=${process.env.OPENBLAS_L2_SIZE ?? '(unset)'}; median of ${STEPS} steps after ${WARMUP} warm-up`,
+    reference?.addonLine ?? (loaded.ok ? `native addon: ${loaded.addon.info().blas}` : `native addon: ${loaded.reason}`),
+    `OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'} OPENBLAS_L2_SIZE=${process.env.OPENBLAS_L2_SIZE ?? '(unset)'}; median of ${STEPS} steps after ${WARMUP} warm-up; load average ${loadStart} at the start, ${loadAverage()} at the end (/proc/loadavg)`,
     '',
   ]
-  console.log(header.join('\n') + table(rows, base, peer))
-  if (args.includes('--json')) writeFileSync(args[args.indexOf('--json') + 1], JSON.stringify({ rows, steps: STEPS, warmup: WARMUP }, null, 2))
+  const parts = [header.join('\n')]
+  if (reference) parts.push(reference.table)
+  if (familyRows.length > 0) parts.push(`Every family at the growth benchmark's size, median over ${ROUNDS} interleaved rounds (engine with the native addon):\n\n${familyTable(familyRows, threads)}`)
+  else if (!loaded.ok) parts.push(`Families: not measured (${loaded.reason})`)
+  console.log(parts.join('\n\n'))
+  if (args.includes('--json')) writeFileSync(args[args.indexOf('--json') + 1], JSON.stringify({ rows: reference?.rows ?? [], families: familyRows, steps: STEPS, warmup: WARMUP, rounds: ROUNDS }, null, 2))
 }
 
 main().catch((error) => {

@@ -3,13 +3,15 @@
  * reference model's training step (bench/reference-model.ts: the engine's forward, loss and AdamW) and prints the
  * kernels by total time per step.
  *
- *   npx tsx bench/profile-step.ts [--variant mlm15|full] [--steps 3] [--no-native] [--shapes] [--threads N]
+ *   npx tsx bench/profile-step.ts [--variant mlm15|full] [--family F] [--steps 3] [--no-native] [--shapes] [--threads N]
+ *     --family   a family's bench model (bench/family-models.ts: bert, roberta, gpt2, vit, deit, cait) instead
  *     --shapes   one line per kernel and input shapes
  *     --threads  threads of the native addon (its default: the online CPUs)
  */
 import '@tensorflow/tfjs' // gradients
 import * as tf from '@tensorflow/tfjs-core'
 import { loadNativeAddon, registerNativeKernels } from '../src/engine/backend/native-kernels'
+import { BENCH_FAMILIES, familyBench, familyTrainer, type BenchFamily } from './family-models'
 import { engineLossFn, engineTrainer, makeInputs, makeVariables, useWasm, type LossVariant } from './reference-model'
 
 const args = process.argv.slice(2)
@@ -51,7 +53,9 @@ async function main(): Promise<void> {
   }
   let timing = false
   const totals = timeKernels(() => timing)
-  const trainer = engineTrainer(makeVariables('profile'), engineLossFn(makeInputs()), variant)
+  const family = args.includes('--family') ? (option('--family', '') as BenchFamily) : null
+  if (family !== null && !BENCH_FAMILIES.includes(family)) throw new Error(`--family must be one of ${BENCH_FAMILIES.join(', ')}, got "${family}"`)
+  const trainer = family ? familyTrainer(familyBench(family)) : engineTrainer(makeVariables('profile'), engineLossFn(makeInputs()), variant)
   trainer.step() // warm-up: first-call allocations and heap growth
   timing = true
   const start = performance.now()
@@ -59,7 +63,7 @@ async function main(): Promise<void> {
   const wall = performance.now() - start
   const sorted = [...totals].sort((a, b) => b[1].ms - a[1].ms)
   const inKernels = sorted.reduce((s, [, e]) => s + e.ms, 0)
-  console.log(`${variant}, native ${native}: ${(wall / STEPS).toFixed(1)} ms/step, ${(inKernels / STEPS).toFixed(1)} ms in kernels`)
+  console.log(`${family ?? variant}, native ${native}: ${(wall / STEPS).toFixed(1)} ms/step, ${(inKernels / STEPS).toFixed(1)} ms in kernels`)
   for (const [name, e] of sorted.slice(0, 25)) console.log(`${name.padEnd(60)} ${(e.ms / STEPS).toFixed(2).padStart(8)} ms ${String(e.calls / STEPS).padStart(6)} calls`)
 }
 

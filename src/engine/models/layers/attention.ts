@@ -92,17 +92,42 @@ function addBias(scores: tf.Tensor3D, bias: tf.Tensor, batch: number, numHeads: 
 
 /**
  * Talking heads: a linear map over the head axis, out[b, a', q, k] = Σ_a W[a', a]·s[b, a, q, k] + bias[a']
- * (timm proj_l / proj_w applied after permute(0, 2, 3, 1)). Done as one 2-D matmul W [A, A] · S [A, B·Tq·Tk].
+ * (timm proj_l / proj_w applied after permute(0, 2, 3, 1)). With the native BatchMatMul: W broadcast over the batch,
+ * W [A, A] · S_b [A, Tq·Tk] for every b, no transposes (headMixMatMul). Elsewhere one 2-D matmul
+ * W [A, A] · S [A, B·Tq·Tk] between two transposes (2-D matmuls are the fast ones on plain wasm).
  */
 export function mixHeads(scores: tf.Tensor3D, weight: tf.Tensor, bias: tf.Tensor, batch: number): tf.Tensor3D {
   const [batchHeads, tq, tk] = scores.shape
   const numHeads = batchHeads / batch
-  const byHead = tf.transpose(tf.reshape(scores, [batch, numHeads, tq * tk]), [1, 0, 2]) // [A, B, Tq·Tk]
+  const perItem = tf.reshape(scores, [batch, numHeads, tq * tk]) as tf.Tensor3D // [B, A, Tq·Tk]
+  if (nativeMatMulActive()) {
+    return tf.reshape(headMix(weight as tf.Tensor2D, bias as tf.Tensor1D, perItem), [batchHeads, tq, tk]) as tf.Tensor3D
+  }
+  const byHead = tf.transpose(perItem, [1, 0, 2]) // [A, B, Tq·Tk]
   const flat = tf.reshape(byHead, [numHeads, batch * tq * tk]) as tf.Tensor2D // [A, B·Tq·Tk]
   const mixed = tf.add(fastMatMul(weight as tf.Tensor2D, flat), tf.reshape(bias, [numHeads, 1])) // [A, B·Tq·Tk]
   const back = tf.transpose(tf.reshape(mixed, [numHeads, batch, tq * tk]), [1, 0, 2]) // [B, A, Tq·Tk]
   return tf.reshape(back, [batchHeads, tq, tk]) as tf.Tensor3D
 }
+
+/**
+ * W [A, A] · S [B, A, M] + bias [A, 1] -> [B, A, M], W broadcast over B. tf.matMul's own gradient cannot sum a
+ * broadcast batch (tfjs 4.22), so it is written out: dS = Wᵀ · dY per item, dW = Σ_b dY_b · S_bᵀ, and the bias
+ * gradient sums the trailing axis then the leading one (two native reductions instead of a transposing one).
+ */
+const headMix = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [w, bias, x, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.Tensor3D, tf.GradSaveFunc]
+  save([w, x])
+  const broadcastW = (t: tf.Tensor) => tf.reshape(t, [1, t.shape[0], t.shape[1] as number]) as tf.Tensor3D // [1, A, A]
+  return {
+    value: tf.add(tf.matMul(broadcastW(w), x), tf.reshape(bias, [bias.shape[0], 1])),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.sum(tf.matMul(dy as tf.Tensor3D, saved[1] as tf.Tensor3D, false, true), 0), // [A, A]
+      tf.sum(tf.sum(dy, 2), 0), // [A]
+      tf.matMul(broadcastW(saved[0]), dy as tf.Tensor3D, true, false), // [B, A, M]
+    ],
+  }
+}) as unknown as (w: tf.Tensor2D, bias: tf.Tensor1D, x: tf.Tensor3D) => tf.Tensor3D
 
 export interface TalkingHeads {
   pre: { weight: tf.Tensor; bias: tf.Tensor }
@@ -113,11 +138,12 @@ export interface TalkingHeads {
  * softmax(q·kᵀ/√d + bias)·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
-  const batch = q.shape[0]
-  const d = q.shape[q.rank - 1] / s.numHeads
-  const qh = splitHeads(q, s.numHeads) // [B·A, Tq, d]
-  const kh = splitHeads(k, s.numHeads) // [B·A, Tk, d]
-  const vh = splitHeads(v, s.numHeads) // [B·A, Tk, d]
+  return attendHeads(splitHeads(q, s.numHeads), splitHeads(k, s.numHeads), splitHeads(v, s.numHeads), q.shape[0], s, talking)
+}
+
+/** The same on heads already split: qh [B·A, Tq, d], kh and vh [B·A, Tk, d] -> [B, Tq, H]. */
+function attendHeads(qh: tf.Tensor3D, kh: tf.Tensor3D, vh: tf.Tensor3D, batch: number, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
+  const d = qh.shape[2]
   const scale = 1 / Math.sqrt(d)
   let scores = headScores(qh, kh, s.impl) // [B·A, Tq, Tk]
   const [, tq, tk] = scores.shape
@@ -151,15 +177,20 @@ function softmaxOverKeys(scores: tf.Tensor3D, batch: number, numHeads: number, m
  * and, when talkingHeads is set, {prefix}.talk_pre.* / {prefix}.talk_post.* [A, A] / [A]. x [B, T, H] -> [B, T, H].
  */
 export function selfAttention(p: ParamReader, prefix: string, x: tf.Tensor, s: AttentionSettings, talkingHeads = false): tf.Tensor {
-  const project = (name: string) => linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`)) // [B, T, H]
   const talking: TalkingHeads | undefined = talkingHeads
     ? {
         pre: { weight: p(`${prefix}.talk_pre.weight`), bias: p(`${prefix}.talk_pre.bias`) },
         post: { weight: p(`${prefix}.talk_post.weight`), bias: p(`${prefix}.talk_post.bias`) },
       }
     : undefined
-  const context = scaledDotProductAttention(project('q'), project('k'), project('v'), s, talking)
+  const [qh, kh, vh] = projectHeads(p, prefix, x, s.numHeads)
+  const context = attendHeads(qh, kh, vh, x.shape[0], s, talking)
   return linear(context, p(`${prefix}.out.weight`), p.optional(`${prefix}.out.bias`))
+}
+
+/** q, k, v of x [B, T, H] split into heads, each [B·A, T, d]. */
+function projectHeads(p: ParamReader, prefix: string, x: tf.Tensor, numHeads: number): tf.Tensor3D[] {
+  return ['q', 'k', 'v'].map((name) => splitHeads(linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`)), numHeads))
 }
 
 /**
