@@ -109,7 +109,7 @@ export function tfRecord(data: Uint8Array): Uint8Array {
 }
 
 /** The bytes of an event file: the version record, then one record per event (non-finite values are left out). */
-export function tensorboardEventFile(events: readonly ScalarEvent[], startWallTime = events[0]?.wallTime ?? 0): Uint8Array {
+export function tensorboardEventFile(events: readonly ScalarEvent[], startWallTime = events[0]?.wallTime ?? 0): Uint8Array<ArrayBuffer> {
   const records = [tfRecord(encodeEvent(startWallTime, 0, (w) => w.string(3, TENSORBOARD_FILE_VERSION)))]
   for (const event of events) {
     const values = Object.fromEntries(Object.entries(event.values).filter(([, v]) => Number.isFinite(v)))

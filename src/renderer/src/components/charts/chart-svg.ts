@@ -57,6 +57,8 @@ function extent(values: Iterable<number | null>, log: boolean): [number, number]
   return [lo, hi]
 }
 
+let clipCounter = 0
+
 export function lossChartSvg(data: LossChartData, options: SvgChartOptions): string {
   const width = options.width ?? 800
   const height = options.height ?? 420
@@ -75,6 +77,8 @@ export function lossChartSvg(data: LossChartData, options: SvgChartOptions): str
   const drawable = (x: number, y: number | null): y is number => y !== null && Number.isFinite(y) && (!options.logX || x > 0) && (!options.logY || y > 0)
   const f = (v: number) => v.toFixed(1)
 
+  // unique per document: several charts share one HTML report
+  const clip = `plot-${++clipCounter}`
   const parts: string[] = []
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`)
   parts.push(`<title>${escapeXml(options.title)}</title>`)
@@ -92,7 +96,7 @@ export function lossChartSvg(data: LossChartData, options: SvgChartOptions): str
   parts.push(`<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="${muted}"/>`)
   parts.push(`<text x="${(plot.left + plot.right) / 2}" y="${plot.bottom + 34}" fill="${ink}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`)
   parts.push(`<text transform="translate(16 ${(plot.top + plot.bottom) / 2}) rotate(-90)" fill="${ink}" text-anchor="middle">${escapeXml(options.yLabel)}</text>`)
-  parts.push(`<clipPath id="plot"><rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}"/></clipPath><g clip-path="url(#plot)">`)
+  parts.push(`<clipPath id="${clip}"><rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}"/></clipPath><g clip-path="url(#${clip})">`)
   // bands: upper edge forwards, lower edge back
   for (const band of data.bands) {
     const upper = data.xs.map((x, j) => [x, data.columns[band.upper][j]] as const).filter(([x, y]) => drawable(x, y))

@@ -1,0 +1,154 @@
+/**
+ * Runs: the list (states, progress, ETA, budget used) and the opened run. Opening a run catches up from its metrics
+ * logs (every sub-run read from offset 0), then follows live: each change the host reports, and a poll every
+ * second while the run is running, reads only what was written since the last offset. Long series stay out of
+ * deep reactivity (shallowRef, new arrays on change), as the style guide asks.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { CompareParams } from '../../../shared/growth'
+import type { MetricRecord } from '../../../shared/train'
+import { errorMessageOf } from '../composables/client'
+import { translate } from '../i18n'
+import { useAnnouncerStore } from './announcer'
+import type { RunDetail, RunListItem, RunsSource } from './runs-source'
+
+export const RUN_POLL_MS = 1000
+
+let source: RunsSource | null = null
+/** Chosen once (main.ts, tests): the store reads runs through it. */
+export function installRunsSource(next: RunsSource | null): void {
+  source = next
+}
+function runsSource(): RunsSource {
+  if (!source) throw new Error('No runs source installed: call installRunsSource() first.')
+  return source
+}
+
+export const useRunsStore = defineStore('runs', () => {
+  const announcer = useAnnouncerStore()
+  const items = shallowRef<RunListItem[]>([])
+  const listError = ref<string | null>(null)
+  const loading = ref(false)
+  const openId = ref<string | null>(null)
+  const detail = shallowRef<RunDetail | null>(null)
+  const detailError = ref<string | null>(null)
+  /** Records per sub-run key, and where to read next. */
+  const records = shallowRef<Record<string, MetricRecord[]>>({})
+  const offsets = new Map<string, number>()
+  let timer: ReturnType<typeof setInterval> | null = null
+  let stopChanges: (() => void) | null = null
+  let reading: Promise<void> | null = null
+
+  const openItem = computed(() => items.value.find((i) => i.id === openId.value) ?? detail.value?.item ?? null)
+
+  async function refreshList(): Promise<void> {
+    loading.value = true
+    try {
+      items.value = await runsSource().list()
+      listError.value = null
+    } catch (error) {
+      listError.value = translate('runs.list.loadFailed', { message: errorMessageOf(error) })
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Reads the open run's detail and every sub-run's new metrics lines (one read at a time). */
+  function catchUp(): Promise<void> {
+    reading ??= (async () => {
+      const id = openId.value
+      if (!id) return
+      try {
+        const next = await runsSource().detail(id)
+        if (openId.value !== id) return
+        const updated = { ...records.value }
+        let changed = false
+        for (const sub of next.subRuns) {
+          if (sub.status === 'skipped' || sub.status === 'pending') continue
+          const chunk = await runsSource().metrics(id, sub.key, offsets.get(sub.key) ?? 0)
+          if (openId.value !== id) return
+          offsets.set(sub.key, chunk.nextOffset)
+          if (chunk.records.length > 0) (updated[sub.key] = [...(updated[sub.key] ?? []), ...chunk.records]), (changed = true)
+        }
+        detail.value = next
+        detailError.value = null
+        if (changed) records.value = updated
+        if (next.item.state !== 'running' && next.item.state !== 'queued') stopPolling()
+      } catch (error) {
+        detailError.value = translate('runs.page.loadFailed', { message: errorMessageOf(error) })
+      }
+    })().finally(() => (reading = null))
+    return reading
+  }
+
+  function stopPolling(): void {
+    if (timer) clearInterval(timer)
+    timer = null
+  }
+
+  function startWatching(): void {
+    stopChanges ??= runsSource().onChange(() => {
+      void refreshList()
+      if (openId.value) void catchUp()
+    })
+  }
+
+  async function open(id: string): Promise<void> {
+    if (openId.value === id && detail.value) return
+    close()
+    openId.value = id
+    startWatching()
+    await catchUp()
+    follow()
+  }
+
+  /** Poll while the open run is running or queued (the host's change events make it faster, not correct). */
+  function follow(): void {
+    const state = detail.value?.item.state
+    if (!timer && (state === 'running' || state === 'queued')) timer = setInterval(() => void catchUp(), RUN_POLL_MS)
+  }
+
+  function close(): void {
+    stopPolling()
+    openId.value = null
+    detail.value = null
+    detailError.value = null
+    records.value = {}
+    offsets.clear()
+  }
+
+  async function act(id: string, action: 'cancel' | 'resume' | 'remove'): Promise<boolean> {
+    try {
+      await runsSource()[action](id)
+      announcer.announce(translate(`runs.actions.${action}Done`))
+      if (action === 'remove' && openId.value === id) close()
+      await refreshList()
+      // a resumed run appends to its logs: keep the offsets, follow it again
+      if (action === 'resume' && openId.value === id) await catchUp().then(follow)
+      return true
+    } catch (error) {
+      announcer.announce(translate('runs.actions.failed', { message: errorMessageOf(error) }))
+      listError.value = translate('runs.actions.failed', { message: errorMessageOf(error) })
+      return false
+    }
+  }
+
+  async function startComparison(params: Omit<CompareParams, 'out'>): Promise<string | null> {
+    try {
+      const { id } = await runsSource().startComparison(params)
+      await refreshList()
+      return id
+    } catch (error) {
+      listError.value = translate('runs.actions.failed', { message: errorMessageOf(error) })
+      return null
+    }
+  }
+
+  function watchList(): void {
+    startWatching()
+    void refreshList()
+  }
+
+  return { items, listError, loading, openId, openItem, detail, detailError, records, refreshList, watchList, open, close, catchUp, act, startComparison }
+})
