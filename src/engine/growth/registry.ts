@@ -5,6 +5,7 @@
 import { bert2bertAki, bert2bertFpi } from './bert2bert'
 import { interpolation } from './interpolation'
 import { ki } from './ki'
+import { lemon } from './lemon'
 import { ligo } from './ligo'
 import { mslt } from './mslt'
 import { net2net } from './net2net'
@@ -23,6 +24,7 @@ export const GROWTH_OPERATORS: { readonly [N in GrowthMethodName]: GrowthOperato
   'bert2bert-fpi': bert2bertFpi,
   'bert2bert-aki': bert2bertAki,
   ki,
+  lemon,
 }
 
 export function getGrowthOperator(name: string): GrowthOperator {
