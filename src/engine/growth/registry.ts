@@ -3,6 +3,7 @@
  * table, so a new operator is tested as soon as it is registered.
  */
 import { bert2bertAki, bert2bertFpi } from './bert2bert'
+import { gstack } from './gstack'
 import { interpolation } from './interpolation'
 import { ki } from './ki'
 import { lemon } from './lemon'
@@ -25,6 +26,7 @@ export const GROWTH_OPERATORS: { readonly [N in GrowthMethodName]: GrowthOperato
   'bert2bert-aki': bert2bertAki,
   ki,
   lemon,
+  gstack,
 }
 
 export function getGrowthOperator(name: string): GrowthOperator {

@@ -7,6 +7,7 @@ import { GrowthError } from '../validate-pair'
 import { methodInfo, type GrowthMethod, type GrowthMethodInfo } from '../method'
 import { bert2bertAkiMethod } from './bert2bert-aki'
 import { bert2bertFpiMethod } from './bert2bert-fpi'
+import { gstackMethod } from './gstack'
 import { interpolationMethod } from './interpolation'
 import { kiMethod } from './ki'
 import { lemonMethod } from './lemon'
@@ -27,6 +28,7 @@ export const GROWTH_METHOD_LIST: readonly GrowthMethod[] = [
   bert2bertAkiMethod,
   kiMethod,
   lemonMethod,
+  gstackMethod,
 ]
 
 export const METHOD_NAMES: readonly string[] = GROWTH_METHOD_LIST.map((m) => m.name)
