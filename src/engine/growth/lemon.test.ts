@@ -26,7 +26,7 @@ function outputs(config: ModelConfig, params: Parameters<typeof forward>[0], inp
 
 /** Grow small -> large with LEMON (large's eps set as LEMON needs it) and compare outputs on one batch. */
 function growthGap(small: ModelConfig, largeSizes: Partial<ModelConfig>): { gap: number; scale: number; large: ModelConfig } {
-  const large0 = tinyConfig(small.family, largeSizes) as ModelConfig
+  const large0 = { ...small, ...largeSizes } as ModelConfig
   const large = { ...large0, layerNormEps: lemonLayerNormEps(small, large0) } as ModelConfig
   const smallParams = trainedLikeParams(small)
   const grown = lemon.grow(smallParams, small, large, { seed: 3 })
