@@ -15,6 +15,12 @@ export function fullPair(family: FamilyName): { small: ModelConfig; large: Model
   return { small, large: tinyConfig(family, { numLayers: small.numLayers * 2, hiddenSize: 12, numHeads: 3, intermediateSize: 18, ...extra }) }
 }
 
+/** Depth ×2, width ×2 (H 8 -> 16, heads 2 -> 4, FFN 12 -> 24): for operators that grow by whole factors only. */
+export function wholeFactorPair(family: FamilyName): { small: ModelConfig; large: ModelConfig } {
+  const small = TINY_CONFIGS[family]
+  return { small, large: tinyConfig(family, { numLayers: small.numLayers * 2, hiddenSize: 16, numHeads: 4, intermediateSize: 24 }) }
+}
+
 /** Width ×1.5 at equal depth. */
 export function widthPair(family: FamilyName): { small: ModelConfig; large: ModelConfig } {
   const small = TINY_CONFIGS[family]

@@ -3,8 +3,10 @@
  * table, so a new operator is tested as soon as it is registered.
  */
 import { bert2bertAki, bert2bertFpi } from './bert2bert'
+import { gstack } from './gstack'
 import { interpolation } from './interpolation'
 import { ki } from './ki'
+import { lemon } from './lemon'
 import { ligo } from './ligo'
 import { mslt } from './mslt'
 import { net2net } from './net2net'
@@ -23,6 +25,8 @@ export const GROWTH_OPERATORS: { readonly [N in GrowthMethodName]: GrowthOperato
   'bert2bert-fpi': bert2bertFpi,
   'bert2bert-aki': bert2bertAki,
   ki,
+  lemon,
+  gstack,
 }
 
 export function getGrowthOperator(name: string): GrowthOperator {

@@ -12,7 +12,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { ModelConfig, ParamMap } from '../models'
 
-export const GROWTH_METHODS = ['ligo', 'scratch', 'stackbert', 'interpolation', 'mslt', 'net2net', 'bert2bert-fpi', 'bert2bert-aki', 'ki'] as const
+export const GROWTH_METHODS = ['ligo', 'scratch', 'stackbert', 'interpolation', 'mslt', 'net2net', 'bert2bert-fpi', 'bert2bert-aki', 'ki', 'lemon', 'gstack'] as const
 export type GrowthMethodName = (typeof GROWTH_METHODS)[number]
 
 /** Whether an operator can grow this pair; `reason` says why not, naming the field and both values. */

@@ -7,8 +7,10 @@ import { GrowthError } from '../validate-pair'
 import { methodInfo, type GrowthMethod, type GrowthMethodInfo } from '../method'
 import { bert2bertAkiMethod } from './bert2bert-aki'
 import { bert2bertFpiMethod } from './bert2bert-fpi'
+import { gstackMethod } from './gstack'
 import { interpolationMethod } from './interpolation'
 import { kiMethod } from './ki'
+import { lemonMethod } from './lemon'
 import { ligoMethod } from './ligo'
 import { msltMethod } from './mslt'
 import { net2netMethod } from './net2net'
@@ -25,6 +27,8 @@ export const GROWTH_METHOD_LIST: readonly GrowthMethod[] = [
   bert2bertFpiMethod,
   bert2bertAkiMethod,
   kiMethod,
+  lemonMethod,
+  gstackMethod,
 ]
 
 export const METHOD_NAMES: readonly string[] = GROWTH_METHOD_LIST.map((m) => m.name)
