@@ -4,7 +4,7 @@
  * checkpoint. A reopened window catches up with readRunMetrics(runId, fromOffset).
  */
 import type { ModelId } from './models'
-import type { Budget, OperatorTrainingSettings } from './growth'
+import type { Budget, MethodSettingValue } from './growth'
 import type { MetricRecord, TrainParams } from './train'
 
 export const RUN_KINDS = ['train', 'grow', 'compare'] as const
@@ -39,8 +39,8 @@ export interface StartGrowParams {
   seed?: number
   batchSize?: number
   seqLen?: number
-  operator?: Partial<OperatorTrainingSettings>
-  parameterization?: 'paper' | 'official'
+  /** The method's settings by name (its descriptor's schema; defaults for the rest). */
+  settings?: Record<string, MethodSettingValue>
 }
 
 export interface StartCompareParams {
@@ -56,6 +56,8 @@ export interface StartCompareParams {
   seqLen?: number
   evalEvery?: number
   evalBatches?: number
+  /** Per method, its settings by name (e.g. { ligo: { operatorSteps: 25 } }); defaults for the rest. */
+  settings?: Record<string, Record<string, MethodSettingValue>>
 }
 
 export interface RunSummary {

@@ -10,7 +10,7 @@ import { BACKEND_SETTINGS, LANGUAGES, THEMES } from './settings'
 import { LR_SCHEDULES } from './train'
 import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
 import type { StudioMethod, StudioParams } from './studio-api'
-import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
+import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, scalarRecord, string, type Validator } from './validate'
 
 /** Task ids are chosen by the caller so it can cancel before the first response arrives. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -48,9 +48,17 @@ const exportRequest = {
   name: optional(string({ minLength: 1, maxLength: 120, pattern: /^[A-Za-z0-9][A-Za-z0-9._ -]*$/ })),
 }
 
-const operator = optional(
-  object({ steps: count(0), learningRate: rate, weightDecay: rate, clipNorm: optional(number({ min: 0, max: 1e6 })), warmupSteps: count(0), schedule: optional(oneOf(LR_SCHEDULES)) }),
-)
+/** A growth method's settings: names and ranges are checked against the method's schema in the engine. */
+const methodSettings = optional(scalarRecord())
+
+/** Settings of several methods, by method name (a comparison). */
+const settingsByMethod: Validator<Record<string, Record<string, number | string | boolean>> | undefined> = (value, where) => {
+  if (value === undefined) return undefined
+  if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object of method settings`)
+  const entries = Object.entries(value)
+  if (entries.length > 20) throw new StudioError('invalid_request', `Invalid request: ${where} must name at most 20 methods`)
+  return Object.fromEntries(entries.map(([method, settings]) => [identifier(method, `${where} method name`), scalarRecord()(settings, `${where}.${method}`)]))
+}
 
 const trainSettings = optional(
   object({
@@ -130,8 +138,7 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
     seed,
     batchSize: count(1, 65536),
     seqLen: count(3, 65536),
-    operator,
-    parameterization: optional(oneOf(['paper', 'official'] as const)),
+    settings: methodSettings,
   }) as Validator<StudioParams<'startGrow'>>,
   startCompare: object({
     from: modelId,
@@ -146,6 +153,7 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
     seqLen: count(3, 65536),
     evalEvery: count(0),
     evalBatches: count(1),
+    settings: settingsByMethod,
   }) as Validator<StudioParams<'startCompare'>>,
   forward: object({ taskId, model: modelId, input: forwardInput }) as Validator<StudioParams<'forward'>>,
 
