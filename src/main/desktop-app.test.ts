@@ -8,6 +8,7 @@ import { decodeIpcError } from '../shared/ipc-error'
 import { IPC_EVENTS_CHANNEL, STUDIO_METHODS } from '../shared/studio-api'
 import { APP_ID } from './app-identity'
 import { startDesktopApp, type DesktopElectron, type DesktopOptions } from './desktop-app'
+import { WINDOW_BACKGROUND } from './window'
 import type { MenuItemConstructorOptions } from 'electron'
 import { FakeBrowserWindow, FakeNotification, FakeUtilityProcess, FakeWebContents, asElectron, createFakeElectron, fakeEvent, type FakeElectron } from './test-utils/fake-electron'
 
@@ -340,18 +341,28 @@ describe('OS integration', () => {
     expect([window.minimized, window.focused]).toEqual([false, true])
   })
 
+  it('follows the theme setting at once: native parts, the page and the window background', async () => {
+    const { electron, app } = start({ electron: { dark: true } })
+    const { window } = await ready(electron, app)
+    expect(window.options.backgroundColor).toBe(WINDOW_BACKGROUND.dark)
+    app!.setAppearance({ theme: 'light' })
+    expect([electron.nativeTheme.themeSource, window.backgroundColors]).toEqual(['light', [WINDOW_BACKGROUND.light]])
+    app!.setAppearance({ theme: 'system' })
+    expect([electron.nativeTheme.themeSource, window.backgroundColors]).toEqual(['system', [WINDOW_BACKGROUND.light, WINDOW_BACKGROUND.dark]])
+  })
+
   it("speaks the OS's language in menus and dialogs, and switches at once when the language setting changes", async () => {
     const { electron, app } = start({ electron: { systemLanguages: ['vi-VN', 'en-US'] } })
     await ready(electron, app)
     const topLabels = () => (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template.map((item) => item.label)
     expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
-    app!.setLanguage('en')
+    app!.setAppearance({ language: 'en' })
     expect(topLabels()).toEqual(['File', 'Edit', 'View', 'Help'])
     const file = (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template[0].submenu as MenuItemConstructorOptions[]
     ;(file[0].click as () => void)()
     await waitFor(() => electron.dialog.calls[0], 'the open dialog')
     expect(electron.dialog.calls[0][1]).toMatchObject({ title: 'Open a checkpoint, dataset or folder' })
-    app!.setLanguage('system')
+    app!.setAppearance({ language: 'system' })
     expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
   })
 })

@@ -21,11 +21,11 @@ import { PathOpenQueue, filePathsFromArgv, listenForOpenFile } from './open-path
 import { OsIntegration, type OsIntegrationElectron } from './os-integration'
 import { denyAllPermissions, hardenWebContents } from './security'
 import { claimSingleInstance } from './single-instance'
-import { MAIN_WINDOW_TITLE, createMainWindow, rendererEntryUrl, revealWindow } from './window'
+import { MAIN_WINDOW_TITLE, createMainWindow, rendererEntryUrl, revealWindow, windowBackground } from './window'
 
 export interface DesktopElectron extends Pick<OsIntegrationElectron, 'screen' | 'Notification'> {
   app: Electron.App
-  nativeTheme: Pick<Electron.NativeTheme, 'shouldUseDarkColors'>
+  nativeTheme: Pick<Electron.NativeTheme, 'shouldUseDarkColors' | 'themeSource'>
   BrowserWindow: typeof Electron.BrowserWindow
   dialog: Pick<Electron.Dialog, 'showOpenDialog' | 'showMessageBox'>
   ipcMain: Pick<Electron.IpcMain, 'handle' | 'removeHandler'>
@@ -51,8 +51,12 @@ export interface DesktopOptions {
 export interface DesktopApp {
   readonly window: Electron.BrowserWindow | null
   readonly service: StudioService | null
-  /** The language of menus, dialogs and notifications: 'en', 'vi', or 'system' (the OS's languages). Applies at once. */
-  setLanguage(choice: string): void
+  /**
+   * The language and theme settings, applied at once: the language of menus, dialogs and notifications ('en',
+   * 'vi', or 'system' for the OS's languages), and the theme ('system', 'light', 'dark') of the native parts and of
+   * the page's prefers-color-scheme. Call it with the settings at start and whenever they change.
+   */
+  setAppearance(appearance: { language?: string; theme?: 'system' | 'light' | 'dark' }): void
   /** Resolves once the app is ready and the window exists. */
   readonly started: Promise<void>
 }
@@ -97,6 +101,15 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     if (!app.isReady()) return
     locale = mainLocale(languageChoice, app.getPreferredSystemLanguages())
     refreshMenu()
+  }
+
+  function setAppearance(appearance: { language?: string; theme?: 'system' | 'light' | 'dark' }): void {
+    if (appearance.theme) {
+      // themeSource drives the native menus and dialogs and the renderer's prefers-color-scheme alike
+      electron.nativeTheme.themeSource = appearance.theme
+      if (window && !window.isDestroyed()) window.setBackgroundColor(windowBackground(electron.nativeTheme.shouldUseDarkColors))
+    }
+    if (appearance.language) setLanguage(appearance.language)
   }
 
   function argvContext(workingDirectory: string) {
@@ -239,7 +252,7 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     get service() {
       return service
     },
-    setLanguage,
+    setAppearance,
     started,
   }
 }

@@ -18,6 +18,10 @@ export const MAIN_WINDOW_SIZE: Readonly<WindowLimits> = Object.freeze({ width: 1
  */
 export const WINDOW_BACKGROUND = Object.freeze({ light: '#f6f7f9', dark: '#15181d' })
 
+export function windowBackground(dark: boolean): string {
+  return dark ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light
+}
+
 export interface MainWindowPlacement {
   /** Restored size and position (window-state.ts); the default size when absent. */
   placement?: WindowState
@@ -36,7 +40,7 @@ export function mainWindowOptions(preloadPath: string, options: MainWindowPlacem
     ...(placement?.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : {}),
     minWidth: MAIN_WINDOW_SIZE.minWidth,
     minHeight: MAIN_WINDOW_SIZE.minHeight,
-    backgroundColor: options.dark === false ? WINDOW_BACKGROUND.light : WINDOW_BACKGROUND.dark,
+    backgroundColor: windowBackground(options.dark !== false),
     show: false,
     webPreferences: secureWebPreferences(preloadPath, { devTools: !options.packaged }),
   }

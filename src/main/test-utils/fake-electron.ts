@@ -147,6 +147,10 @@ export class FakeBrowserWindow extends FakeEmitter {
   getNormalBounds() {
     return { ...this.normalBounds }
   }
+  backgroundColors: string[] = []
+  setBackgroundColor(color: string): void {
+    this.backgroundColors.push(color)
+  }
   setProgressBar(value: number, options?: Record<string, unknown>): void {
     this.progress.push({ value, ...(options ? { options } : {}) })
   }
@@ -332,7 +336,13 @@ export function createFakeElectron(
     getPrimaryDisplay: () => displays[0],
   }
 
-  const nativeTheme = { shouldUseDarkColors: options.dark ?? false }
+  // themeSource 'light'/'dark' decides shouldUseDarkColors; 'system' gives the OS's (options.dark)
+  const nativeTheme = {
+    themeSource: 'system' as 'system' | 'light' | 'dark',
+    get shouldUseDarkColors() {
+      return nativeTheme.themeSource === 'system' ? (options.dark ?? false) : nativeTheme.themeSource === 'dark'
+    },
+  }
 
   return { app, ipcMain, protocol, Menu, dialog, shell, session, utilityProcess, screen, nativeTheme, Notification: FakeNotification, BrowserWindow: FakeBrowserWindow }
 }
