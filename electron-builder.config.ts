@@ -14,6 +14,8 @@ export const PACKAGED_LAYOUT = Object.freeze({
   /** Native kernels addon (native/, Node-API so it loads in Electron's Node without a rebuild). */
   nativeAddon: 'native/build/Release/ligo_kernels.node',
   nativeStatus: 'native/build/status.json',
+  /** Help > README opens <resources>/README.md (src/main/desktop-app.ts). */
+  readme: { from: 'README.md', to: 'README.md' },
 })
 
 const config: Configuration = {
@@ -23,7 +25,7 @@ const config: Configuration = {
   // out/ is electron-vite's build (main, engine, CLI, preload, renderer); production node_modules are added by
   // electron-builder itself. Seeds travel as extra resources, not inside the archive.
   files: ['out/**/*', '!out/**/*.map', 'package.json', PACKAGED_LAYOUT.nativeAddon, PACKAGED_LAYOUT.nativeStatus],
-  extraResources: [{ ...PACKAGED_LAYOUT.seeds }],
+  extraResources: [{ ...PACKAGED_LAYOUT.seeds }, PACKAGED_LAYOUT.readme],
   asar: true,
   // A .node file cannot be loaded from inside an archive, and tfjs-node's addon loads libtensorflow from its own
   // package folder by relative path: the whole package stays outside.

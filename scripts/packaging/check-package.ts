@@ -4,7 +4,7 @@
  *   - app.asar holds the built app (out/main, out/preload, out/renderer, package.json) and every production
  *     dependency, and no sources, source maps or development tools;
  *   - every native binary (.node) is unpacked next to the archive (a .node cannot load from inside it);
- *   - the seeds are in <resources>/seeds with every folder their index.json lists;
+ *   - the seeds are in <resources>/seeds with every folder their index.json lists, README.md next to them;
  *   - the Electron binary's fuses are the ones scripts/packaging/fuses.ts sets.
  *
  *   npx tsx scripts/packaging/check-package.ts [dist folder]     (default: dist)
@@ -141,6 +141,7 @@ export function checkResources(resourcesDir: string, pkg: { main?: string; depen
   for (const name of Object.keys(pkg.devDependencies ?? {})) if (packages.has(name) && !name.startsWith('@types/')) problems.push(`development dependency ${name} is in app.asar`)
   problems.push(...unresolvedDependencies(asar, files))
 
+  if (!existsSync(join(resourcesDir, 'README.md'))) problems.push(`${join(resourcesDir, 'README.md')} is missing (Help > README opens it)`)
   const seeds = join(resourcesDir, 'seeds')
   const index = join(seeds, 'index.json')
   if (!existsSync(index)) problems.push(`${index} is missing (extraResources)`)

@@ -287,6 +287,22 @@ describe('OS integration', () => {
     expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({ x: 300, y: 150, width: 1000, height: 650, maximized: false })
   })
 
+  it('Help > README opens the README installers put next to app.asar', async () => {
+    const resources = join(dir, 'resources')
+    mkdirSync(resources)
+    writeFileSync(join(resources, 'README.md'), '# LiGO Studio')
+    const { electron, app } = start({ electron: { isPackaged: true }, options: { resourcesPath: resources } })
+    await ready(electron, app)
+    const help = (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template.at(-1)!.submenu as MenuItemConstructorOptions[]
+    ;(help.find((item) => item.id === 'readme')!.click as () => void)()
+    expect(electron.shell.openedPaths).toEqual([join(resources, 'README.md')])
+    // without the file (an older build), no menu item
+    const bare = start({ electron: { isPackaged: true }, options: { resourcesPath: join(dir, 'nowhere') } })
+    await ready(bare.electron, bare.app)
+    const bareHelp = (bare.electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template.at(-1)!.submenu as MenuItemConstructorOptions[]
+    expect(bareHelp.some((item) => item.id === 'readme')).toBe(false)
+  })
+
   it('on macOS, a window reopened from the Dock comes back where the last one closed', async () => {
     const { electron, app } = start({ options: { platform: 'darwin' } })
     const { window } = await ready(electron, app)

@@ -45,6 +45,8 @@ export interface DesktopOptions {
   /** process.defaultApp: running unpackaged as `electron <path>`. */
   defaultApp: boolean
   cwd: string
+  /** process.resourcesPath: the packaged app's resources folder (app.asar, seeds, README.md). */
+  resourcesPath?: string
   log?: Pick<Console, 'log' | 'warn' | 'error'>
 }
 
@@ -187,8 +189,9 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
   })
   started.catch((error: unknown) => log.error('LiGO Studio could not start:', error))
 
-  const readmePath = join(app.getAppPath(), 'README.md')
-  // a README inside an asar archive cannot be opened by another program
+  // installers ship README.md next to app.asar (electron-builder.config.ts, extraResources): one inside the
+  // archive could not be opened by another program
+  const readmePath = app.isPackaged && options.resourcesPath ? join(options.resourcesPath, 'README.md') : join(app.getAppPath(), 'README.md')
   const readmeAvailable = !readmePath.includes('.asar') && existsSync(readmePath)
   /** (Re)installs the application menu; Open Recent changes with every opened file. */
   function refreshMenu(): void {

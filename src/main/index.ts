@@ -14,5 +14,6 @@ startDesktopApp(
     platform: process.platform,
     defaultApp: Boolean(process.defaultApp),
     cwd: process.cwd(),
+    resourcesPath: process.resourcesPath,
   },
 )

@@ -65,7 +65,7 @@ describe('electron-builder.config.ts', () => {
   })
 
   it('ships the seeds as extra resources where the engine looks for them', () => {
-    expect(config.extraResources).toEqual([{ from: 'resources/seeds', to: 'seeds' }])
+    expect(config.extraResources).toEqual([{ from: 'resources/seeds', to: 'seeds' }, { from: 'README.md', to: 'README.md' }])
     expect(existsSync(join(ROOT, PACKAGED_LAYOUT.seeds.from, 'index.json'))).toBe(true)
     expect(seedDirCandidates({ env: {}, resourcesPath: '/opt/LiGO Studio/resources', fromDirs: [] })[0]).toBe(join('/opt/LiGO Studio/resources', PACKAGED_LAYOUT.seeds.to))
     // not in the archive as well

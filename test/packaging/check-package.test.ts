@@ -46,6 +46,7 @@ async function packagedApp(change: (files: Record<string, string>) => void = () 
   mkdirSync(resources)
   await createPackageWithOptions(app, join(resources, 'app.asar'), { unpack: '*.node' })
   write(join(resources, 'seeds'), { 'index.json': JSON.stringify({ version: 1, seeds: [{ name: 'bert-moby', path: 'bert-moby' }] }), 'bert-moby/config.json': '{}' })
+  writeFileSync(join(resources, 'README.md'), '# LiGO Studio')
   return resources
 }
 
@@ -89,6 +90,7 @@ describe('checkResources', () => {
     rmSync(join(resources, 'app.asar'))
     await createPackageWithOptions(app, join(resources, 'app.asar'), { unpack: 'ligo_kernels.node' })
     rmSync(join(resources, 'seeds', 'bert-moby'), { recursive: true })
+    rmSync(join(resources, 'README.md'))
     expect(checkResources(resources, PKG)).toEqual([
       'app.asar has no out/main/engine.js',
       'node_modules/vue/prebuilt.node is inside app.asar: a native module cannot load from there (asarUnpack)',
@@ -97,6 +99,7 @@ describe('checkResources', () => {
       'production dependency @scope/lib is not in app.asar',
       'development dependency vitest is in app.asar',
       'node_modules/vue needs seedrandom, which is not in app.asar',
+      `${join(resources, 'README.md')} is missing (Help > README opens it)`,
       `seed bert-moby is listed in index.json but ${join(resources, 'seeds', 'bert-moby')} is missing or empty`,
     ])
   })
