@@ -357,6 +357,18 @@ describe('OS integration', () => {
     expect([window.minimized, window.focused]).toEqual([false, true])
   })
 
+  it('takes language and theme from the settings at start, and applies a change made in Settings at once', async () => {
+    writeFileSync(join(userData, 'settings.json'), JSON.stringify({ version: 1, backend: 'auto', energy: { gridRegion: null, pue: null, gridIntensity: null }, workspace: null, language: 'vi', theme: 'dark' }))
+    const { electron, app } = start()
+    const { window, trusted } = await ready(electron, app)
+    const topLabels = () => (electron.Menu.applied as { template: MenuItemConstructorOptions[] }).template.map((item) => item.label)
+    expect(topLabels()).toEqual(['Tệp', 'Sửa', 'Xem', 'Trợ giúp'])
+    expect([electron.nativeTheme.themeSource, window.options.backgroundColor]).toEqual(['dark', WINDOW_BACKGROUND.dark])
+    await invoke(electron, 'updateSettings', trusted, { patch: { language: 'en', theme: 'light' } })
+    expect(topLabels()).toEqual(['File', 'Edit', 'View', 'Help'])
+    expect([electron.nativeTheme.themeSource, window.backgroundColors]).toEqual(['light', [WINDOW_BACKGROUND.light]])
+  })
+
   it('follows the theme setting at once: native parts, the page and the window background', async () => {
     const { electron, app } = start({ electron: { dark: true } })
     const { window } = await ready(electron, app)

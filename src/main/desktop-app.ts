@@ -164,16 +164,22 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     })
     // The user-data folder holds settings.json and is the default workspace (changeable in Settings).
     const userData = app.getPath('userData')
+    const settings = new SettingsStore(userData)
+    // menus and the native theme follow the settings from the start, and at once when they change
+    const { language, theme } = settings.get()
+    setAppearance({ language, theme })
     service = new StudioService({
       engine,
       host: 'desktop',
       version: app.getVersion(),
       workspaceDir: userData,
-      settings: new SettingsStore(userData),
+      settings,
       systemLocale: app.getLocale(),
+      onSettingsChanged: (current) => setAppearance({ language: current.language, theme: current.theme }),
       desktop: {
         pickFolder: async (purpose) => {
-          const options = { title: purpose === 'export' ? 'Export to folder' : 'Workspace folder', properties: ['openDirectory' as const, 'createDirectory' as const] }
+          const words = text().dialogs
+          const options = { title: purpose === 'export' ? words.exportFolderTitle : words.workspaceFolderTitle, properties: ['openDirectory' as const, 'createDirectory' as const] }
           const result = window ? await electron.dialog.showOpenDialog(window, options) : await electron.dialog.showOpenDialog(options)
           return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0]
         },
@@ -184,7 +190,7 @@ export function startDesktopApp(electron: DesktopElectron, options: DesktopOptio
     teardown.push(forwardStudioEvents(service, () => window))
     teardown.push(service.onEvents((events) => os.handleEvents(events)))
 
-    setLanguage(languageChoice) // builds the menu
+    // setAppearance above has built the menu
     openWindow()
   })
   started.catch((error: unknown) => log.error('LiGO Studio could not start:', error))

@@ -12,7 +12,7 @@ let dir: string
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ligo-notify-'))))
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const run = (elapsedSeconds: number, taskId = 'cmp'): FinishedTask => ({ taskId, elapsedSeconds, message: 'step 300/300', unit: 'steps' })
+const run = (elapsedSeconds: number, taskId = 'cmp'): FinishedTask => ({ taskId, elapsedSeconds, message: 'step 300/300', outcome: 'completed', error: null })
 
 function notifier(choice: RunNotificationChoice, answer: boolean | Error = true, focused = false, text = en.notifications) {
   const asked: string[] = []
@@ -58,6 +58,12 @@ describe('RunFinishedNotifier', () => {
     await n.finished(run(600))
     await writer.flush()
     expect([asked.length, shown, readNotificationChoice(dir).value]).toEqual([1, [], 'off'])
+  })
+
+  it('says when a long run failed, with its reason', async () => {
+    const { n, shown } = notifier('on')
+    await n.finished({ ...run(900), message: 'bert-moby → bert-base', outcome: 'failed', error: 'engine crashed (exit 137)' })
+    expect(shown).toEqual([{ title: 'Run failed', body: 'bert-moby → bert-base: engine crashed (exit 137)' }])
   })
 
   it('does not notify while the app has the focus', async () => {

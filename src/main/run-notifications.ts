@@ -63,7 +63,8 @@ export class RunFinishedNotifier {
     }
     if (this.deps.isAppFocused()) return
     const text = this.deps.text()
-    this.deps.notify(text.runFinished, text.runFinishedBody(task.message, formatDuration(task.elapsedSeconds, text)))
+    if (task.outcome === 'failed') this.deps.notify(text.runFailed, text.runFailedBody(task.message, task.error ?? ''))
+    else this.deps.notify(text.runFinished, text.runFinishedBody(task.message, formatDuration(task.elapsedSeconds, text)))
   }
 
   private async askOnce(task: FinishedTask): Promise<boolean> {

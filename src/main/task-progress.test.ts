@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
 import type { StudioEvent, TaskProgressEvent } from '../shared/events'
+import type { RunSummary } from '../shared/runs'
 import { FakeBrowserWindow, asElectron, createFakeElectron } from './test-utils/fake-electron'
 import { TaskProgressTracker, showTaskbarProgress, type FinishedTask } from './task-progress'
 
@@ -22,7 +23,7 @@ describe('TaskProgressTracker', () => {
     t.handle([progress('cmp', 75, 300), progress('cmp', 150, 300)])
     t.handle([progress('cmp', 300, 300, 754)])
     expect(shown).toEqual([0, 0.5, null])
-    expect(finished).toEqual([{ taskId: 'cmp', elapsedSeconds: 754, message: 'step 300/300', unit: 'steps' }])
+    expect(finished).toEqual([{ taskId: 'cmp', elapsedSeconds: 754, message: 'step 300/300', outcome: 'completed', error: null }])
     expect(t.runningTaskIds).toEqual([])
   })
 
@@ -49,6 +50,39 @@ describe('TaskProgressTracker', () => {
     t.handle([{ type: 'task.log', taskId: 'x', level: 'info', message: 'hello' }])
     t.handle([progress('x', 0, 0)])
     expect([shown, finished]).toEqual([[0], []])
+  })
+})
+
+const runStatus = (status: RunSummary['status'], extra: Partial<RunSummary> = {}): StudioEvent => ({
+  type: 'run.status',
+  run: {
+    id: 'run-7', kind: 'compare', name: 'bert-moby → bert-base', status, createdAt: '2026-12-02T07:00:00Z', updatedAt: '2026-12-02T07:30:00Z',
+    model: 'seed:bert-moby', target: 'bert-base', method: 'ligo,scratch', done: 0, total: 300, lastCheckpointStep: null, error: null, queuePosition: null, ...extra,
+  },
+})
+
+describe('TaskProgressTracker with runs', () => {
+  it('shows a run from its start, ends it at run.status completed (not when progress reaches the total) and reports it once', () => {
+    const { t, shown, finished } = tracker()
+    t.handle([runStatus('queued', { queuePosition: 0 })])
+    t.handle([runStatus('running')])
+    t.handle([progress('run-7', 150, 300, 400)])
+    t.handle([progress('run-7', 300, 300, 800)])
+    expect([shown, finished]).toEqual([[0, 0.5, 1], []])
+    t.handle([runStatus('completed', { done: 300 })])
+    expect(shown).toEqual([0, 0.5, 1, null])
+    expect(finished).toEqual([{ taskId: 'run-7', elapsedSeconds: 800, message: 'bert-moby → bert-base', outcome: 'completed', error: null }])
+  })
+
+  it('reports failed and interrupted runs as failed with their reason, and a cancelled one not at all', () => {
+    for (const [status, outcome] of [['failed', 'failed'], ['interrupted', 'failed'], ['cancelled', null]] as const) {
+      const { t, shown, finished } = tracker()
+      t.handle([runStatus('running', { done: 30 })])
+      t.handle([runStatus(status, { error: status === 'cancelled' ? null : 'engine crashed' })])
+      expect(shown).toEqual([0.1, null])
+      // no progress event came in: the run's lifetime stands in for its duration (30 min)
+      expect(finished).toEqual(outcome ? [{ taskId: 'run-7', elapsedSeconds: 1800, message: 'bert-moby → bert-base', outcome, error: 'engine crashed' }] : [])
+    }
   })
 })
 

@@ -1,16 +1,22 @@
 /**
  * Running tasks as the OS shows them: the progress bar on the Dock icon (macOS), the taskbar button (Windows)
- * or the launcher entry (Linux/Unity), fed by the studio's task.progress events. A task is finished when its
- * progress reaches its total; when the engine crashes or stops, its tasks are gone and the bar is removed.
+ * or the launcher entry (Linux/Unity), fed by the studio's events. Runs (train, grow, compare) report progress as
+ * task.progress with the run id as taskId and say how they end with run.status (src/shared/studio-api.ts); other
+ * tasks (the speed test) end when their progress reaches its total. When the engine crashes or stops, its tasks
+ * are gone and the bar is removed.
  */
-import type { StudioEvent, TaskProgressEvent } from '../shared/events'
+import type { StudioEvent } from '../shared/events'
+import type { RunSummary } from '../shared/runs'
 
 export interface FinishedTask {
   taskId: string
   elapsedSeconds: number
-  /** The last progress message (e.g. "step 3000/3000"). */
+  /** The run's name, else the last progress message (e.g. "step 3000/3000"). */
   message: string
-  unit: string
+  /** 'failed' covers runs that failed or were interrupted; a run the user cancelled is not reported. */
+  outcome: 'completed' | 'failed'
+  /** failed: why, in the run's words. */
+  error: string | null
 }
 
 export interface TaskProgressHandlers {
@@ -19,8 +25,19 @@ export interface TaskProgressHandlers {
   finished(task: FinishedTask): void
 }
 
+interface RunningTask {
+  done: number
+  total: number
+  elapsedSeconds: number | null
+  message: string
+}
+
+const ENDED: Partial<Record<RunSummary['status'], FinishedTask['outcome'] | null>> = { completed: 'completed', failed: 'failed', interrupted: 'failed', cancelled: null }
+
 export class TaskProgressTracker {
-  private readonly running = new Map<string, TaskProgressEvent>()
+  private readonly running = new Map<string, RunningTask>()
+  /** Ids known to be runs: their end comes from run.status, not from progress reaching the total. */
+  private readonly runs = new Set<string>()
   private shown: number | null = null
 
   constructor(private readonly handlers: TaskProgressHandlers) {}
@@ -28,7 +45,8 @@ export class TaskProgressTracker {
   /** One batch of studio events (StudioService.onEvents). */
   handle(events: readonly StudioEvent[]): void {
     for (const event of events) {
-      if (event.type === 'task.progress') this.update(event)
+      if (event.type === 'task.progress') this.progress(event.taskId, { done: event.done, total: event.total, elapsedSeconds: event.elapsedSeconds, message: event.message })
+      else if (event.type === 'run.status') this.runStatus(event.run)
       else if (event.type === 'engine.status' && (event.status === 'crashed' || event.status === 'stopped')) this.running.clear()
     }
     this.show()
@@ -38,13 +56,33 @@ export class TaskProgressTracker {
     return [...this.running.keys()]
   }
 
-  private update(event: TaskProgressEvent): void {
-    if (event.total > 0 && event.done >= event.total) {
-      this.running.delete(event.taskId)
-      this.handlers.finished({ taskId: event.taskId, elapsedSeconds: event.elapsedSeconds, message: event.message, unit: event.unit })
-    } else {
-      this.running.set(event.taskId, event)
+  private progress(taskId: string, update: RunningTask): void {
+    const previous = this.running.get(taskId)
+    const task = { ...update, message: this.runs.has(taskId) && previous ? previous.message : update.message }
+    if (this.runs.has(taskId) || task.total <= 0 || task.done < task.total) {
+      this.running.set(taskId, task)
+      return
     }
+    this.running.delete(taskId)
+    this.handlers.finished({ taskId, elapsedSeconds: task.elapsedSeconds ?? 0, message: task.message, outcome: 'completed', error: null })
+  }
+
+  private runStatus(run: RunSummary): void {
+    this.runs.add(run.id)
+    const previous = this.running.get(run.id)
+    if (run.status === 'running') {
+      this.running.set(run.id, { done: run.done, total: run.total, elapsedSeconds: previous?.elapsedSeconds ?? null, message: run.name })
+      return
+    }
+    if (run.status === 'queued') return
+    this.running.delete(run.id)
+    this.runs.delete(run.id)
+    const outcome = ENDED[run.status]
+    if (!outcome) return
+    // the engine's own clock when progress came in; else the run's lifetime (which includes time in the queue)
+    const lifetime = (Date.parse(run.updatedAt) - Date.parse(run.createdAt)) / 1000
+    const elapsedSeconds = previous?.elapsedSeconds ?? (Number.isFinite(lifetime) ? lifetime : 0)
+    this.handlers.finished({ taskId: run.id, elapsedSeconds, message: run.name, outcome, error: run.error })
   }
 
   private show(): void {

@@ -41,6 +41,8 @@ export const en: MainMessages = {
   },
   dialogs: {
     openTitle: 'Open a checkpoint, dataset or folder',
+    exportFolderTitle: 'Export to folder',
+    workspaceFolderTitle: 'Workspace folder',
     aboutTitle: (app) => `About ${app}`,
     aboutDetail: 'Grow pretrained transformers with LiGO (Learning to Grow Pretrained Models).',
     ok: 'OK',
@@ -53,6 +55,8 @@ export const en: MainMessages = {
     noThanks: 'No Thanks',
     runFinished: 'Run finished',
     runFinishedBody: (message, duration) => `${message ? `${message}. ` : ''}It took ${duration}.`,
+    runFailed: 'Run failed',
+    runFailedBody: (name, error) => (error ? `${name}: ${error}` : name),
     seconds: (n) => `${n} s`,
     minutes: (n) => `${n} min`,
     hoursMinutes: (hours, minutes) => `${hours} h ${minutes} min`,

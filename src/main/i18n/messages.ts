@@ -47,6 +47,8 @@ export interface MainMessages {
   }
   dialogs: {
     openTitle: string
+    exportFolderTitle: string
+    workspaceFolderTitle: string
     aboutTitle: (app: string) => string
     aboutDetail: string
     ok: string
@@ -58,6 +60,8 @@ export interface MainMessages {
     noThanks: string
     runFinished: string
     runFinishedBody: (message: string, duration: string) => string
+    runFailed: string
+    runFailedBody: (name: string, error: string) => string
     seconds: (n: number) => string
     minutes: (n: number) => string
     hoursMinutes: (hours: number, minutes: string) => string

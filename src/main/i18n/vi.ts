@@ -41,6 +41,8 @@ export const vi: MainMessages = {
   },
   dialogs: {
     openTitle: 'Mở checkpoint, tập dữ liệu hoặc thư mục',
+    exportFolderTitle: 'Xuất vào thư mục',
+    workspaceFolderTitle: 'Thư mục làm việc',
     aboutTitle: (app) => `Giới thiệu về ${app}`,
     aboutDetail: 'Mở rộng các mô hình transformer đã huấn luyện sẵn bằng LiGO (Learning to Grow Pretrained Models).',
     ok: 'OK',
@@ -53,6 +55,8 @@ export const vi: MainMessages = {
     noThanks: 'Không, cảm ơn',
     runFinished: 'Lượt chạy đã kết thúc',
     runFinishedBody: (message, duration) => `${message ? `${message}. ` : ''}Mất ${duration}.`,
+    runFailed: 'Lượt chạy thất bại',
+    runFailedBody: (name, error) => (error ? `${name}: ${error}` : name),
     seconds: (n) => `${n} giây`,
     minutes: (n) => `${n} phút`,
     hoursMinutes: (hours, minutes) => `${hours} giờ ${minutes} phút`,
