@@ -28,8 +28,14 @@ const config: Configuration = {
   extraResources: [{ ...PACKAGED_LAYOUT.seeds }, PACKAGED_LAYOUT.readme],
   asar: true,
   // A .node file cannot be loaded from inside an archive, and tfjs-node's addon loads libtensorflow from its own
-  // package folder by relative path: the whole package stays outside.
-  asarUnpack: ['native/build/**/*.node', 'node_modules/@tensorflow/tfjs-node/**/*', 'node_modules/@tensorflow/tfjs-node-gpu/**/*'],
+  // package folder by relative path: the whole package stays outside. The WebAssembly backend's .wasm binaries
+  // are loaded by path too (select-backend.ts setWasmPaths); outside the archive any loader can read them.
+  asarUnpack: [
+    'native/build/**/*.node',
+    'node_modules/@tensorflow/tfjs-node/**/*',
+    'node_modules/@tensorflow/tfjs-node-gpu/**/*',
+    'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+  ],
   // Rebuild native dependencies for Electron's ABI where they have sources (electron-builder's install-app-deps);
   // prebuilt Node-API binaries (tfjs-node, the kernels addon) are ABI-stable and are kept as they are.
   npmRebuild: true,

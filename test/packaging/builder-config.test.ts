@@ -4,7 +4,7 @@
  * the targets of the issue, the native addons outside the archive, the seeds where src/engine/seeds.ts looks,
  * the file associations, the icons at the sizes their names claim, and the fuses hook.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { FileAssociation, TargetConfiguration } from 'electron-builder'
 import { describe, expect, it } from 'vitest'
@@ -53,9 +53,17 @@ describe('electron-builder.config.ts', () => {
     expect(config.files).toEqual(expect.arrayContaining(['out/**/*', 'package.json', PACKAGED_LAYOUT.nativeAddon, PACKAGED_LAYOUT.nativeStatus]))
     // the addon path is the one the engine loads (src/engine/backend/native-kernels.ts: native/build/Release)
     expect(PACKAGED_LAYOUT.nativeAddon).toBe('native/build/Release/ligo_kernels.node')
-    expect(config.asarUnpack).toEqual(['native/build/**/*.node', 'node_modules/@tensorflow/tfjs-node/**/*', 'node_modules/@tensorflow/tfjs-node-gpu/**/*'])
+    expect(config.asarUnpack).toEqual([
+      'native/build/**/*.node',
+      'node_modules/@tensorflow/tfjs-node/**/*',
+      'node_modules/@tensorflow/tfjs-node-gpu/**/*',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+    ])
     // the optional TF.js native backends are exactly the optional dependencies
-    expect(Object.keys(pkg.optionalDependencies as object).map((name) => `node_modules/${name}/**/*`)).toEqual((config.asarUnpack as string[]).slice(1))
+    expect(Object.keys(pkg.optionalDependencies as object).map((name) => `node_modules/${name}/**/*`)).toEqual((config.asarUnpack as string[]).slice(1, 3))
+    // and the wasm binaries the pattern unpacks exist
+    const wasmDist = join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')
+    expect(readdirSync(wasmDist).filter((name) => name.endsWith('.wasm')).length).toBeGreaterThan(0)
   })
 
   it('rebuilds native dependencies for Electron and flips the fuses after packing', () => {
