@@ -5,21 +5,34 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { forward, tinyConfig, tinyInputs, type ModelInputs } from '../models'
 import { bert2bertAki, bert2bertFpi } from './bert2bert'
 import { disposeAll, fullPair, maxAbsDiff, trainedLikeParams, widthPair } from './growth.testing'
-import { net2net } from './net2net'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
 describe('bert2bert', () => {
-  it('FPI at equal depth is Net2Net width growth (same maps, same seed)', () => {
+  it("FPI at equal depth follows Net2Net's rule (Eq. 2): new FFN units copy old ones, copies share the fan-in", () => {
     const { small, large } = widthPair('bert')
     const params = trainedLikeParams(small)
     const fpi = bert2bertFpi.grow(params, small, large, { seed: 5 })
-    const n2n = net2net.grow(params, small, large, { seed: 5 })
-    for (const name of Object.keys(fpi)) expect(maxAbsDiff(fpi[name], n2n[name])).toBe(0)
+    const [f1, f2, h1] = [small.intermediateSize, large.intermediateSize, small.hiddenSize]
+    for (let layer = 0; layer < small.numLayers; layer++) {
+      const b = Array.from(params[`blocks.${layer}.mlp.up.bias`].dataSync())
+      const grownBias = Array.from(fpi[`blocks.${layer}.mlp.up.bias`].dataSync())
+      // Which old unit each grown unit copies, read from the (distinct, noisy) biases: outputs are copied as they are.
+      const source = grownBias.map((v) => b.findIndex((x) => x === v))
+      expect(source.slice(0, f1)).toEqual(b.map((_, u) => u))
+      expect(source.every((u) => u >= 0)).toBe(true)
+      // FFN down's input: the columns of a unit's copies (original included) sum to the small model's column.
+      const down = params[`blocks.${layer}.mlp.down.weight`].arraySync() as number[][] // [H1, F1]
+      const grownDown = fpi[`blocks.${layer}.mlp.down.weight`].arraySync() as number[][] // [H2, F2]
+      for (let h = 0; h < h1; h++)
+        for (let u = 0; u < f1; u++) {
+          const sum = Array.from({ length: f2 }, (_, c) => c).filter((c) => source[c] === u).reduce((s, c) => s + grownDown[h][c], 0)
+          expect(Math.abs(sum - down[h][u])).toBeLessThan(1e-6)
+        }
+    }
     disposeAll(fpi)
-    disposeAll(n2n)
     disposeAll(params)
   })
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { forward, tinyConfig, tinyInputs, TINY_CONFIGS, type FamilyName, type ModelConfig, type ModelInputs, type ParamMap } from '../models'
+import { forward, getFamily, tinyConfig, tinyInputs, TINY_CONFIGS, type FamilyName, type ModelConfig, type ModelInputs, type ParamMap } from '../models'
 import { resolveAttentionImpl, selfAttention } from '../models/layers/attention'
 import { makeDropout } from '../models/layers/dropout'
 import { gelu } from '../models/layers/gelu'
@@ -152,14 +152,21 @@ describe('net2net', () => {
       const large = tinyConfig<ModelConfig>(family, { ...untie, hiddenSize: 12, numHeads: 3, intermediateSize: 18 } as Partial<ModelConfig>)
       const params = trainedLikeParams(small)
       const grown = net2net.grow(params, small, large, { seed: 4 })
-      const [gap, scale] = tf.tidy(() => {
+      // The yardstick: the large model at its random init (what scratch starts from), same inputs.
+      const fresh = getFamily(large.family).init(large, 4)
+      const [gap, scale, meanGap, meanFresh] = tf.tidy(() => {
         const inputs = tinyInputs(small) as ModelInputs
         const reference = forward(params, small, inputs, EVAL)
-        return [maxAbsDiff(forward(grown, large, inputs, EVAL), reference), tf.max(tf.abs(reference)).dataSync()[0]]
+        const delta = tf.abs(tf.sub(forward(grown, large, inputs, EVAL), reference))
+        const freshDelta = tf.abs(tf.sub(forward(fresh, large, inputs, EVAL), reference))
+        return [tf.max(delta), tf.max(tf.abs(reference)), tf.mean(delta), tf.mean(freshDelta)].map((t) => t.dataSync()[0])
       })
-      rows.push(`${family}: max |Δlogit| ${gap.toFixed(4)} (max |logit| ${scale.toFixed(3)}, ${((100 * gap) / scale).toFixed(1)}%)`)
+      disposeAll(fresh)
+      rows.push(`${family}: max |Δlogit| ${gap.toFixed(4)} (max |logit| ${scale.toFixed(3)}), mean |Δlogit| ${meanGap.toFixed(4)} vs ${meanFresh.toFixed(4)} for a random init`)
       expect(gap).toBeGreaterThan(1e-4) // the gap is real: duplicated channels shift LayerNorm statistics
-      expect(gap / scale).toBeLessThan(1) // but the function is approximately kept
+      // but the function is approximately kept: on average the logits move by under 40% of how far a fresh init
+      // of the large model is from the small model (measured 14-31%)
+      expect(meanGap).toBeLessThan(0.4 * meanFresh)
       disposeAll(grown)
       disposeAll(params)
     }
