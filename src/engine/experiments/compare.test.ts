@@ -65,9 +65,33 @@ describe('runComparison', () => {
     expect(report.targets.map((t) => t.kind)).toEqual(['scratch-final', 'source', 'ladder', 'ladder'])
     const final = report.targets[0]
     expect(final.methods.map((m) => m.method)).toEqual(['scratch', 'ligo', 'ki'])
-    // Scratch reaches its own final loss by definition; every other method has a number or a "never reached".
+    // Every method's cost to scratch's final loss, recomputed from its run folder: the grown model before training
+    // (manifest) then each evaluation, first crossing interpolated linearly (docs/growth/savings.md).
+    const target = metrics(join(root, 'full', 'scratch-seed0')).filter((l) => l.eval).at(-1)!.eval!.loss
+    const costOf = (key: string): number | null => {
+      const manifest = JSON.parse(readFileSync(join(root, 'full', key, 'manifest.json'), 'utf8'))
+      const points = [{ flops: manifest.growth.initial.flops, loss: manifest.growth.initial.loss }, ...metrics(join(root, 'full', key)).filter((l) => l.eval).map((l) => ({ flops: l.flops, loss: l.eval!.loss }))]
+      const i = points.findIndex((p) => p.loss <= target)
+      if (i < 0) return null
+      if (i === 0) return points[0].flops
+      const [a, b] = [points[i - 1], points[i]]
+      return a.flops + ((a.loss - target) / (a.loss - b.loss)) * (b.flops - a.flops)
+    }
+    const scratchCost = costOf('scratch-seed0')!
     expect(final.methods[0].reached).toBe(1)
-    for (const m of final.methods.slice(1)) expect(m.flopsSaving !== null || /never reached/.test(m.verdict)).toBe(true)
+    expect(final.methods[0].flops!.mean).toBeCloseTo(scratchCost, 0)
+    for (const m of final.methods.slice(1)) {
+      const cost = costOf(`${m.method}-seed0`)
+      if (cost === null) {
+        expect(m.reached, m.method).toBe(0)
+        expect(m.verdict, m.method).toMatch(/^never reached: best /)
+      } else {
+        expect(m.flops!.mean, m.method).toBeCloseTo(cost, 0)
+        expect(m.flopsSaving!.mean, m.method).toBeCloseTo(100 * (1 - cost / scratchCost), 6)
+      }
+    }
+    // One seed: no winner is named.
+    expect(final.best).toMatch(/^no winner from one seed|^none reached/)
     expect(result.text).toContain("Target: scratch's final loss")
     expect(tf.memory().numTensors).toBe(before)
   }, 120_000)
@@ -134,9 +158,11 @@ describe('runComparison', () => {
     const result = await runComparison({ ...params('minutes'), methods: ['scratch'], settings: undefined, budget: { kind: 'minutes', value: 0.01 }, evalEvery: 0 }, { backend: tf.getBackend() })
     const run = result.report.runs.find((r) => r.method === 'scratch')!
     const manifest = JSON.parse(readFileSync(join(root, 'minutes', 'scratch-seed0', 'manifest.json'), 'utf8'))
-    expect(run.steps!).toBeGreaterThanOrEqual(3)
-    expect(manifest.growth.horizon).toBeGreaterThanOrEqual(3)
-    // Stopped because the time was spent, or because the calibrated schedule ended.
+    // However fast this machine is right now: the schedule's length is fixed once 3 steps were timed (never before),
+    // and the run stopped because the time was spent or because that calibrated schedule ended.
+    expect(run.steps!).toBeGreaterThanOrEqual(1)
+    if (run.steps! >= 3) expect(manifest.growth.horizon).toBeGreaterThanOrEqual(3)
+    else expect(manifest.growth.horizon).toBeNull()
     expect(run.wallSeconds! >= 0.6 || run.steps === manifest.growth.horizon).toBe(true)
   }, 60_000)
 
