@@ -139,11 +139,16 @@ function checkMechanics(report: ComparisonReport): string[] {
   const problems: string[] = []
   const final = report.targets.find((t) => t.kind === 'scratch-final')
   if (!final) return ['no scratch-final target in the report']
+  // A few steps from a random init can end above where they started (ViT on a handful of held-out digits): scratch
+  // then "reaches" its final loss before training, at no cost, and no saving is defined. The report says so; that is
+  // a correct outcome, not a broken mechanism.
+  const scratchRow = final.methods.find((m) => m.method === 'scratch')
+  const scratchStartedThere = scratchRow?.flops?.mean === 0
   for (const run of report.runs) {
     if (run.status === 'skipped') continue
     const row = final.methods.find((m) => m.method === run.method)
     if (!row) problems.push(`${run.method}: no row at scratch's final loss`)
-    else if (run.method !== 'scratch' && row.flopsSaving === null && !/never reached/.test(row.verdict)) problems.push(`${run.method}: no saving computed (${row.verdict})`)
+    else if (run.method !== 'scratch' && row.flopsSaving === null && !/never reached/.test(row.verdict) && !scratchStartedThere) problems.push(`${run.method}: no saving computed (${row.verdict})`)
   }
   for (const method of METHOD_NAMES) if (!report.runs.some((r) => r.method === method)) problems.push(`${method}: did not run`)
   return problems
