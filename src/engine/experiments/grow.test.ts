@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { StudioError } from '../../shared/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ligoCoefficientTable } from '../growth'
 import { importCheckpoint } from '../io/import-checkpoint'
@@ -61,5 +62,21 @@ describe('growCheckpoint', () => {
     expect(existsSync(join(root, 'aki', 'model', 'model.safetensors'))).toBe(true)
     await expect(growCheckpoint({ from: fixtures.small, to: fixtures.large, method: 'stackbert', out: join(root, 'stack') })).rejects.toThrow(/Cannot grow with stackbert/)
     expect(existsSync(join(root, 'stack'))).toBe(false)
+  }, 60_000)
+
+  it('a cancelled growth phase is a `cancelled` error, writes nothing and leaks no tensor', async () => {
+    const before = tf.memory().numTensors
+    const controller = new AbortController()
+    const out = join(root, 'cancelled')
+    const grow = growCheckpoint(
+      { from: fixtures.small, to: fixtures.large, method: 'ligo', out, data: fixtures.data, batchSize: 4, seqLen: 16, settings: { operatorSteps: 50 } },
+      { signal: controller.signal, onOperatorStep: (step) => step === 2 && controller.abort() },
+    )
+    const error = await grow.then(() => null, (e: unknown) => e)
+    expect(error).toBeInstanceOf(StudioError)
+    expect((error as StudioError).code).toBe('cancelled')
+    expect((error as StudioError).message).toBe('The growth phase was cancelled at step 2 of 50')
+    expect(existsSync(join(out, 'model'))).toBe(false)
+    expect(tf.memory().numTensors).toBe(before)
   }, 60_000)
 })
