@@ -194,8 +194,9 @@ function writeReadme(): void {
 Small models trained by \`ligo train\` on the data that ships with LiGO Studio, so a new user has something to grow on
 day one without a download. Each folder is a HuggingFace (\`hf\`) or timm checkpoint folder that transformers/timm
 load as it is, with its tokenizer (text models), \`TRAINING.md\` (data, settings, final metrics, wall time, machine,
-date and the exact commands) and the run's \`metrics.jsonl\`. They are tiny and briefly trained: good growth sources
-and test subjects, not useful language or vision models.
+date and the exact commands), the run's \`metrics.jsonl\` and \`data-split.json\` (the data and the train/validation
+split it trained on: \`ligo compare\` validates grown models on the held-out side, docs/growth/split-policy.md). They
+are tiny and briefly trained: good growth sources and test subjects, not useful language or vision models.
 
 | seed | family | trained for | sizes | parameters | folder | training | held-out quality |
 |---|---|---|---|---|---|---|---|
