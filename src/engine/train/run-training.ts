@@ -61,7 +61,7 @@ export async function resolveModel(model: string): Promise<ResolvedModel> {
   if (PRESET_IDS.includes(model)) return { source: model, config: getPreset(model).config }
   if (!existsSync(model)) throw new TrainRunError(`Unknown model "${model}": not a preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint folder or config file`)
   // A config file (engine JSON or HF/timm config.json) starts from a random init, as a preset does.
-  if (isJsonPath(model) && statSync(model).isFile()) return { source: model, config: readConfigFile(model, '--model').config }
+  if (isJsonPath(model) && statSync(model).isFile()) return { source: model, config: readConfigFile(model, '`model`').config }
   const imported = await importCheckpoint(model)
   return { source: model, config: imported.config, weights: imported.params, tokenizerDir: imported.tokenizerPath }
 }
