@@ -4,6 +4,7 @@
  * live (a uniform position in a checkpoint mostly hits tensor data, which every reader accepts).
  */
 import fc from 'fast-check'
+import { concat } from '../fixtures/bad-checkpoints/builders'
 
 /** Cases per property: a fixed few in `npm test`, LIGO_FUZZ_RUNS in `npm run fuzz`. */
 export const FUZZ_RUNS = Number(process.env.LIGO_FUZZ_RUNS) > 0 ? Number(process.env.LIGO_FUZZ_RUNS) : 25
@@ -49,16 +50,6 @@ function apply(seed: Uint8Array, edits: ReadonlyArray<{ kind: Edit['kind']; wher
     else if (e.kind === 'insert') out = concat(out.subarray(0, at), e.bytes, out.subarray(at))
     else if (e.kind === 'delete') out = concat(out.subarray(0, at), out.subarray(Math.min(out.length, at + e.length)))
     else if (e.kind === 'truncate') out = out.slice(0, at)
-  }
-  return out
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
   }
   return out
 }
