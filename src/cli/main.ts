@@ -5,10 +5,10 @@
 import { version as PACKAGE_VERSION } from '../../package.json'
 import { createEngineHost } from '../host/engine-client'
 import { createNodeEngineLauncher, defaultEngineEntry } from '../host/node-launcher'
-import { serializeError } from '../shared'
 import { UsageError, closest, flagNamesIn, parseFlags } from './args'
 import { COMMANDS, findCommand } from './commands'
 import type { CliContext, CliIo, EngineChoice } from './context'
+import { errorReport } from './error-report'
 import { commandHelp, generalHelp } from './help'
 
 export type MainIo = CliIo & Partial<Pick<CliContext, 'version' | 'startEngine' | 'rendererRoot'>>
@@ -74,8 +74,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       code = 2
     } else {
       const command = argv[0] ? findCommand(argv[0]) : undefined
-      const message = serializeError(error).message
-      io.stderr(command ? `ligo ${argv[0]}: ${flagNamesIn(message, command.flags)}\n` : `ligo: ${message}\n`)
+      io.stderr(errorReport(command ? `ligo ${argv[0]}` : 'ligo', error, command ? (message) => flagNamesIn(message, command.flags) : undefined))
       code = 1
     }
   }

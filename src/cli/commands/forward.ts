@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { writeFileAtomic } from '../../engine/io/atomic-write'
 import { locateCheckpoint } from '../../engine/io/import-checkpoint'
+import { StudioError } from '../../shared'
 import { UsageError } from '../args'
 import { BACKEND_FLAG, backendChoice } from '../backend-flag'
 import type { CommandSpec } from '../args'
@@ -24,16 +25,16 @@ async function readInput(path: string): Promise<Record<string, unknown>> {
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    throw new Error(`cannot read --input ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
+    throw new StudioError('invalid_request', `cannot read --input ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
   }
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new Error(`--input ${path} is not valid JSON (${(error as Error).message})`)
+    throw new StudioError('invalid_request', `--input ${path} is not valid JSON (${(error as Error).message})`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`--input ${path} must hold a JSON object such as {"input_ids": [[...]]} or {"pixel_values": [[[[...]]]]}`)
+    throw new StudioError('invalid_request', `--input ${path} must hold a JSON object such as {"input_ids": [[...]]} or {"pixel_values": [[[[...]]]]}`)
   }
   return parsed as Record<string, unknown>
 }

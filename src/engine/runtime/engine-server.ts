@@ -18,6 +18,7 @@ import {
   type Validator,
 } from '../../shared'
 import { createEventBatcher, type EventBatcher } from './event-batcher'
+import { classifyError } from './input-errors'
 import type { EngineTransport } from './transport'
 
 /** What a handler gets besides its params. */
@@ -148,7 +149,8 @@ export function runEngineServer<C>(options: EngineServerOptions<C>): void {
     try {
       outcome = { ok: true, result: await spec.run(params, request, context) }
     } catch (error) {
-      outcome = { ok: false, error: serializeError(error) }
+      // A user's mistake (a bad file, an unknown name) is answered with its message only; a bug also gets its stack logged.
+      outcome = { ok: false, error: classifyError(error) }
       if (outcome.error.code === 'engine_error') log(`${name} #${id} failed: ${error instanceof Error ? error.stack : String(error)}`)
     }
     // Cancelled requests answer 'cancelled' however the handler ended, so callers see one outcome.

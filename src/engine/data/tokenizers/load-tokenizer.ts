@@ -111,12 +111,15 @@ export function readBertVocab(file: string): string[] {
 function fromBertVocab(vocabFile: string, config: JsonObject): HfTokenizer {
   const lowercase = config.do_lower_case === undefined ? true : Boolean(config.do_lower_case)
   let wordPiece: WordPieceTokenizer
+  let json: ReturnType<typeof wordPieceTokenizerJson>
   try {
     wordPiece = new WordPieceTokenizer(readBertVocab(vocabFile), { lowercase })
+    json = wordPieceTokenizerJson(wordPiece) // refuses a vocabulary without [CLS] / [SEP] (found by test/fuzz)
   } catch (error) {
+    if (error instanceof TokenizerLoadError) throw error
     throw new TokenizerLoadError(`${vocabFile}: ${(error as Error).message}`)
   }
-  return new HfTokenizer(wordPieceTokenizerJson(wordPiece), { ...wordPieceTokenizerConfig(wordPiece), ...config }, vocabFile)
+  return new HfTokenizer(json, { ...wordPieceTokenizerConfig(wordPiece), ...config }, vocabFile)
 }
 
 function fromGpt2Files(vocabFile: string, mergesFile: string): HfTokenizer {

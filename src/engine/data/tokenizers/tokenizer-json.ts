@@ -38,7 +38,7 @@ export function wordPieceTokenizerJson(tokenizer: WordPieceTokenizer): { [key: s
   const { cls, sep } = WORDPIECE_SPECIAL_TOKENS
   const clsId = tokenizer.tokenToId(cls)
   const sepId = tokenizer.tokenToId(sep)
-  if (clsId === undefined || sepId === undefined) throw new Error(`A BERT tokenizer.json needs ${cls} and ${sep} in the vocabulary`)
+  if (clsId === undefined || sepId === undefined) throw new Error(`a BERT (WordPiece) tokenizer needs ${cls} and ${sep} in its vocabulary`)
   const special = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } })
   const sequence = (id: string, typeId: number) => ({ Sequence: { id, type_id: typeId } })
   return {
