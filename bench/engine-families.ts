@@ -157,5 +157,5 @@ export function familyTable(rows: FamilyRow[], threads: number[]): string {
 function sizes(b: FamilyBench): string {
   const c = b.config
   const shape = `${c.numLayers}L/${c.hiddenSize}H/${c.numHeads}A/FFN ${c.intermediateSize}`
-  return 'vocabSize' in c ? `${shape}, vocab ${c.vocabSize}, ${b.items / 64}×64` : `${shape}, ${c.imageSize}px/${c.patchSize}, batch ${b.items}`
+  return 'vocabSize' in c ? `${shape}, vocab ${c.vocabSize}, batch ${TEXT_BATCH.batch}×${TEXT_BATCH.seq}` : `${shape}, ${c.imageSize}px/${c.patchSize}, batch ${b.items}`
 }

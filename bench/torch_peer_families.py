@@ -160,8 +160,8 @@ class Vision(nn.Module):
         patches = (a.image // a.patch) ** 2
         prefix = {"vit": 1, "deit": 2, "cait": 0}[a.family]
         self.patch = nn.Conv2d(a.channels, a.hidden, a.patch, a.patch)
-        self.cls = nn.Parameter(torch.zeros(1, 1, a.hidden))
-        self.dist = nn.Parameter(torch.zeros(1, 1, a.hidden)) if a.family == "deit" else None
+        self.cls = nn.Parameter(torch.randn(1, 1, a.hidden) * 0.02)
+        self.dist = nn.Parameter(torch.randn(1, 1, a.hidden) * 0.02) if a.family == "deit" else None
         self.pos = nn.Parameter(torch.randn(1, patches + prefix, a.hidden) * 0.02)
         cait = a.family == "cait"
         self.blocks = nn.ModuleList(Block(a, a.eps, talking=cait, layer_scale=0.1 if cait else None) for _ in range(a.layers))
@@ -204,6 +204,10 @@ def make_step(a):
     model_of = {"bert": Encoder, "roberta": Encoder, "gpt2": Decoder}.get(a.family, Vision)
     model = model_of(a)
     model.apply(init_weights)
+    if a.family == "gpt2":  # GPT-2's scaled init of the residual projections (the engine's models/init.ts)
+        for block in model.blocks:
+            for linear in (block.attn.out, block.mlp.down):
+                nn.init.normal_(linear.weight, std=0.02 / math.sqrt(2 * a.layers))
     if a.family in ("bert", "roberta", "gpt2"):
         ids = torch.randint(3, a.vocab, (a.batch, a.seq))
         if a.family == "gpt2":
