@@ -31,7 +31,7 @@ describe('ZooView', () => {
     expect(app.get('h1').text()).toBe('Model zoo')
     expect(app.get('[data-testid=zoo-count]').text()).toBe('3 models')
     const seed = app.get('[data-testid="model-seed:bert-moby"]').text()
-    for (const part of ['bert-moby', 'BERT', 'Built-in seed', '2 layers · hidden 128 · 2 heads · FFN 512', '4.39M', '2.21 MFLOPs', 'FLOPs per token', '16.7 MiB', 'Built-in seed, pretrained on moby-dick']) {
+    for (const part of ['bert-moby', 'BERT', 'Built-in seed', 'layers 2 · hidden 128 · heads 2 · FFN 512', '4.39M', '2.21 MFLOPs', 'FLOPs per token', '16.7 MiB', 'Built-in seed, pretrained on moby-dick']) {
       expect(seed).toContain(part)
     }
     expect(app.get('[data-testid="model-seed:bert-moby"] [data-testid=model-fit]').text()).toBe('Training fits: about 600 MiB at batch 16 (this machine has 8.00 GiB)')
