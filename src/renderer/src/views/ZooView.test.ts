@@ -74,6 +74,19 @@ describe('ZooView', () => {
     expect(client().calls.removeModel[0].args[0]).toEqual({ id: 'lib:vit-dummy' })
   })
 
+  it('goes back to the list after removing the model whose page is open', async () => {
+    const app = await mountZoo('#/zoo?model=lib%3Avit-dummy')
+    client().calls.getModel[0].resolve(sampleDetail(sampleImport()))
+    await flushPromises()
+    await app.get('[data-testid=model-remove]').trigger('click')
+    await app.get('[data-testid=remove-confirm]').trigger('click')
+    client().calls.removeModel[0].resolve({ removed: true, deletedFiles: [] })
+    await flushPromises()
+    client().calls.listModels.slice(2).forEach((call) => call.resolve([sampleModel()]))
+    await flushPromises()
+    expect(window.location.hash).toBe('#/zoo')
+  })
+
   it('speaks Vietnamese with Vietnamese number formats', async () => {
     window.location.hash = '#/zoo'
     localStorage.setItem(APPEARANCE_STORAGE_KEY, JSON.stringify({ language: 'vi', theme: 'system' }))
