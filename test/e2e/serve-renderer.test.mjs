@@ -79,33 +79,6 @@ test('requests without the token get 401', async () => {
   assert.equal(await upgradeStatus(`${origin}/api/ws`, origin), 401)
 })
 
-test('a dropped safetensors file is sniffed and shown with its kind', async () => {
-  const transfer = await page.evaluateHandle(() => {
-    // 8-byte little-endian header length, the JSON header, then the 8 data bytes of w (2 x F32).
-    const header = new TextEncoder().encode('{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}')
-    const bytes = new Uint8Array(8 + header.length + 8)
-    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true)
-    bytes.set(header, 8)
-    new DataView(bytes.buffer).setFloat32(8 + header.length, 1.5, true)
-    const dataTransfer = new DataTransfer()
-    dataTransfer.items.add(new File([bytes], 'tiny.safetensors', { type: 'application/octet-stream' }))
-    return dataTransfer
-  })
-  await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer })
-  await page.dispatchEvent('main', 'dragover', { dataTransfer: transfer })
-  await page.getByTestId('drop-overlay').waitFor()
-  await page.dispatchEvent('main', 'drop', { dataTransfer: transfer })
-  await page.getByTestId('drop-overlay').waitFor({ state: 'detached' })
-  const kind = page.getByTestId('drop-kind')
-  await kind.waitFor()
-  assert.equal(await kind.textContent(), 'safetensors weights')
-  const report = await page.getByTestId('drop-report').textContent()
-  assert.match(report, /tiny\.safetensors/)
-  assert.match(report, /70 bytes/) // 8 + 54-byte header + 8
-  assert.match(await page.getByTestId('live-region').textContent(), /tiny\.safetensors: safetensors weights/)
-  assert.deepEqual(pageProblems, [])
-})
-
 test('"Measure speed" shows progress, then GFLOP/s per size that agree with 2 n^3 / time', async () => {
   await page.getByRole('button', { name: 'Measure speed' }).click()
   const table = page.getByTestId('speed-result')

@@ -6,6 +6,7 @@ import App from './App.vue'
 import { installStudioClient } from './composables/client'
 import { FakeStudioClient } from './testing/fake-studio-client'
 import { sampleHardwareRecord } from './testing/hardware-record'
+import { sampleImport } from './testing/models'
 import { VIEWS } from './views'
 import { i18n } from './i18n'
 import { withI18n } from './testing/mount-options'
@@ -35,30 +36,27 @@ describe('App', () => {
     expect(app.find('header').exists()).toBe(true)
     const links = app.get('nav[aria-label=Views]').findAll('a')
     expect(links.map((link) => link.text())).toEqual(VIEWS.map((view) => i18n.global.t(view.labelKey)))
-    expect(links[0].attributes()).toMatchObject({ href: '#/hardware', 'aria-current': 'page' })
+    expect(links[0].attributes()).toMatchObject({ href: '#/zoo', 'aria-current': 'page' })
     expect(app.get('[data-testid=connection-status]').text()).toBe('Connected to ligo serve')
     expect(app.get('[data-testid=engine-status]').text()).toBe('Engine ready')
   })
 
-  it('inspects a file dropped anywhere on the window and announces the result', async () => {
+  it('imports every file dropped anywhere on the window, and shows each outcome', async () => {
     const app = await mountApp()
-    const file = new File(['{}'], 'config.json')
+    const files = [new File(['x'], 'good.safetensors'), new File(['y'], 'notes.txt')]
     const drop = new Event('drop', { bubbles: true, cancelable: true })
-    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [file], items: [] } })
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files, items: [] } })
     app.get('main').element.dispatchEvent(drop)
-    expect(client.calls.inspectDroppedFile[0].args).toEqual([file, { isDirectory: false }])
-    client.calls.inspectDroppedFile[0].resolve({
-      path: 'config.json',
-      name: 'config.json',
-      isDirectory: false,
-      sizeBytes: 2,
-      kind: 'hf-config',
-      detail: 'bert, 12 layers',
-      source: 'upload',
-    })
+    expect(client.calls.importFiles[0].args[0]).toEqual(files)
+    client.calls.importFiles[0].resolve([
+      { ok: true, path: 'good.safetensors', model: sampleImport(), alreadyInLibrary: false },
+      { ok: false, path: 'notes.txt', error: { code: 'invalid_checkpoint', message: 'notes.txt is not a checkpoint: plain text' } },
+    ])
     await flushPromises()
-    expect(app.get('[data-testid=drop-kind]').text()).toBe('HuggingFace config.json')
-    expect(app.get('[data-testid=live-region]').text()).toBe('config.json: HuggingFace config.json. bert, 12 layers')
+    expect(app.get('[data-testid=import-done]').text()).toContain('vit-dummy is in the zoo.')
+    expect(app.get('[data-testid=import-error]').text()).toBe('notes.txt was not imported: notes.txt is not a checkpoint: plain text')
+    expect(app.get('[data-testid=live-region]').text()).toBe('1 of 2 imported.')
+    window.location.hash = ''
   })
 
   it('shows a lost connection and an engine crash as banners without hiding the view', async () => {
@@ -70,7 +68,7 @@ describe('App', () => {
     expect(app.get('[data-testid=connection-status]').text()).toBe('Disconnected, retrying in 1 s')
     expect(app.get('[data-testid=engine-status]').text()).toBe('Engine status unknown')
     expect(app.get('[data-testid=engine-notice]').text()).toContain('The engine stopped unexpectedly: exit code 1')
-    expect(app.find('[data-testid=backend-in-use]').exists()).toBe(true)
+    expect(app.find('h1').text()).toBe('Model zoo')
     await app.get('[data-testid=engine-notice] button').trigger('click')
     expect(app.find('[data-testid=engine-notice]').exists()).toBe(false)
   })
@@ -83,7 +81,8 @@ describe('App', () => {
     expect(document.documentElement.lang).toBe('vi')
     expect(app.get('h1').text()).toBe('Cài đặt')
     expect(app.get('a.skip-link').text()).toBe('Bỏ qua đến nội dung')
-    expect(app.get('nav').findAll('a').map((link) => link.text())).toEqual(['Phần cứng', 'Cài đặt'])
+    expect(app.get('nav').findAll('a').map((link) => link.text())).toEqual(VIEWS.map((view) => i18n.global.t(view.labelKey)))
+    expect(app.get('nav').text()).toContain('Kho mô hình')
     expect(app.get('[data-testid=connection-status]').text()).toBe('Đã kết nối với ligo serve')
     await app.get('[data-testid=settings-theme-dark]').setValue(true)
     expect(document.documentElement.dataset.theme).toBe('dark')

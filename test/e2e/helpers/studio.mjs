@@ -25,23 +25,28 @@ export function assertBuilt() {
 }
 
 /**
- * Starts `ligo serve --port 0` (plus extraArgs) and resolves with { origin, url, token, output(), stop() }.
+ * Starts `ligo serve --port 0 --workspace <a new temporary folder>` (plus extraArgs) and resolves with
+ * { origin, url, token, workspace, output(), stop() }. stop() ends the server and deletes the workspace, so a test
+ * never writes settings, uploads or exports into the user's own workspace.
  */
 export function startServe(extraArgs = []) {
+  const workspace = mkdtempSync(join(tmpdir(), 'ligo-e2e-workspace-'))
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/ligo.js'), 'serve', '--port', '0', ...extraArgs], {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ligo.js'), 'serve', '--port', '0', '--workspace', workspace, ...extraArgs], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     })
     let output = ''
     const stop = async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = new Promise((done) => child.once('exit', done))
-      child.kill('SIGTERM')
-      const timeout = setTimeout(() => child.kill('SIGKILL'), 5_000)
-      await exited
-      clearTimeout(timeout)
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((done) => child.once('exit', done))
+        child.kill('SIGTERM')
+        const timeout = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        await exited
+        clearTimeout(timeout)
+      }
+      rmSync(workspace, { recursive: true, force: true })
     }
     const timer = setTimeout(() => {
       void stop()
@@ -52,7 +57,7 @@ export function startServe(extraArgs = []) {
       const match = SERVE_URL.exec(output)
       if (match) {
         clearTimeout(timer)
-        resolvePromise({ origin: match[1], url: match[0], token: match[2], output: () => output, stop, process: child })
+        resolvePromise({ origin: match[1], url: match[0], token: match[2], workspace, output: () => output, stop, process: child })
       }
     }
     child.stdout.setEncoding('utf8').on('data', onData)
@@ -133,6 +138,8 @@ export async function setColorScheme(page, colorScheme) {
 export async function screenshot(page, name) {
   mkdirSync(RESULTS, { recursive: true })
   const path = join(RESULTS, `${name}.png`)
+  // From the top: the sticky header would otherwise be drawn where the page happened to be scrolled.
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path, fullPage: true })
   return path
 }

@@ -4,7 +4,7 @@
  * the back button works. Other hashes (the skip link's "#main") are in-page anchors and leave the view alone.
  * App owns the listener (useViewRoute); any view reads its query with useViewQuery() and moves with navigate().
  */
-import { computed, onBeforeUnmount, onMounted, readonly, ref, type ComputedRef } from 'vue'
+import { computed, onBeforeUnmount, onMounted, readonly, ref, type ComputedRef, type InjectionKey } from 'vue'
 import type { ViewEntry } from '../views'
 
 export type ViewQuery = Readonly<Record<string, string>>
@@ -24,6 +24,9 @@ export function viewHref(id: string, query: Record<string, string | undefined> =
   const pairs = Object.entries(query).filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '')
   return pairs.length ? `#/${id}?${new URLSearchParams(pairs).toString()}` : `#/${id}`
 }
+
+/** The ids of the views the app has (App provides them), so a link to a view that is not there is not shown. */
+export const VIEW_IDS_KEY: InjectionKey<readonly string[]> = Symbol('view-ids')
 
 // One route for the page: App's useViewRoute writes it, views read it.
 const location = ref<ViewLocation>({ id: '', query: {} })

@@ -2,9 +2,9 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
-import { useWindowDrop, type DroppedItemHandler } from './window-drop'
+import { useWindowDrop, type DroppedFilesHandler } from './window-drop'
 
-function mountWith(handler: DroppedItemHandler) {
+function mountWith(handler: DroppedFilesHandler) {
   let dragging!: ReturnType<typeof useWindowDrop>['dragging']
   const wrapper = mount(
     defineComponent({
@@ -36,7 +36,7 @@ describe('useWindowDrop', () => {
     expect(dragging()).toBe(false)
   })
 
-  it('hands over the first dropped file, whether it is a folder, and how many were left out', () => {
+  it('hands over every dropped file, and stops listening when unmounted', () => {
     const handler = vi.fn()
     const { dragging, wrapper } = mountWith(handler)
     const files = [new File(['a'], 'a.bin'), new File(['b'], 'b.bin')]
@@ -45,7 +45,7 @@ describe('useWindowDrop', () => {
     window.dispatchEvent(drop)
     expect(drop.defaultPrevented).toBe(true)
     expect(dragging()).toBe(false)
-    expect(handler).toHaveBeenCalledWith(files[0], { isDirectory: true }, 1)
+    expect(handler).toHaveBeenCalledWith(files)
     wrapper.unmount()
     window.dispatchEvent(dragEvent('drop', files))
     expect(handler).toHaveBeenCalledTimes(1)

@@ -1,17 +1,17 @@
 /**
- * Dropping anywhere on the window: `dragging` is true while files are dragged over it (for the overlay),
- * and onItem gets the first dropped File. The browser's default (opening the file in the tab) is stopped.
+ * Dropping anywhere on the window: `dragging` is true while files are dragged over it (for the overlay), and
+ * onFiles gets every dropped File (folders too: on desktop they import by path; a browser cannot read them and
+ * the client says so for that item). The browser's default (opening the file in the tab) is stopped.
  */
 import { onBeforeUnmount, onMounted, ref } from 'vue'
-import type { InspectOptions } from './client'
 
-export type DroppedItemHandler = (file: File, options: InspectOptions, ignoredCount: number) => void
+export type DroppedFilesHandler = (files: File[]) => void
 
 function carriesFiles(event: DragEvent): boolean {
   return !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files')
 }
 
-export function useWindowDrop(onItem: DroppedItemHandler, target: Window = window) {
+export function useWindowDrop(onFiles: DroppedFilesHandler, target: Window = window) {
   const dragging = ref(false)
   // dragenter/dragleave fire for every child element crossed; count them to know when the drag left.
   let depth = 0
@@ -38,9 +38,7 @@ export function useWindowDrop(onItem: DroppedItemHandler, target: Window = windo
     const transfer = event.dataTransfer
     if (!transfer || transfer.files.length === 0) return
     event.preventDefault()
-    // Only the entry API tells a folder from a file before reading it.
-    const entry = transfer.items?.[0]?.webkitGetAsEntry?.() ?? null
-    onItem(transfer.files[0], { isDirectory: entry?.isDirectory === true }, transfer.files.length - 1)
+    onFiles(Array.from(transfer.files))
   }
 
   const listeners = { dragenter: onDragEnter, dragover: onDragOver, dragleave: onDragLeave, drop: onDrop } as const

@@ -67,6 +67,7 @@ export function currentLocale(): AppLocale {
   return i18n.global.locale.value as AppLocale
 }
 
-/** t() for code outside components (stores): the current language at the time of the call. */
-export const translate: (key: string, named?: Record<string, unknown>) => string = (key, named) =>
-  named ? i18n.global.t(key, named) : i18n.global.t(key)
+/** t() for code outside components (stores): the current language at the time of the call; `plural` picks the form. */
+export function translate(key: string, named: Record<string, unknown> = {}, plural?: number): string {
+  return plural === undefined ? i18n.global.t(key, named) : i18n.global.t(key, named, plural)
+}

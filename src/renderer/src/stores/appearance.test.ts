@@ -2,10 +2,17 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
+import { installStudioClient } from '../composables/client'
 import { i18n } from '../i18n'
+import { FakeStudioClient } from '../testing/fake-studio-client'
+import { DEFAULT_SETTINGS } from '../../../shared/settings'
 import { APPEARANCE_STORAGE_KEY, readAppearance, useAppearanceStore } from './appearance'
+import { useSettingsStore } from './settings'
 
+let client: FakeStudioClient
 beforeEach(() => {
+  client = new FakeStudioClient()
+  installStudioClient(client)
   localStorage.clear()
   delete document.documentElement.dataset.theme
   setActivePinia(createPinia())
@@ -52,5 +59,22 @@ describe('useAppearanceStore', () => {
     expect(store.locale).toBe('vi')
     expect(document.documentElement.dataset.theme).toBe('light')
     store.language = 'en'
+  })
+
+  it('adopts the language and theme saved with the host, and saves a change there', async () => {
+    const store = useAppearanceStore()
+    const settings = useSettingsStore()
+    const loading = settings.load()
+    client.calls.getSettings[0].resolve({ ...DEFAULT_SETTINGS, energy: { ...DEFAULT_SETTINGS.energy }, language: 'vi', theme: 'dark' })
+    await loading
+    await nextTick()
+    expect(store.language).toBe('vi')
+    expect(document.documentElement.dataset.theme).toBe('dark')
+    expect(client.calls.updateSettings).toHaveLength(0)
+    store.theme = 'light'
+    await nextTick()
+    expect(client.calls.updateSettings[0].args[0]).toEqual({ patch: { language: 'vi', theme: 'light' } })
+    store.language = 'en'
+    store.theme = 'system'
   })
 })

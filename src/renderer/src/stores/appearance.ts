@@ -1,15 +1,18 @@
 /**
- * The reader's own preferences: language and theme. They belong to this browser profile / window, not to the
- * workspace, so they live in localStorage (one key) and apply before the first paint of each view.
- * 'system' follows the OS: navigator.languages for the language, prefers-color-scheme for the theme.
+ * Language and theme. The host's settings are the truth (settings store: language, theme); a copy in
+ * localStorage applies them from the first paint, before the host has answered, and keeps them where the
+ * host cannot be reached. 'system' follows the OS: navigator.languages for the language, prefers-color-scheme
+ * for the theme.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
+import { THEMES, type LanguageSetting, type ThemeSetting } from '../../../shared/settings'
 import { applyLocale, isAppLocale, localeForLanguages, type AppLocale } from '../i18n'
+import { useSettingsStore } from './settings'
 
-export const THEMES = ['system', 'light', 'dark'] as const
-export type ThemePreference = (typeof THEMES)[number]
-export type LanguagePreference = 'system' | AppLocale
+export { THEMES }
+export type ThemePreference = ThemeSetting
+export type LanguagePreference = LanguageSetting
 
 export const APPEARANCE_STORAGE_KEY = 'ligo-studio.appearance'
 
@@ -59,11 +62,25 @@ export const useAppearanceStore = defineStore('appearance', () => {
 
   watch(locale, (value) => applyLocale(value), { immediate: true })
   watch(theme, applyTheme, { immediate: true })
+  // The host's values win when they arrive; a choice made here is saved to the host.
+  const host = useSettingsStore()
+  watch(
+    () => host.settings,
+    (settings) => {
+      if (!settings) return
+      language.value = settings.language
+      theme.value = settings.theme
+    },
+  )
   watch([language, theme], () => {
     try {
       storage?.setItem(APPEARANCE_STORAGE_KEY, JSON.stringify({ language: language.value, theme: theme.value }))
     } catch {
       // quota or privacy mode: the choice still applies to this page
+    }
+    const settings = host.settings
+    if (settings && (settings.language !== language.value || settings.theme !== theme.value)) {
+      void host.update({ language: language.value, theme: theme.value }, true)
     }
   })
 

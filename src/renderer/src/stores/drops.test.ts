@@ -15,48 +15,23 @@ beforeEach(() => {
 })
 
 function report(name: string, kind: DroppedItemReport['kind']): DroppedItemReport {
-  return { path: name, name, isDirectory: false, sizeBytes: 24, kind, detail: '1 tensor (F32)', source: 'upload' }
+  return { path: `/models/${name}`, name, isDirectory: false, sizeBytes: 24, kind, detail: '1 tensor (F32)', source: 'path' }
 }
 
 describe('useDropsStore', () => {
-  it('passes the File and the folder hint to the client and shows the report', async () => {
+  it('shows items the app opened (app.opened) and announces them', () => {
     const store = useDropsStore()
-    const file = new File(['x'], 'w.safetensors')
-    const done = store.inspect(file, { isDirectory: false }, 2)
-    expect(store.status).toBe('reading')
-    expect(client.calls.inspectDroppedFile[0].args).toEqual([file, { isDirectory: false }])
-    client.calls.inspectDroppedFile[0].resolve(report('w.safetensors', 'safetensors'))
-    await done
+    expect(store.status).toBe('idle')
+    client.emit({ type: 'app.opened', report: report('w.safetensors', 'safetensors') })
     expect(store.status).toBe('done')
     expect(store.report?.kind).toBe('safetensors')
-    expect(store.ignoredCount).toBe(2)
     expect(useAnnouncerStore().message).toBe('w.safetensors: safetensors weights. 1 tensor (F32)')
   })
 
-  it('shows the error of a failed inspection', async () => {
+  it('shows open errors (app.error)', () => {
     const store = useDropsStore()
-    const done = store.inspect(new File([], 'photos'), { isDirectory: true })
-    client.calls.inspectDroppedFile[0].reject(FakeStudioClient.error('unsupported', '"photos" is a folder.'))
-    await done
-    expect(store).toMatchObject({ status: 'error', itemName: 'photos', error: '"photos" is a folder.', report: null })
-  })
-
-  it('ignores a slow answer for an earlier drop', async () => {
-    const store = useDropsStore()
-    const first = store.inspect(new File(['a'], 'a.json'))
-    const second = store.inspect(new File(['b'], 'b.json'))
-    client.calls.inspectDroppedFile[1].resolve(report('b.json', 'json'))
-    await second
-    client.calls.inspectDroppedFile[0].resolve(report('a.json', 'hf-config'))
-    await first
-    expect(store.report?.name).toBe('b.json')
-  })
-
-  it('shows items the app opened (app.opened) and open errors (app.error)', () => {
-    const store = useDropsStore()
-    client.emit({ type: 'app.opened', report: { ...report('/models/bert', 'hf-checkpoint-folder'), isDirectory: true, source: 'path' } })
-    expect(store.report?.kind).toBe('hf-checkpoint-folder')
     client.emit({ type: 'app.error', message: '/models/gone does not exist' })
     expect(store).toMatchObject({ status: 'error', error: '/models/gone does not exist', report: null })
+    expect(useAnnouncerStore().message).toBe('Could not inspect the item: /models/gone does not exist')
   })
 })

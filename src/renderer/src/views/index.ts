@@ -7,6 +7,7 @@
 import type { Component } from 'vue'
 import HardwareView from './HardwareView.vue'
 import SettingsView from './SettingsView.vue'
+import ZooView from './ZooView.vue'
 
 export interface ViewEntry {
   /** The address: "#/<id>". */
@@ -17,6 +18,7 @@ export interface ViewEntry {
 }
 
 export const VIEWS: readonly ViewEntry[] = [
+  { id: 'zoo', labelKey: 'app.views.zoo', component: ZooView },
   { id: 'hardware', labelKey: 'app.views.hardware', component: HardwareView },
   { id: 'settings', labelKey: 'app.views.settings', component: SettingsView },
 ]

@@ -4,8 +4,8 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { installStudioClient } from '../../composables/client'
 import { FakeStudioClient } from '../../testing/fake-studio-client'
-import DropPanel from './DropPanel.vue'
 import { withI18n } from '../../testing/mount-options'
+import DropPanel from './DropPanel.vue'
 
 let client: FakeStudioClient
 beforeEach(() => {
@@ -14,41 +14,27 @@ beforeEach(() => {
   setActivePinia(createPinia())
 })
 
-function pick(wrapper: ReturnType<typeof mount>, file: File) {
-  const input = wrapper.get('[data-testid=file-input]')
-  Object.defineProperty(input.element, 'files', { value: [file], configurable: true })
-  return input.trigger('change')
-}
-
 describe('DropPanel', () => {
-  it('shows the kind, size and detail of a file picked with "Open a file…"', async () => {
+  it('stays hidden until the app opens something, then shows its kind, size and detail', async () => {
     const wrapper = mount(DropPanel, withI18n())
-    const file = new File([new Uint8Array(3000)], 'tiny.safetensors')
-    await pick(wrapper, file)
-    expect(wrapper.text()).toContain('Reading tiny.safetensors…')
-    expect(client.calls.inspectDroppedFile[0].args[0]).toBe(file)
-    client.calls.inspectDroppedFile[0].resolve({
-      path: 'tiny.safetensors',
-      name: 'tiny.safetensors',
-      isDirectory: false,
-      sizeBytes: 3000,
-      kind: 'safetensors',
-      detail: 'safetensors header of 1 tensor (F32)',
-      source: 'upload',
+    expect(wrapper.find('[data-testid=drop-panel]').exists()).toBe(false)
+    client.emit({
+      type: 'app.opened',
+      report: { path: '/m/tiny.safetensors', name: 'tiny.safetensors', isDirectory: false, sizeBytes: 3000, kind: 'safetensors', detail: 'safetensors header of 1 tensor (F32)', source: 'path' },
     })
     await flushPromises()
     expect(wrapper.get('[data-testid=drop-kind]').text()).toBe('safetensors weights')
     const text = wrapper.get('[data-testid=drop-report]').text()
     expect(text).toContain('2.93 KiB')
-    expect(text).toContain('safetensors header of 1 tensor (F32)')
-    expect(text).toContain('Name')
+    expect(text).toContain('/m/tiny.safetensors')
+    expect(text).toContain('Path')
   })
 
-  it('shows why an item could not be inspected', async () => {
-    const wrapper = mount(DropPanel, withI18n())
-    await pick(wrapper, new File([], 'photos'))
-    client.calls.inspectDroppedFile[0].reject(FakeStudioClient.error('unsupported', '"photos" is a folder. A browser page cannot read folders.'))
+  it('shows why an opened item could not be read', async () => {
+    const wrapper = mount(DropPanel, withI18n('vi'))
+    client.emit({ type: 'app.error', message: '/m/gone does not exist' })
     await flushPromises()
-    expect(wrapper.get('[data-testid=drop-error]').text()).toBe('Could not inspect photos. "photos" is a folder. A browser page cannot read folders.')
+    expect(wrapper.get('[data-testid=drop-error]').text()).toBe('Không đọc được mục này. /m/gone does not exist')
+    withI18n('en')
   })
 })

@@ -1,0 +1,140 @@
+// End to end: the model zoo against the real `ligo serve` (its own workspace in a temporary folder): seeds and
+// presets listed, filtering, a model page with its tensor table, importing fixture checkpoints by a real drop
+// event and by the Import button, and the errors for a random file and a truncated safetensors dropped together.
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { RESULTS, assertBuilt, openBrowser, screenshot, showView, startServe } from './helpers/studio.mjs'
+
+const FIXTURES = process.env.LIGO_FIXTURES || join(import.meta.dirname, '../../../shared/fixtures')
+const BERT = join(FIXTURES, 'bert-tiniest-lmhead/model.safetensors')
+const VIT = join(FIXTURES, 'vit-dummy-bin/pytorch_model.bin')
+
+let server
+let browser
+let page
+
+before(async () => {
+  assertBuilt()
+  assert.ok(existsSync(BERT), `fixture ${BERT} is missing (set LIGO_FIXTURES to the fixtures folder)`)
+  server = await startServe()
+  browser = await openBrowser(server.url)
+  page = browser.page
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+const cards = () => page.getByTestId('zoo-cards').locator('article')
+const cardTexts = () => cards().allTextContents()
+const count = async () => Number.parseInt((await page.getByTestId('zoo-count').textContent()).replaceAll(',', ''), 10)
+
+/** Drops files (name + bytes) on the window with a real DataTransfer, as a user's drag from the file manager. */
+async function dropFiles(files) {
+  const transfer = await page.evaluateHandle((list) => {
+    const dataTransfer = new DataTransfer()
+    for (const { name, bytes } of list) dataTransfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/octet-stream' }))
+    return dataTransfer
+  }, files.map(({ name, bytes }) => ({ name, bytes: [...bytes] })))
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer: transfer })
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: transfer })
+  await page.getByTestId('drop-overlay').waitFor()
+  await page.dispatchEvent('main', 'drop', { dataTransfer: transfer })
+  await page.getByTestId('drop-overlay').waitFor({ state: 'detached' })
+}
+
+test('the zoo opens first and lists the built-in seeds and the paper presets of every family', async () => {
+  await page.getByRole('heading', { level: 1, name: 'Model zoo' }).waitFor()
+  await page.getByTestId('zoo-count').waitFor()
+  const texts = await cardTexts()
+  assert.ok(texts.some((t) => t.includes('Built-in seed')), 'no built-in seed card')
+  assert.ok(texts.some((t) => t.includes('Paper preset')), 'no preset card')
+  const families = await page.getByTestId('zoo-family').locator('option').allTextContents()
+  for (const family of ['BERT', 'RoBERTa', 'GPT-2', 'ViT', 'CaiT']) assert.ok(families.includes(family), `no ${family} in ${families}`)
+  await screenshot(page, 'zoo-list')
+  assert.deepEqual(browser.problems, [])
+})
+
+test('filtering by family, source and name narrows the cards', async () => {
+  const all = await count()
+  await page.getByTestId('zoo-family').selectOption('gpt2')
+  await page.waitForFunction((n) => Number.parseInt(document.querySelector('[data-testid=zoo-count]').textContent, 10) < n, all)
+  for (const text of await cardTexts()) assert.match(text, /GPT-2/)
+  await page.getByTestId('zoo-source').selectOption('builtin')
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=zoo-cards] article')].every((a) => a.textContent.includes('Built-in seed')))
+  assert.ok((await count()) >= 1)
+  await page.getByRole('button', { name: 'Clear filters' }).click()
+  await page.waitForFunction((n) => Number.parseInt(document.querySelector('[data-testid=zoo-count]').textContent, 10) === n, all)
+  await page.getByTestId('zoo-search').fill('no model has this name')
+  await page.getByText('No model matches these filters.').waitFor()
+  await page.getByTestId('zoo-search').fill('')
+  await page.waitForFunction((n) => Number.parseInt(document.querySelector('[data-testid=zoo-count]').textContent, 10) === n, all)
+})
+
+test('a seed card opens its page: configuration, lineage and a filterable tensor table', async () => {
+  await page.getByTestId('zoo-source').selectOption('builtin')
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=zoo-cards] article')].every((a) => a.textContent.includes('Built-in seed')))
+  const link = cards().first().getByRole('heading').getByRole('link')
+  const name = await link.textContent()
+  await link.click()
+  await page.getByRole('heading', { level: 1, name }).waitFor()
+  await page.getByTestId('tensor-table').locator('tbody tr').first().waitFor()
+  const caption = page.getByTestId('tensor-count')
+  const [, total] = /of (\d+) tensors/.exec(await caption.textContent())
+  assert.ok(Number(total) > 4, `only ${total} tensors`)
+  await page.getByTestId('tensor-filter').fill('layernorm')
+  await page.waitForFunction((t) => !document.querySelector('[data-testid=tensor-count]').textContent.startsWith(`${t} of`), total)
+  const shown = Number(/^(\d+) of/.exec(await caption.textContent())[1])
+  assert.ok(shown > 0 && shown < Number(total), `filter kept ${shown} of ${total}`)
+  assert.match(await page.getByTestId('model-config').textContent(), /hidden|family/i)
+  await page.getByTestId('lineage').waitFor()
+  await screenshot(page, 'zoo-model-page')
+  await page.getByTestId('zoo-back').click()
+  await page.getByRole('button', { name: 'Clear filters' }).click()
+  assert.deepEqual(browser.problems, [])
+})
+
+test('a checkpoint dropped on the window is uploaded, imported, and its card opens', async () => {
+  await showView(page, 'zoo')
+  await dropFiles([{ name: 'bert-tiniest.safetensors', bytes: readFileSync(BERT) }])
+  await page.getByTestId('import-done').waitFor({ timeout: 60_000 })
+  // One success: its page opens.
+  await page.getByTestId('tensor-table').waitFor()
+  assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /bert/i)
+  await page.getByTestId('zoo-back').click()
+  await page.getByTestId('zoo-source').selectOption('uploaded')
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=zoo-cards] article').length === 1)
+  assert.match((await cardTexts())[0], /Uploaded as bert-tiniest\.safetensors/)
+  await page.getByRole('button', { name: 'Clear filters' }).click()
+})
+
+test('the Import button imports a chosen file', async () => {
+  await page.getByTestId('import-input').setInputFiles(VIT)
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=import-done]').length === 2, null, { timeout: 60_000 })
+  await page.getByTestId('tensor-table').waitFor()
+  assert.match(await page.getByRole('heading', { level: 1 }).textContent(), /pytorch_model|vit/i)
+  await screenshot(page, 'zoo-imported')
+})
+
+test('a random file and a truncated safetensors dropped together each show the parser error, and nothing is added', async () => {
+  await showView(page, 'zoo')
+  await page.getByRole('link', { name: 'Back to the zoo' }).click().catch(() => {})
+  await page.getByTestId('zoo-count').waitFor()
+  const before = await count()
+  const random = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 251))
+  const truncated = readFileSync(BERT).subarray(0, 600)
+  await dropFiles([
+    { name: 'notes.bin', bytes: random },
+    { name: 'cut.safetensors', bytes: truncated },
+  ])
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=import-error]').length === 2, null, { timeout: 60_000 })
+  const errors = await page.getByTestId('import-error').allTextContents()
+  assert.match(errors.find((e) => e.includes('notes.bin')) ?? '', /notes\.bin was not imported: .+/)
+  assert.match(errors.find((e) => e.includes('cut.safetensors')) ?? '', /cut\.safetensors was not imported: .+/)
+  assert.equal(await count(), before)
+  await screenshot(page, 'zoo-import-errors')
+  await page.getByTestId('import-panel').screenshot({ path: join(RESULTS, 'import-panel.png') })
+})
