@@ -4,19 +4,11 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { StudioError, type EngineEvent, type EngineStatusEvent, type HardwareRecord, type StudioEvent } from '../shared'
 import { FakeEngine } from './testing/fake-engine'
+import { until } from './testing/until'
 import { DEFAULT_BENCHMARK_SIZES, StudioService } from './studio-service'
 import { studioRejection as rejection } from '../../test/helpers/studio-rejection'
 
 const tick = () => new Promise((r) => setTimeout(r, 0))
-
-/** Polls until the condition holds (timers on a busy 2-core machine may fire late, so no fixed sleeps). */
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now()
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
 
 describe('StudioService', () => {
   let engine: FakeEngine

@@ -27,6 +27,8 @@ import {
 } from '../shared'
 import type { EngineHost } from './engine-types'
 import { createModelHandlers } from './handlers/model-handlers'
+import { createRunHandlers } from './handlers/run-handlers'
+import { RunQueue } from './run-queue'
 import { createSettingsHandlers } from './handlers/settings-handlers'
 import { createUploadHandlers, type UploadHandlers } from './handlers/upload-handlers'
 import { PathPolicy, resolveUserPath } from './path-check'
@@ -79,7 +81,7 @@ export class StudioService {
   private disposed = false
   private readonly stopStatus: () => void
   private readonly options: StudioServiceOptions
-  private opened: { workspace: Workspace; library: ModelLibrary } | null = null
+  private opened: { workspace: Workspace; library: ModelLibrary; runs: RunQueue } | null = null
   private settingsStore: SettingsStore | null
   /** A corrupt settings file is reported once, when the settings are first read. */
   private settingsNoticeSent = false
@@ -115,6 +117,7 @@ export class StudioService {
       benchmarkMatmul: (params) => this.benchmarkMatmul(params),
       cancelTask: async ({ taskId }) => ({ cancelled: this.cancel(taskId) }),
       ...createModelHandlers(this.context),
+      ...createRunHandlers(this.context, () => this.runs()),
       ...uploadHandlers,
       ...createSettingsHandlers(this.context, () => this.settings(), (settings, changed) => this.settingsChanged(settings, changed)),
       planExport: notYet('planExport'),
@@ -125,17 +128,6 @@ export class StudioService {
         if (path !== null) await this.context.policy.grant(path)
         return { path }
       },
-      listGrowthMethods: notYet('listGrowthMethods'),
-      startTrain: notYet('startTrain'),
-      startGrow: notYet('startGrow'),
-      startCompare: notYet('startCompare'),
-      forward: notYet('forward'),
-      listRuns: notYet('listRuns'),
-      getRun: notYet('getRun'),
-      readRunMetrics: notYet('readRunMetrics'),
-      cancelRun: notYet('cancelRun'),
-      resumeRun: notYet('resumeRun'),
-      deleteRun: notYet('deleteRun'),
     }
   }
 
@@ -168,6 +160,7 @@ export class StudioService {
     this.disposed = true
     for (const controller of this.tasks.values()) controller.abort()
     this.tasks.clear()
+    this.opened?.runs.stop()
     void this.uploads.dispose()
     this.stopStatus()
     if (this.flushTimer) clearTimeout(this.flushTimer)
@@ -191,13 +184,19 @@ export class StudioService {
     return this.open().workspace
   }
 
-  private open(): { workspace: Workspace; library: ModelLibrary } {
+  /** The run queue of the workspace in use. */
+  runs(): RunQueue {
+    return this.open().runs
+  }
+
+  private open(): { workspace: Workspace; library: ModelLibrary; runs: RunQueue } {
     const root = this.settings().get().workspace ?? this.options.workspaceDir ?? defaultWorkspaceDir()
     if (this.opened?.workspace.root !== root) {
       const workspace = openWorkspace(root)
       const library = new ModelLibrary(workspace)
       if (library.loadNotice) this.emit({ type: 'app.error', message: library.loadNotice })
-      this.opened = { workspace, library }
+      this.opened?.runs.stop()
+      this.opened = { workspace, library, runs: new RunQueue(this.context) }
     }
     return this.opened
   }

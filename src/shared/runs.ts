@@ -4,14 +4,15 @@
  * checkpoint. A reopened window catches up with readRunMetrics(runId, fromOffset).
  */
 import type { ModelId } from './models'
-import type { Budget, MethodSettingValue } from './growth'
+import type { CompareParams, GrowParams } from './growth'
 import type { MetricRecord, TrainParams } from './train'
 
 export const RUN_KINDS = ['train', 'grow', 'compare'] as const
 export type RunKind = (typeof RUN_KINDS)[number]
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
-export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/
+/** A run's folder name under <workspace>/runs: no separators, and never '.' or '..'. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 
 /** Training settings the UI may set (the rest take TRAIN_DEFAULTS); the same fields as the engine's TrainParams. */
 export type TrainSettings = Pick<
@@ -29,36 +30,14 @@ export interface StartTrainParams {
   settings?: TrainSettings
 }
 
-export interface StartGrowParams {
-  from: ModelId
-  /** A preset id (bert-base...) or a model id whose config is the target. */
-  to: string
-  method: string
-  data?: string
-  name?: string
-  seed?: number
-  batchSize?: number
-  seqLen?: number
-  /** The method's settings by name (its descriptor's schema; defaults for the rest). */
-  settings?: Record<string, MethodSettingValue>
-}
+/**
+ * A growth: GrowParams (shared/growth.ts) with the small model as a zoo id; `out` is the run's folder. The host
+ * validates the growth fields with the engine's own validator before queueing.
+ */
+export type StartGrowParams = Omit<GrowParams, 'from' | 'out' | 'force'> & { from: ModelId; name?: string }
 
-export interface StartCompareParams {
-  from: ModelId
-  to: string
-  methods: string[]
-  data: string
-  budget: Budget
-  name?: string
-  seeds?: number
-  seed?: number
-  batchSize?: number
-  seqLen?: number
-  evalEvery?: number
-  evalBatches?: number
-  /** Per method, its settings by name (e.g. { ligo: { operatorSteps: 25 } }); defaults for the rest. */
-  settings?: Record<string, Record<string, MethodSettingValue>>
-}
+/** A comparison: CompareParams with the small model as a zoo id; `out` is the run's folder. */
+export type StartCompareParams = Omit<CompareParams, 'from' | 'out'> & { from: ModelId; name?: string }
 
 export interface RunSummary {
   id: string

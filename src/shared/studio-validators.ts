@@ -10,7 +10,7 @@ import { BACKEND_SETTINGS, LANGUAGES, THEMES } from './settings'
 import { LR_SCHEDULES } from './train'
 import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
 import type { StudioMethod, StudioParams } from './studio-api'
-import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, scalarRecord, string, type Validator } from './validate'
+import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
 
 /** Task ids are chosen by the caller so it can cancel before the first response arrives. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -46,18 +46,6 @@ const exportRequest = {
   dtype: optional(oneOf(EXPORT_DTYPES)),
   destination: optional(path),
   name: optional(string({ minLength: 1, maxLength: 120, pattern: /^[A-Za-z0-9][A-Za-z0-9._ -]*$/ })),
-}
-
-/** A growth method's settings: names and ranges are checked against the method's schema in the engine. */
-const methodSettings = optional(scalarRecord())
-
-/** Settings of several methods, by method name (a comparison). */
-const settingsByMethod: Validator<Record<string, Record<string, number | string | boolean>> | undefined> = (value, where) => {
-  if (value === undefined) return undefined
-  if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object of method settings`)
-  const entries = Object.entries(value)
-  if (entries.length > 20) throw new StudioError('invalid_request', `Invalid request: ${where} must name at most 20 methods`)
-  return Object.fromEntries(entries.map(([method, settings]) => [identifier(method, `${where} method name`), scalarRecord()(settings, `${where}.${method}`)]))
 }
 
 const trainSettings = optional(
@@ -129,32 +117,10 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
   startTrain: object({ model: modelId, data: identifierOrPath(), steps: number({ min: 1, max: 1e9, integer: true }), name, settings: trainSettings }) as Validator<
     StudioParams<'startTrain'>
   >,
-  startGrow: object({
-    from: modelId,
-    to: identifier,
-    method: identifier,
-    data: optional(identifierOrPath()),
-    name,
-    seed,
-    batchSize: count(1, 65536),
-    seqLen: count(3, 65536),
-    settings: methodSettings,
-  }) as Validator<StudioParams<'startGrow'>>,
-  startCompare: object({
-    from: modelId,
-    to: identifier,
-    methods: array(identifier, { minLength: 1, maxLength: 20 }),
-    data: identifierOrPath(),
-    budget: object({ kind: oneOf(['steps', 'flops', 'minutes'] as const), value: number({ min: 0, max: 1e30 }) }),
-    name,
-    seeds: optional(number({ min: 1, max: 100, integer: true })),
-    seed,
-    batchSize: count(1, 65536),
-    seqLen: count(3, 65536),
-    evalEvery: count(0),
-    evalBatches: count(1),
-    settings: settingsByMethod,
-  }) as Validator<StudioParams<'startCompare'>>,
+  startGrow: runStart({ from: modelId, to: identifier, method: identifier, name }) as Validator<StudioParams<'startGrow'>>,
+  startCompare: runStart({ from: modelId, to: identifier, methods: array(identifier, { minLength: 1, maxLength: 40 }), data: identifierOrPath(), name }) as Validator<
+    StudioParams<'startCompare'>
+  >,
   forward: object({ taskId, model: modelId, input: forwardInput }) as Validator<StudioParams<'forward'>>,
 
   listRuns: noParams,
@@ -174,6 +140,26 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
       theme: optional(oneOf(THEMES)),
     }),
   }) as Validator<StudioParams<'updateSettings'>>,
+}
+
+/**
+ * The Studio fields of a growth or comparison start (model ids, name); the engine's fields are kept as given and
+ * checked by the engine's own validator (engine/tasks/growth-tasks.ts) in the host before the run is queued.
+ */
+function runStart(shape: Record<string, Validator<unknown>>): Validator<Record<string, unknown>> {
+  return (value, where) => {
+    if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object`)
+    for (const key of ['out', 'force']) {
+      if (key in value) throw new StudioError('invalid_request', `Invalid request: ${where} has field "${key}": the host chooses the run folder`)
+    }
+    const out: Record<string, unknown> = { ...value }
+    for (const [key, check] of Object.entries(shape)) {
+      const checked = check(value[key], `${where}.${key}`)
+      if (checked === undefined) delete out[key]
+      else out[key] = checked
+    }
+    return out
+  }
 }
 
 /** A built-in corpus id or a path (the host checks paths before use). */

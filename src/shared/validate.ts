@@ -66,25 +66,6 @@ export function array<T>(item: Validator<T>, options: { maxLength?: number; minL
   }
 }
 
-/** An object of named scalar values (a growth method's settings): names are identifiers, values finite numbers,
- * short strings or booleans. What the names and ranges must be is the receiver's schema's business. */
-export function scalarRecord(options: { maxEntries?: number } = {}): Validator<Record<string, number | string | boolean>> {
-  const { maxEntries = 64 } = options
-  return (value, where) => {
-    if (!isPlainObject(value)) fail(where, `must be an object, got ${describe(value)}`)
-    const entries = Object.entries(value)
-    if (entries.length > maxEntries) fail(where, `must have at most ${maxEntries} entries`)
-    const out: Record<string, number | string | boolean> = {}
-    for (const [key, v] of entries) {
-      if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) fail(where, `has an invalid name ${JSON.stringify(key.slice(0, 64))}`)
-      const ok = (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 256 && !v.includes('\0'))
-      if (!ok) fail(`${where}.${key}`, `must be a finite number, a string of at most 256 characters or a boolean, got ${describe(v)}`)
-      out[key] = v as number | string | boolean
-    }
-    return out
-  }
-}
-
 export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
   return (value, where) => (value === undefined ? undefined : inner(value, where))
 }

@@ -155,3 +155,8 @@ export function readJsonOrNull(path: string): Record<string, unknown> | null {
     return null
   }
 }
+
+/** What the engine's methods take for a model (`train --model`, `grow --from`): a preset id or a path. */
+export function modelArgument(location: ModelLocation): string {
+  return location.kind === 'preset' ? location.presetId : location.path
+}

@@ -25,6 +25,8 @@ export type RunRecord = RunParams & {
   total: number
   lastCheckpointStep: number | null
   error: string | null
+  /** Set by resume: the next start continues from the run's folder (train: its last checkpoint). */
+  resume?: boolean
 }
 
 export function runRecordPath(runsDir: string, id: string): string {

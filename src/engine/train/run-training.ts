@@ -4,7 +4,7 @@
  * The engine method `train` (tasks/train.ts) and tests call this; the CLI reaches it through the engine.
  */
 import { copyFileSync, existsSync, statSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { loadTokenizer, runManifestSplit, writeTokenizerFiles, ByteLevelBpeTokenizer, WordPieceTokenizer, type TextTokenizer } from '../data'
 import { getPreset, PRESET_IDS } from '../models/presets'
@@ -17,7 +17,8 @@ import { TRAIN_DEFAULTS, type RunManifest, type TrainingSettings, type TrainPara
 import type { HardwareRecord } from '../../shared/hardware'
 import { StudioError } from '../../shared/errors'
 import { isJsonPath, readConfigFile } from '../io/config-file'
-import { importCheckpoint, TOKENIZER_FILES } from '../io/import-checkpoint'
+import { TOKENIZER_FILES } from '../io/import-checkpoint'
+import { importExportSource } from '../io/run-checkpoint'
 import type { ParamMap } from '../models/layers/params'
 import { ADAMW_DEFAULTS } from './adamw'
 import { readCheckpointFiles } from './checkpoint'
@@ -62,8 +63,9 @@ export async function resolveModel(model: string): Promise<ResolvedModel> {
   if (!existsSync(model)) throw new TrainRunError(`Unknown model "${model}": not a preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint folder or config file`)
   // A config file (engine JSON or HF/timm config.json) starts from a random init, as a preset does.
   if (isJsonPath(model) && statSync(model).isFile()) return { source: model, config: readConfigFile(model, '`model`').config }
-  const imported = await importCheckpoint(model)
-  return { source: model, config: imported.config, weights: imported.params, tokenizerDir: imported.tokenizerPath }
+  // Any checkpoint: HF/timm files, a run folder (its latest checkpoint) or one of its checkpoints/step-N.
+  const imported = await importExportSource(model)
+  return { source: model, config: imported.config, weights: imported.params, tokenizerDir: imported.tokenizerFiles.length > 0 ? dirname(imported.tokenizerFiles[0]) : null }
 }
 
 function settingsFrom(params: TrainParams, steps: number): TrainingSettings {

@@ -10,6 +10,7 @@ export interface Call {
   params: unknown
   options?: EngineCallOptions
   finish: (result: unknown) => void
+  fail: (error: Error) => void
 }
 
 /** An EngineHost that records calls; the test decides when each one finishes. Aborts reject as the real one does. */
@@ -21,7 +22,7 @@ export class FakeEngine implements EngineHost {
   call(method: string, params: unknown, options?: EngineCallOptions): Promise<never> {
     if (method === 'hardware') return Promise.resolve(this.hardware as never)
     return new Promise((resolve, reject) => {
-      this.calls.push({ method, params, options, finish: resolve as (r: unknown) => void })
+      this.calls.push({ method, params, options, finish: resolve as (r: unknown) => void, fail: reject })
       options?.signal?.addEventListener('abort', () => reject(new StudioError('cancelled', `${method} was cancelled`)))
     })
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { StudioEvent } from '../../shared'
 import { StudioService, type StudioServiceOptions } from '../studio-service'
 import { FakeEngine } from './fake-engine'
+import { until } from './until'
 
 export interface StudioHarness {
   service: StudioService
@@ -33,13 +34,8 @@ export function studioHarness(options: Partial<StudioServiceOptions> = {}): Stud
     events,
     invoke: (method, params = {}) => service.invoke(method, params) as Promise<never>,
     async waitForEvent(match, timeoutMs = 5000) {
-      const start = Date.now()
-      for (;;) {
-        const found = events.find(match)
-        if (found) return found
-        if (Date.now() - start > timeoutMs) throw new Error('the expected event did not arrive')
-        await new Promise((r) => setTimeout(r, 5))
-      }
+      await until(() => events.some(match), timeoutMs)
+      return events.find(match)!
     },
     close() {
       service.dispose()
