@@ -26,6 +26,7 @@ import {
   type StudioParams,
 } from '../shared'
 import type { EngineHost } from './engine-types'
+import { createDesignHandlers } from './handlers/design-handlers'
 import { createModelHandlers } from './handlers/model-handlers'
 import { createSettingsHandlers } from './handlers/settings-handlers'
 import { createUploadHandlers, type UploadHandlers } from './handlers/upload-handlers'
@@ -126,6 +127,7 @@ export class StudioService {
         return { path }
       },
       listGrowthMethods: notYet('listGrowthMethods'),
+      ...createDesignHandlers(this.context),
       startTrain: notYet('startTrain'),
       startGrow: notYet('startGrow'),
       startCompare: notYet('startCompare'),
