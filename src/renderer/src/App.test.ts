@@ -83,7 +83,7 @@ describe('App', () => {
     expect(document.documentElement.lang).toBe('vi')
     expect(app.get('h1').text()).toBe('Cài đặt')
     expect(app.get('a.skip-link').text()).toBe('Bỏ qua đến nội dung')
-    expect(app.get('nav').findAll('a').map((link) => link.text())).toEqual(['Phần cứng', 'Cài đặt'])
+    expect(app.get('nav').findAll('a').map((link) => link.text())).toEqual(['Phần cứng', 'Thiết kế tăng trưởng', 'Cài đặt'])
     expect(app.get('[data-testid=connection-status]').text()).toBe('Đã kết nối với ligo serve')
     await app.get('[data-testid=settings-theme-dark]').setValue(true)
     expect(document.documentElement.dataset.theme).toBe('dark')
