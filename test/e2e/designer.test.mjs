@@ -1,19 +1,36 @@
 // End to end, the growth designer against a real `ligo serve`: pick the built-in encoder seed, design a custom
 // target, see an invalid size refused with its reason next to the control, fix it, read the figures, see the depth
-// operator's heat map (and a cell's value on hover), switch the method, and get the CLI line. Screenshots of each
-// state in English and Vietnamese, light and dark: test-results/designer-*.png.
+// operator's heat map (and a cell's value on hover), switch the method, and get the CLI line; then open a model
+// grown with LiGO for a few operator steps (`ligo grow` into the workspace) and see its learned operator drawn.
+// Screenshots of each state in English and Vietnamese, light and dark: test-results/designer-*.png.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { assertAccessible, chooseLanguage, openStudio, screenshot, setColorScheme, showView } from './helpers/studio.mjs'
+import { assertAccessible, chooseLanguage, openStudio, ROOT, screenshot, setColorScheme, showView } from './helpers/studio.mjs'
 
 let studio
 let page
+const workspace = mkdtempSync(join(tmpdir(), 'ligo-e2e-designer-'))
+const grown = join(workspace, 'grown-ligo')
 
 before(async () => {
-  studio = await openStudio()
+  // A LiGO growth of the encoder seed, 2 x 128 -> 4 x 192, 3 operator steps, as a designer recipe says.
+  const recipe = join(workspace, 'recipe.json')
+  const sizes = { numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 }
+  writeFileSync(recipe, JSON.stringify({ format: 'ligo-growth-recipe', version: 1, from: 'bert-moby', to: { sizes }, method: 'ligo', grow: {} }))
+  const args = ['grow', '--from', join(ROOT, 'resources/seeds/bert-moby'), '--to', recipe, '--method', 'ligo', '--ligo-operator-steps', '3', '--batch', '2', '--seq', '16', '--out', grown]
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin/ligo.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 })
+  assert.equal(run.status, 0, `ligo grow failed:\n${run.stdout}\n${run.stderr}`)
+  studio = await openStudio({ serveArgs: ['--workspace', workspace] })
   page = studio.page
 })
-after(() => studio?.close())
+after(async () => {
+  await studio?.close()
+  rmSync(workspace, { recursive: true, force: true })
+})
 
 const settled = () => page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0)
 
@@ -71,5 +88,18 @@ test('designs a custom growth of the built-in seed: reasons, figures, heat map, 
   await page.waitForFunction(() => document.querySelector('[data-testid="heat-depth"] figcaption')?.textContent.includes('depth'))
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="heat-depth"] rect').length === 8)
   await screenshot(page, 'designer-stackbert-en-light')
+  assert.deepEqual(studio.browser.problems, [])
+})
+
+test("draws the operator a LiGO growth learned, for the grown model", async () => {
+  await page.evaluate((dir) => (location.hash = `#/designer?source=${encodeURIComponent(dir)}`), grown)
+  await page.getByTestId('learned-operator').waitFor()
+  assert.match(await page.getByTestId('stack-source').textContent(), /4 × encoder block/)
+  // the learned depth operator: 4 large layers x 2 small layers, every row drawn
+  assert.equal(await page.getByTestId('heat-learned-depth').locator('rect').count(), 8)
+  await page.getByTestId('heat-learned-depth').locator('rect').nth(2).hover()
+  assert.match(await page.getByTestId('heat-learned-depth-readout').textContent(), /large layer 1, small layer 0: -?\d/)
+  await page.getByTestId('learned-operator').scrollIntoViewIfNeeded()
+  await screenshot(page, 'designer-learned-en-light')
   assert.deepEqual(studio.browser.problems, [])
 })

@@ -46,6 +46,8 @@ export const useDesignerStore = defineStore('designer', () => {
   const settings = ref<Record<string, Record<string, SettingValue>>>({})
   const result = shallowRef<DesignGrowthResult | null>(null)
   const operator = shallowRef<GrowthOperatorResult | null>(null)
+  /** When the source is a model grown with LiGO: the operator it learned (read from its operator/ folder). */
+  const learned = shallowRef<GrowthOperatorResult | null>(null)
   const error = ref<string | null>(null)
   const loading = ref(false)
   let requestNumber = 0
@@ -120,6 +122,17 @@ export const useDesignerStore = defineStore('designer', () => {
     from.value = id.trim()
     sizes.value = null
     void refresh()
+    void loadLearned(from.value)
+  }
+
+  async function loadLearned(source: string): Promise<void> {
+    learned.value = null
+    try {
+      const answer = await client.growthOperator({ kind: 'learned', from: source, maxCells: OPERATOR_CELLS })
+      if (from.value === source) learned.value = answer
+    } catch {
+      // not a grown model (presets, seeds, plain checkpoints): nothing learned to draw
+    }
   }
 
   const applyPick = (pick: QuickPick) => {
@@ -181,7 +194,7 @@ export const useDesignerStore = defineStore('designer', () => {
   }
 
   return {
-    from, sizes, batchSize, seqLen, method, settings, result, operator, error, loading, measuredGflops, methodInfo, settingValues, problems, valid, recipe, commands,
+    from, sizes, batchSize, seqLen, method, settings, result, operator, learned, error, loading, measuredGflops, methodInfo, settingValues, problems, valid, recipe, commands,
     problemsFor, refresh, setSize, setSource, applyPick, choosePreset, loadConfigJson, setMethod, setSetting, setBatch, applyRecipe,
   }
 })
