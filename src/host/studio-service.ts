@@ -26,6 +26,7 @@ import {
   type StudioParams,
 } from '../shared'
 import type { EngineHost } from './engine-types'
+import { createDesignHandlers } from './handlers/design-handlers'
 import { createModelHandlers } from './handlers/model-handlers'
 import { createRunHandlers } from './handlers/run-handlers'
 import { RunQueue } from './run-queue'
@@ -128,6 +129,7 @@ export class StudioService {
         if (path !== null) await this.context.policy.grant(path)
         return { path }
       },
+      ...createDesignHandlers(this.context),
     }
   }
 

@@ -16,6 +16,7 @@ import type { ImportOutcome, ModelDetail, ModelId, ModelQuery, ModelSummary } fr
 import type { RunDetail, RunMetricsChunk, RunSummary, StartCompareParams, StartGrowParams, StartTrainParams } from './runs'
 import type { Settings, SettingsPatch, SettingsUpdate } from './settings'
 import type { UploadProgress, UploadStart } from './upload'
+import type { DesignGrowthParams, DesignGrowthResult, GrowthOperatorParams, GrowthOperatorResult } from './growth-design'
 
 export interface AppInfo {
   name: string
@@ -103,6 +104,10 @@ export interface StudioMethods {
 
   // Growth designer, training, comparison
   listGrowthMethods: { params: NoParams; result: GrowthMethodInfo[] }
+  /** Before -> after figures, rules, quick picks and methods of a designed growth (shared/growth-design/contract.ts). */
+  designGrowth: { params: DesignGrowthParams; result: DesignGrowthResult }
+  /** A growth operator as matrices: a method's initial values or a grown model's learned LiGO operator. */
+  growthOperator: { params: GrowthOperatorParams; result: GrowthOperatorResult }
   startTrain: { params: StartTrainParams; result: RunSummary }
   startGrow: { params: StartGrowParams; result: RunSummary }
   startCompare: { params: StartCompareParams; result: RunSummary }

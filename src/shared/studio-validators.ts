@@ -9,6 +9,7 @@ import { RUN_ID_PATTERN } from './runs'
 import { BACKEND_SETTINGS, LANGUAGES, THEMES } from './settings'
 import { LR_SCHEDULES } from './train'
 import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
+import { designGrowthParamsValidator, growthOperatorParamsValidator } from './growth-design'
 import type { StudioMethod, StudioParams } from './studio-api'
 import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
 
@@ -114,6 +115,8 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
   pickFolder: object({ purpose: oneOf(['export', 'workspace'] as const) }),
 
   listGrowthMethods: noParams,
+  designGrowth: designGrowthParamsValidator,
+  growthOperator: growthOperatorParamsValidator,
   startTrain: object({ model: modelId, data: identifierOrPath(), steps: number({ min: 1, max: 1e9, integer: true }), name, settings: trainSettings }) as Validator<
     StudioParams<'startTrain'>
   >,

@@ -24,7 +24,7 @@ export function depthSource(pattern: LigoInit['depthInit'], i: number, l1: numbe
   return pattern === 'stack' ? i % l1 : Math.floor((i * l1) / l2)
 }
 
-function depthValues(shape: number[], init: LigoInit, rng: Rng): Float32Array {
+export function depthValues(shape: number[], init: LigoInit, rng: Rng): Float32Array {
   const [l2, l1] = shape
   const values = new Float32Array(l2 * l1)
   for (let i = 0; i < l2; i++) {
@@ -38,7 +38,7 @@ function depthValues(shape: number[], init: LigoInit, rng: Rng): Float32Array {
 }
 
 /** C [rows, d1] by the width scheme. */
-function extraRows(rows: number, d1: number, scheme: LigoInit['widthInit'], rng: Rng): Float32Array {
+export function extraRows(rows: number, d1: number, scheme: LigoInit['widthInit'], rng: Rng): Float32Array {
   const values = new Float32Array(rows * d1)
   for (let r = 0; r < rows; r++) {
     const row = values.subarray(r * d1, (r + 1) * d1)

@@ -43,6 +43,11 @@ export function readConfigFile(path: string, flag: string, source?: ModelConfig)
   } catch (error) {
     return fail(`${where}: not valid JSON (${(error as Error).message})`)
   }
+  return configFromJson(json, where, source)
+}
+
+/** The same for JSON already parsed (a file the designer's user picked in a browser); `where` names it in errors. */
+export function configFromJson(json: unknown, where: string, source?: ModelConfig): ConfigFromFile {
   if (!isPlainObject(json)) return fail(`${where}: expected a JSON object`)
   if (isRecipeJson(json)) {
     const recipe = validateRecipe(json, where)

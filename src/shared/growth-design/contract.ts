@@ -4,17 +4,22 @@
  * drawn as matrices: a method's initial values, or the learned ones of a grown model's saved LiGO operator).
  * Both are pure arithmetic or file reads on the host: no engine process, no compute.
  */
-import { number, object, oneOf, optional, string, type Validator } from '../validate'
+import { StudioError } from '../errors'
+import { isPlainObject, number, object, oneOf, optional, string, type Validator } from '../validate'
 import type { DesignProblem } from './rules'
 import type { DesignConfig, TargetSizes } from './sizes'
 
-/** The target of a design: a preset id, sizes applied to the source, or a config file (HF config.json, engine JSON, recipe). */
-export type DesignTarget = { preset: string } | { sizes: TargetSizes } | { configPath: string }
+/**
+ * The target of a design: a preset id, sizes applied to the source, or a config (HF/timm config.json, engine JSON,
+ * recipe) by its path on the host or by its parsed content (a file picked in a browser has no path).
+ */
+export type DesignTarget = { preset: string } | { sizes: TargetSizes } | { configPath: string } | { configJson: Record<string, unknown>; name: string }
 
 export interface DesignGrowthParams {
   /** The small model: a checkpoint path, a built-in seed name or a preset id. */
   from: string
-  to: DesignTarget
+  /** Default: the source at twice its depth (the "x2 depth" quick pick). */
+  to?: DesignTarget
   /** Sequences or images per training step. */
   batchSize: number
   /** Tokens per sequence (text models; default 128). */
@@ -61,13 +66,31 @@ export interface QuickPick {
   sizes: TargetSizes
 }
 
-/** A growth method as the designer lists it, with whether it can grow this pair. */
+/** One setting of a method, as the engine's descriptor declares it (engine/growth/method.ts SettingSpec): the form field. */
+export interface DesignSettingSpec {
+  name: string
+  type: 'number' | 'integer' | 'choice' | 'boolean'
+  default: number | string | boolean
+  min?: number
+  max?: number
+  choices?: readonly string[]
+  help: string
+  flag?: string
+}
+
+/** A growth method as the designer lists it (the engine's method registry), with whether it can grow this pair. */
 export interface DesignMethod {
   name: string
   label: string
   paper: string
+  /** The project's page on it (docs/growth/...). */
+  docs: string
   functionPreserving: 'exact' | 'approximate' | 'no' | 'n/a'
   grows: { depth: boolean; width: boolean }
+  /** It trains before the large model does (LiGO's operator). */
+  growthPhase: boolean
+  settings: DesignSettingSpec[]
+  /** False also while the target has problems (then reason is null). */
   supported: boolean
   /** Why it cannot grow this pair, in English (the engine's words). */
   reason: string | null
@@ -83,15 +106,20 @@ export interface DesignPresetChoice {
 
 export interface DesignGrowthResult {
   source: { label: string; config: DesignConfig }
+  /** The target as designed (the source with the chosen sizes), valid or not. */
   target: { label: string; config: DesignConfig }
+  /** Why the target cannot be grown, next to each control; empty when it can. */
   problems: DesignProblem[]
   before: ModelFigures
-  after: ModelFigures
-  growth: GrowthPhaseFigures
+  /** Null while the target has problems. */
+  after: ModelFigures | null
+  growth: GrowthPhaseFigures | null
   machine: { memoryBytes: number; memoryKind: 'ram' | 'gpu'; measuredGflops: number | null }
   quickPicks: QuickPick[]
   presets: DesignPresetChoice[]
   methods: DesignMethod[]
+  /** Sources the picker offers: the built-in seeds (pretrained) and the presets (random init). */
+  sources: Array<{ id: string; label: string; kind: 'seed' | 'preset'; family: string }>
 }
 
 /** A matrix to draw: rows x cols values, row-major, with what the rows and columns are. */
@@ -145,11 +173,17 @@ export interface GrowthOperatorResult {
   notes: string[]
 }
 
+const plainObject: Validator<Record<string, unknown>> = (value, where) => {
+  if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object`)
+  if (JSON.stringify(value).length > 100_000) throw new StudioError('invalid_request', `Invalid request: ${where} is larger than a config.json (100 kB)`)
+  return value
+}
 const positive = number({ min: 1, max: 1e9, integer: true })
 const targetValidator: Validator<DesignTarget> = (value, where) => {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
   if ('preset' in v) return object({ preset: string({ minLength: 1, maxLength: 100 }) })(value, where)
   if ('configPath' in v) return object({ configPath: string({ minLength: 1, maxLength: 4096 }) })(value, where)
+  if ('configJson' in v) return object({ configJson: plainObject, name: string({ minLength: 1, maxLength: 255 }) })(value, where)
   return object({
     sizes: object({ numLayers: positive, hiddenSize: positive, numHeads: positive, intermediateSize: positive, numClassLayers: optional(positive) }) as Validator<TargetSizes>,
   })(value, where)
@@ -158,7 +192,7 @@ const methodName = string({ minLength: 1, maxLength: 64, pattern: /^[a-z0-9-]+$/
 
 export const designGrowthParamsValidator = object({
   from: string({ minLength: 1, maxLength: 4096 }),
-  to: targetValidator,
+  to: optional(targetValidator),
   batchSize: number({ min: 1, max: 65536, integer: true }),
   seqLen: optional(number({ min: 1, max: 1e6, integer: true })),
   method: optional(methodName),

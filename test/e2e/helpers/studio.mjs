@@ -143,3 +143,16 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true })
   return path
 }
+
+/** `ligo serve` (with serveArgs) and a browser on it, for a test file's before(); close() stops both (for after()). */
+export async function openStudio({ serveArgs = [], ...options } = {}) {
+  assertBuilt()
+  const server = await startServe(serveArgs)
+  try {
+    const browser = await openBrowser(server.url, options)
+    return { server, browser, page: browser.page, close: async () => (await browser.close(), await server.stop()) }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
+}

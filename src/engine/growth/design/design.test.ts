@@ -27,20 +27,20 @@ describe('designer figures', () => {
       const large = getPreset(pair.to)
       const design = designGrowth({ source: small, target: large, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
       const cli = await ligoFlopsJson('--model', pair.to, '--batch', '256', '--seq', '128', '--grow-from', pair.from, '--grow-steps', '100')
-      expect(design.after.stepFlops).toBe(cli.stepFlops)
-      expect(design.growth.flops).toBe(cli.growFlops)
+      expect(design.after!.stepFlops).toBe(cli.stepFlops)
+      expect(design.growth!.flops).toBe(cli.growFlops)
       expect(design.before.stepFlops).toBe((await ligoFlopsJson('--model', pair.from, '--batch', '256', '--seq', '128')).stepFlops)
     }
   })
 
   it("reproduce the paper's BERT-Small -> Base costs (docs/growth/accounting.md §3.3): 15.07 TFLOP a step, 3.61e15 for 100 operator steps", () => {
     const design = designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
-    expect(design.after.stepFlops).toBe(15_068_231_331_840)
-    expect(Number((design.growth.flops / 1e15).toFixed(2))).toBe(3.61)
-    expect(design.after.secondsPerStep).toBeCloseTo(15_068_231_331_840 / 100e9, 6)
+    expect(design.after!.stepFlops).toBe(15_068_231_331_840)
+    expect(Number((design.growth!.flops / 1e15).toFixed(2))).toBe(3.61)
+    expect(design.after!.secondsPerStep).toBeCloseTo(15_068_231_331_840 / 100e9, 6)
     expect(design.problems).toEqual([])
     // one-shot maps charge no growth phase
-    expect(designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'net2net', operatorSteps: 100, run, memoryKind: 'ram' }).growth.flops).toBe(0)
+    expect(designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'net2net', operatorSteps: 100, run, memoryKind: 'ram' }).growth!.flops).toBe(0)
   })
 
   it("count the parameters a real checkpoint holds (every built-in seed's files)", async () => {
@@ -58,6 +58,16 @@ describe('designer figures', () => {
     expect(modelFigures(base, { ...run, memoryBytes: needed }).fits).toBe(true)
     expect(modelFigures(base, { ...run, memoryBytes: needed - 1 }).fits).toBe(false)
     expect(modelFigures(base, { ...run, measuredGflops: null }).secondsPerStep).toBeNull()
+  })
+
+  it('give the problems and only the source figures while the target breaks a rule', () => {
+    const source = getPreset('bert-seed')
+    const design = designGrowth({ source, target: { label: 'custom', config: applySizes(source.config, { numLayers: 4, hiddenSize: 200, numHeads: 3, intermediateSize: 768 }) }, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+    expect(design.problems.map((p) => [p.control, p.code])).toEqual([['hiddenSize', 'hidden-not-multiple-of-head']])
+    expect([design.after, design.growth]).toEqual([null, null])
+    expect(design.before.parameters).toBe(946_208)
+    expect(design.methods.every((m) => !m.supported && m.reason === null)).toBe(true)
+    expect(design.presets.find((p) => p.id === 'bert-mini-grown')?.problems.map((p) => p.control)).toEqual(['vocabSize'])
   })
 
   it('list every registered method with whether it can grow the pair', () => {

@@ -3,9 +3,10 @@
  * spent. Pure: the caller resolves the two configs (engine/growth/design/resolve.ts) and the machine's facts.
  */
 import { checkTargetConfig, sizesOf, type DesignConfig, type DesignGrowthResult, type DesignMethod } from '../../../shared/growth-design'
-import type { ModelConfig } from '../../models/config'
+import { validateConfig, type ModelConfig } from '../../models/config'
 import { PRESETS } from '../../models/presets'
-import { GROWTH_OPERATORS } from '../registry'
+import { methodInfo } from '../method'
+import { GROWTH_METHOD_LIST } from '../methods'
 import { growthPhaseFigures, modelFigures, type FigureRun } from './figures'
 import { quickPicks } from './quick-picks'
 
@@ -20,7 +21,8 @@ export interface NamedConfig {
 
 export interface DesignInput {
   source: NamedConfig
-  target: NamedConfig
+  /** The target as designed: it may break the rules (then only the problems and the source's figures come back). */
+  target: { label: string; config: DesignConfig }
   method: string
   operatorSteps: number
   run: FigureRun
@@ -29,17 +31,20 @@ export interface DesignInput {
 
 const asDesign = (config: ModelConfig): DesignConfig => config as unknown as DesignConfig
 
-/** Every registered method with whether it can grow this pair (the registry's own `supports`). */
-export function designMethods(small: ModelConfig, large: ModelConfig): DesignMethod[] {
-  return Object.values(GROWTH_OPERATORS).map((op) => {
-    const support = op.supports(small, large)
-    return { name: op.name, label: op.label, paper: op.paper, functionPreserving: op.functionPreserving, grows: { ...op.grows }, supported: support.ok, reason: support.ok ? null : support.reason }
+/** Every registered method with whether it can grow this pair (the registry's own `supports`); none while the target is invalid. */
+export function designMethods(small: ModelConfig, large: ModelConfig | null): DesignMethod[] {
+  return GROWTH_METHOD_LIST.map((method) => {
+    const { name, label, paper, docs, functionPreserving, grows, growthPhase, settings } = methodInfo(method)
+    const support = large ? method.supports(small, large) : null
+    return { name, label, paper, docs, functionPreserving, grows, growthPhase, settings: [...settings], supported: support?.ok ?? false, reason: support && !support.ok ? support.reason : null }
   })
 }
 
 export function designGrowth(input: DesignInput): DesignGrowthResult {
   const { source, target, run } = input
-  const problems = checkTargetConfig(asDesign(source.config), asDesign(target.config))
+  const problems = checkTargetConfig(asDesign(source.config), target.config)
+  // The rules hold, so the sizes make a valid config of the source's family.
+  const large = problems.length === 0 ? validateConfig(target.config) : null
   const presets = PRESETS.filter((p) => p.config.family === source.config.family).map((p) => ({
     id: p.id,
     label: p.label,
@@ -48,14 +53,16 @@ export function designGrowth(input: DesignInput): DesignGrowthResult {
   }))
   return {
     source: { label: source.label, config: asDesign(source.config) },
-    target: { label: target.label, config: asDesign(target.config) },
+    target: { label: target.label, config: target.config },
     problems,
     before: modelFigures(source.config, run),
-    after: modelFigures(target.config, run),
-    growth: growthPhaseFigures(input.method, source.config, target.config, input.operatorSteps, run),
+    after: large && modelFigures(large, run),
+    growth: large && growthPhaseFigures(input.method, source.config, large, input.operatorSteps, run),
     machine: { memoryBytes: run.memoryBytes, memoryKind: input.memoryKind, measuredGflops: run.measuredGflops },
     quickPicks: quickPicks(source.config),
     presets,
-    methods: designMethods(source.config, target.config),
+    methods: designMethods(source.config, large),
+    // the host lists what it can open (seeds, presets): design-handlers.ts
+    sources: [],
   }
 }

@@ -5,6 +5,7 @@
  * under "views"). Each view's h1 has id="view-title" tabindex="-1": App focuses it after a view switch.
  */
 import type { Component } from 'vue'
+import DesignerView from './DesignerView.vue'
 import HardwareView from './HardwareView.vue'
 import SettingsView from './SettingsView.vue'
 import ZooView from './ZooView.vue'
@@ -20,5 +21,6 @@ export interface ViewEntry {
 export const VIEWS: readonly ViewEntry[] = [
   { id: 'zoo', labelKey: 'app.views.zoo', component: ZooView },
   { id: 'hardware', labelKey: 'app.views.hardware', component: HardwareView },
+  { id: 'designer', labelKey: 'app.views.designer', component: DesignerView },
   { id: 'settings', labelKey: 'app.views.settings', component: SettingsView },
 ]
