@@ -5,7 +5,8 @@
 import type { MetricEnergy, RunEnergyManifest } from './energy'
 import type { HardwareRecord } from './hardware'
 
-export const LR_SCHEDULES = ['linear', 'cosine'] as const
+/** Decay after warmup: docs/engine/schedules.md (wsd-*: warmup-stable-decay; accelerated: LEMON's shortened decay). */
+export const LR_SCHEDULES = ['linear', 'cosine', 'wsd-linear', 'wsd-cosine', 'accelerated'] as const
 export type LrSchedule = (typeof LR_SCHEDULES)[number]
 
 /**

@@ -147,7 +147,7 @@ export const TRAIN_COMMAND: CommandSpec<TrainFlags> = {
     { name: 'seq', type: 'integer', valueName: 'T', min: 3, max: 65536, help: 'Tokens per sequence, text models (default 128)' },
     { name: 'lr', type: 'string', valueName: 'rate', help: 'Peak learning rate (default 5e-4)' },
     { name: 'warmup', type: 'integer', valueName: 'steps', min: 0, help: 'Linear warmup steps (default 0)' },
-    { name: 'schedule', type: 'choice', choices: LR_SCHEDULES, valueName: 'kind', help: 'Decay after warmup (default linear)' },
+    { name: 'schedule', type: 'choice', choices: LR_SCHEDULES, valueName: LR_SCHEDULES.join('|'), help: 'Rate after warmup; wsd-*: warmup-stable-decay, accelerated: LEMON (default linear)' },
     { name: 'weight-decay', type: 'string', valueName: 'λ', help: 'AdamW decoupled weight decay (default 0.01; biases and norms are exempt)' },
     { name: 'clip', type: 'string', valueName: 'norm', help: 'Clip gradients to this global norm, 0 = off (default 1)' },
     { name: 'seed', type: 'integer', valueName: 'N', min: 0, max: 4294967295, help: 'Seed for weights, data order, masks and dropout (default 0)' },

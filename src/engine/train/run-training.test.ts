@@ -15,6 +15,7 @@ import { makeConfig } from '../models/config'
 import { parameterShapes } from '../models/shapes'
 import type { MetricRecord, RunManifest } from '../../shared/train'
 import { runTraining, type RunTrainingOptions } from './run-training'
+import { learningRateAt } from './schedule'
 import { useWasmBackend } from './wasm-backend.testing'
 
 let root: string
@@ -127,6 +128,22 @@ describe('runTraining', () => {
     expect(first).toMatchObject({ step: 6, checkpoint: join(dir, 'checkpoints', 'step-0000006') })
     await runTraining({ runDir: dir, resume: true, backend: tf.getBackend() })
     expectSameRun(readMetrics(dir), reference)
+  })
+
+  it('records a shaped schedule and, cancelled mid-decay, resumes on the same rates', async () => {
+    // accelerated (docs/engine/schedules.md §2): 2 warmup updates, then the cosine over round(0.5 * 10) = 5 updates.
+    const dir = join(root, 'accelerated')
+    const controller = new AbortController()
+    await runTraining(runOptions('accelerated', { schedule: 'accelerated', logEvery: 1, signal: controller.signal, onMetrics: (r) => r.step === 4 && controller.abort() }))
+    await runTraining({ runDir: dir, resume: true, backend: tf.getBackend() })
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as RunManifest
+    expect(manifest.training.schedule).toBe('accelerated')
+    const records = readMetrics(dir)
+    expect(records.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    // The record of step s logs the rate of update s - 1.
+    for (const r of records) expect(r.lr).toBe(learningRateAt(r.step - 1, { peak: 5e-3, warmupSteps: 2, totalSteps: 12, kind: 'accelerated' }))
+    expect(records[2].lr).toBe(5e-3)
+    expect(records.slice(7).every((r) => r.lr === 0)).toBe(true)
   })
 
   it('refuses to start over an existing run and to resume a folder without one', async () => {
