@@ -5,6 +5,7 @@
 import { selectBackend } from './backend'
 import { ENGINE_METHODS, type EngineContext } from './runtime/engine-methods'
 import { runEngineServer } from './runtime/engine-server'
+import { watchParentProcess } from './runtime/parent-watchdog'
 import { detectTransport } from './runtime/transport'
 
 const transport = detectTransport()
@@ -12,6 +13,9 @@ if (!transport) {
   process.stderr.write('The LiGO engine must be started by a host with an IPC channel (Electron utilityProcess or child_process.fork).\n')
   process.exit(2)
 }
+
+// A host that dies without closing the channel cleanly (SIGKILL, a crash) must not leave a busy engine behind.
+if (transport.kind === 'node-ipc') watchParentProcess()
 
 // A stray throw in a timer or a rejected promise nobody awaited must not take every running request down;
 // request handlers' own errors are answered by the server. Log it and keep serving.
