@@ -66,7 +66,7 @@ test('designs a custom growth of the built-in seed: reasons, figures, heat map, 
   // Hover a cell of the depth operator: its value is read out.
   await page.getByTestId('heat-depth').locator('rect').first().hover()
   assert.match(await page.getByTestId('heat-depth-readout').textContent(), /large layer 0, small layer 0: \d/)
-  assert.match(await page.getByTestId('cli-grow').textContent(), /^ligo grow --from bert-moby --to recipe\.json --method ligo /)
+  assert.match(await page.getByTestId('cli-grow').textContent(), /^ligo grow --from \S+\/resources\/seeds\/bert-moby --to recipe\.json --method ligo /)
   await assertAccessible(page, 'designer (valid design)')
   for (const language of ['en', 'vi']) {
     await chooseLanguage(page, language)

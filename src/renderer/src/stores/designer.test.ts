@@ -23,7 +23,7 @@ const ligoSettings = [{ name: 'operatorSteps', type: 'integer' as const, default
 
 function design(target: DesignConfig): DesignGrowthResult {
   return {
-    source: { label: 'bert-moby', config: seed },
+    source: { label: 'bert-moby', config: seed, cliRef: '/app/resources/seeds/bert-moby' },
     target: { label: 'x2 depth', config: target },
     problems: [],
     before: figures,
@@ -81,6 +81,6 @@ describe('useDesignerStore', () => {
     const store = await loaded()
     store.setSetting('operatorSteps', 5)
     expect(store.recipe?.grow.settings).toEqual({ operatorSteps: 5 })
-    expect(store.commands?.grow).toMatch(/^ligo grow --from bert-moby --to recipe\.json --method ligo --ligo-operator-steps 5 --batch 16 --seq 128 /)
+    expect(store.commands?.grow).toMatch(/^ligo grow --from \/app\/resources\/seeds\/bert-moby --to recipe\.json --method ligo --ligo-operator-steps 5 --batch 16 --seq 128 /)
   })
 })
