@@ -13,23 +13,25 @@ import { assertAccessible, chooseLanguage, openStudio, ROOT, screenshot, setColo
 
 let studio
 let page
-const workspace = mkdtempSync(join(tmpdir(), 'ligo-e2e-designer-'))
-const grown = join(workspace, 'grown-ligo')
+let grown
+const scratchDir = mkdtempSync(join(tmpdir(), 'ligo-e2e-designer-'))
 
 before(async () => {
-  // A LiGO growth of the encoder seed, 2 x 128 -> 4 x 192, 3 operator steps, as a designer recipe says.
-  const recipe = join(workspace, 'recipe.json')
+  studio = await openStudio()
+  page = studio.page
+  // A LiGO growth of the encoder seed into the server's workspace, 2 x 128 -> 4 x 192, 3 operator steps, with the
+  // target read from a designer recipe.
+  grown = join(studio.server.workspace, 'grown-ligo')
+  const recipe = join(scratchDir, 'recipe.json')
   const sizes = { numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 }
   writeFileSync(recipe, JSON.stringify({ format: 'ligo-growth-recipe', version: 1, from: 'bert-moby', to: { sizes }, method: 'ligo', grow: {} }))
   const args = ['grow', '--from', join(ROOT, 'resources/seeds/bert-moby'), '--to', recipe, '--method', 'ligo', '--ligo-operator-steps', '3', '--batch', '2', '--seq', '16', '--out', grown]
   const run = spawnSync(process.execPath, [join(ROOT, 'bin/ligo.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 })
   assert.equal(run.status, 0, `ligo grow failed:\n${run.stdout}\n${run.stderr}`)
-  studio = await openStudio({ serveArgs: ['--workspace', workspace] })
-  page = studio.page
 })
 after(async () => {
   await studio?.close()
-  rmSync(workspace, { recursive: true, force: true })
+  rmSync(scratchDir, { recursive: true, force: true })
 })
 
 const settled = () => page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0)
@@ -66,7 +68,7 @@ test('designs a custom growth of the built-in seed: reasons, figures, heat map, 
   // Hover a cell of the depth operator: its value is read out.
   await page.getByTestId('heat-depth').locator('rect').first().hover()
   assert.match(await page.getByTestId('heat-depth-readout').textContent(), /large layer 0, small layer 0: \d/)
-  assert.match(await page.getByTestId('cli-grow').textContent(), /^ligo grow --from bert-moby --to recipe\.json --method ligo /)
+  assert.match(await page.getByTestId('cli-grow').textContent(), /^ligo grow --from \S+\/resources\/seeds\/bert-moby --to recipe\.json --method ligo /)
   await assertAccessible(page, 'designer (valid design)')
   for (const language of ['en', 'vi']) {
     await chooseLanguage(page, language)

@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path'
 import { applySizes, type DesignConfig, type DesignGrowthParams, type DesignGrowthResult, type DesignTarget } from '../../shared/growth-design'
 import { MODEL_ID_PATTERN } from '../../shared/models'
 import { StudioError, type HardwareRecord } from '../../shared'
-import { DEFAULT_DESIGN_SEQ_LEN, DEFAULT_OPERATOR_STEPS, designGrowth, type NamedConfig } from '../../engine/growth/design/design'
+import { DEFAULT_DESIGN_SEQ_LEN, DEFAULT_OPERATOR_STEPS, designGrowth, type NamedConfig, type SourceModel } from '../../engine/growth/design/design'
 import { initialOperator } from '../../engine/growth/design/operator-matrices'
 import { scaleSizes } from '../../engine/growth/design/quick-picks'
 import { configFromJson, readConfigFile } from '../../engine/io/config-file'
@@ -33,11 +33,11 @@ async function locateSource(context: StudioContext, from: string): Promise<Model
 }
 
 /** A model the designer can start from, read header-only. */
-export async function resolveDesignSource(context: StudioContext, from: string): Promise<NamedConfig> {
+export async function resolveDesignSource(context: StudioContext, from: string): Promise<SourceModel> {
   const location = await locateSource(context, from)
-  if (location.kind === 'preset') return { label: location.name, config: location.config }
+  if (location.kind === 'preset') return { label: location.name, config: location.config, cliRef: location.presetId }
   if (location.kind === 'config') throw new StudioError('invalid_request', `${location.name} is a config file: it has no weights to grow from (use it as the target)`)
-  return { label: location.name, config: (await readCheckpointHeaders(location.path, location.layout)).config }
+  return { label: location.name, config: (await readCheckpointHeaders(location.path, location.layout)).config, cliRef: location.path }
 }
 
 /** The `ligo grow` output folder of a grown model (its operator/ holds the learned LiGO operator). */

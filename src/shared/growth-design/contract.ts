@@ -105,7 +105,8 @@ export interface DesignPresetChoice {
 }
 
 export interface DesignGrowthResult {
-  source: { label: string; config: DesignConfig }
+  /** `cliRef`: what `ligo grow --from` takes for this model (a preset id, or the checkpoint's path on the host). */
+  source: { label: string; config: DesignConfig; cliRef: string }
   /** The target as designed (the source with the chosen sizes), valid or not. */
   target: { label: string; config: DesignConfig }
   /** Why the target cannot be grown, next to each control; empty when it can. */

@@ -144,10 +144,10 @@ export async function screenshot(page, name) {
   return path
 }
 
-/** `ligo serve` (with serveArgs) and a browser on it, for a test file's before(); close() stops both (for after()). */
-export async function openStudio({ serveArgs = [], ...options } = {}) {
+/** `ligo serve` and a browser on it, for a test file's before(); close() stops both (for after()). */
+export async function openStudio(options = {}) {
   assertBuilt()
-  const server = await startServe(serveArgs)
+  const server = await startServe()
   try {
     const browser = await openBrowser(server.url, options)
     return { server, browser, page: browser.page, close: async () => (await browser.close(), await server.stop()) }

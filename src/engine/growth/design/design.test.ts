@@ -25,7 +25,7 @@ describe('designer figures', () => {
     for (const pair of GROWTH_PAIRS.filter((p) => p.paper)) {
       const small = getPreset(pair.from)
       const large = getPreset(pair.to)
-      const design = designGrowth({ source: small, target: large, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+      const design = designGrowth({ source: { ...small, cliRef: pair.from }, target: large, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
       const cli = await ligoFlopsJson('--model', pair.to, '--batch', '256', '--seq', '128', '--grow-from', pair.from, '--grow-steps', '100')
       expect(design.after!.stepFlops).toBe(cli.stepFlops)
       expect(design.growth!.flops).toBe(cli.growFlops)
@@ -34,13 +34,13 @@ describe('designer figures', () => {
   })
 
   it("reproduce the paper's BERT-Small -> Base costs (docs/growth/accounting.md §3.3): 15.07 TFLOP a step, 3.61e15 for 100 operator steps", () => {
-    const design = designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+    const design = designGrowth({ source: { ...getPreset('bert-small'), cliRef: 'bert-small' }, target: getPreset('bert-base'), method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
     expect(design.after!.stepFlops).toBe(15_068_231_331_840)
     expect(Number((design.growth!.flops / 1e15).toFixed(2))).toBe(3.61)
     expect(design.after!.secondsPerStep).toBeCloseTo(15_068_231_331_840 / 100e9, 6)
     expect(design.problems).toEqual([])
     // one-shot maps charge no growth phase
-    expect(designGrowth({ source: getPreset('bert-small'), target: getPreset('bert-base'), method: 'net2net', operatorSteps: 100, run, memoryKind: 'ram' }).growth!.flops).toBe(0)
+    expect(designGrowth({ source: { ...getPreset('bert-small'), cliRef: 'bert-small' }, target: getPreset('bert-base'), method: 'net2net', operatorSteps: 100, run, memoryKind: 'ram' }).growth!.flops).toBe(0)
   })
 
   it("count the parameters a real checkpoint holds (every built-in seed's files)", async () => {
@@ -61,7 +61,7 @@ describe('designer figures', () => {
   })
 
   it('give the problems and only the source figures while the target breaks a rule', () => {
-    const source = getPreset('bert-seed')
+    const source = { ...getPreset('bert-seed'), cliRef: 'bert-seed' }
     const design = designGrowth({ source, target: { label: 'custom', config: applySizes(source.config, { numLayers: 4, hiddenSize: 200, numHeads: 3, intermediateSize: 768 }) }, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
     expect(design.problems.map((p) => [p.control, p.code])).toEqual([['hiddenSize', 'hidden-not-multiple-of-head']])
     expect([design.after, design.growth]).toEqual([null, null])
@@ -73,10 +73,10 @@ describe('designer figures', () => {
   it('list every registered method with whether it can grow the pair', () => {
     const small = getPreset('bert-mini').config
     const deeper = validateConfig({ ...small, numLayers: 4 })
-    const methods = designGrowth({ source: { label: 's', config: small }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', operatorSteps: 10, run, memoryKind: 'ram' }).methods
+    const methods = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', operatorSteps: 10, run, memoryKind: 'ram' }).methods
     expect(methods.find((m) => m.name === 'stackbert')).toMatchObject({ supported: false, reason: expect.stringContaining('depth only') })
     expect(methods.find((m) => m.name === 'ligo')).toMatchObject({ supported: true, reason: null, functionPreserving: expect.any(String) })
-    const depthOnly = designGrowth({ source: { label: 's', config: small }, target: { label: 't', config: deeper }, method: 'stackbert', operatorSteps: 0, run, memoryKind: 'ram' })
+    const depthOnly = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: deeper }, method: 'stackbert', operatorSteps: 0, run, memoryKind: 'ram' })
     expect(depthOnly.methods.find((m) => m.name === 'stackbert')?.supported).toBe(true)
   })
 })

@@ -19,8 +19,13 @@ export interface NamedConfig {
   config: ModelConfig
 }
 
+/** A source model: also what the command line calls it (a preset id or a checkpoint path). */
+export interface SourceModel extends NamedConfig {
+  cliRef: string
+}
+
 export interface DesignInput {
-  source: NamedConfig
+  source: SourceModel
   /** The target as designed: it may break the rules (then only the problems and the source's figures come back). */
   target: { label: string; config: DesignConfig }
   method: string
@@ -52,7 +57,7 @@ export function designGrowth(input: DesignInput): DesignGrowthResult {
     problems: checkTargetConfig(asDesign(source.config), asDesign(p.config)),
   }))
   return {
-    source: { label: source.label, config: asDesign(source.config) },
+    source: { label: source.label, config: asDesign(source.config), cliRef: source.cliRef },
     target: { label: target.label, config: target.config },
     problems,
     before: modelFigures(source.config, run),

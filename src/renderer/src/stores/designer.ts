@@ -164,7 +164,8 @@ export const useDesignerStore = defineStore('designer', () => {
     return {
       format: RECIPE_FORMAT,
       version: RECIPE_VERSION,
-      from: from.value,
+      // what the command line accepts for the source (a seed's folder, a checkpoint path, a preset id)
+      from: result.value?.source.cliRef ?? from.value,
       to: { sizes: sizes.value },
       method: method.value,
       grow: {
