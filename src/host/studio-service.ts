@@ -27,6 +27,7 @@ import {
 } from '../shared'
 import type { EngineHost } from './engine-types'
 import { createDesignHandlers } from './handlers/design-handlers'
+import { createExportHandlers } from './handlers/export-handlers'
 import { createModelHandlers } from './handlers/model-handlers'
 import { createRunHandlers } from './handlers/run-handlers'
 import { RunQueue } from './run-queue'
@@ -107,9 +108,6 @@ export class StudioService {
     this.context = this.createContext()
     this.uploads = createUploadHandlers(this.context, this.appInfo.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES)
     const { dispose: _dispose, ...uploadHandlers } = this.uploads
-    const notYet = (method: string) => async () => {
-      throw new StudioError('unsupported', `${method} is not available in this build yet`)
-    }
     this.handlers = {
       getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
       getHardware: () => this.engine.call('hardware', {}),
@@ -121,8 +119,7 @@ export class StudioService {
       ...createRunHandlers(this.context, () => this.runs()),
       ...uploadHandlers,
       ...createSettingsHandlers(this.context, () => this.settings(), (settings, changed) => this.settingsChanged(settings, changed)),
-      planExport: notYet('planExport'),
-      exportModel: notYet('exportModel'),
+      ...createExportHandlers(this.context),
       pickFolder: async ({ purpose }) => {
         if (!options.desktop) throw new StudioError('unsupported', 'Folder dialogs exist in the desktop app only; in the browser, exports go to the workspace')
         const path = await options.desktop.pickFolder(purpose)

@@ -4,6 +4,8 @@
  * with its shape and the canonical name(s) it maps to, and warnings.
  */
 import { openCheckpoint, type CheckpointPlan } from '../../engine/io/import-checkpoint'
+import { readCheckpointHeaders, type CheckpointHeaders } from '../../engine/library/checkpoint-headers'
+import { resolveModelRef } from '../../engine/library/model-ref'
 import { parameterCount } from '../../engine/models/param-count'
 import { formatShape } from '../../engine/io/formats/errors'
 import type { CommandSpec } from '../args'
@@ -61,8 +63,32 @@ export function formatInspect(plan: CheckpointPlan): string {
   return `${lines.join('\n')}\n`
 }
 
+/** `ligo inspect` of a run or trainer checkpoint: canonical names, shapes and the config the trainer saved. */
+export function formatTrainingCheckpoint(headers: CheckpointHeaders): string {
+  const c = headers.config as unknown as Record<string, unknown>
+  const width = Math.max(...headers.tensors.map((t) => t.name.length))
+  return [
+    `${'Checkpoint'.padEnd(14)}${headers.weightsPath}`,
+    `${'Architecture'.padEnd(14)}${headers.config.family}: ${headers.sourceClass}`,
+    `${'Config'.padEnd(14)}${Object.entries(c).filter(([k]) => k !== 'family').map(([k, v]) => `${k} ${String(v)}`).join(', ')}`,
+    `${'Parameters'.padEnd(14)}${parameterCount(headers.config).toLocaleString('en-US')}`,
+    '',
+    `Tensors (${headers.tensors.length}):`,
+    ...headers.tensors.map((t) => `  ${t.name.padEnd(width)}  ${t.dtype.padEnd(4)}  ${formatShape(t.shape)}`),
+    '',
+  ].join('\n')
+}
+
 export async function runInspect(flags: InspectFlags, context: CliContext): Promise<number> {
-  const plan = await openCheckpoint(flags.path)
+  // A run folder or one of its checkpoints holds the engine's canonical names: read them with the library's header reader.
+  const location = resolveModelRef(flags.path)
+  if (location.kind === 'checkpoint' && location.layout !== 'hf') {
+    const headers = await readCheckpointHeaders(location.path, location.layout)
+    const record = { path: headers.weightsPath, className: headers.sourceClass, family: headers.config.family, config: headers.config, parameters: parameterCount(headers.config), tensors: headers.tensors }
+    context.stdout(flags.json ? `${JSON.stringify(record, null, 2)}\n` : formatTrainingCheckpoint(headers))
+    return 0
+  }
+  const plan = await openCheckpoint(location.kind === 'checkpoint' ? location.path : flags.path)
   context.stdout(flags.json ? `${JSON.stringify(inspectRecord(plan), null, 2)}\n` : formatInspect(plan))
   return 0
 }

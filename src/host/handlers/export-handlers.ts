@@ -1,0 +1,94 @@
+/**
+ * Export of any zoo model as an HF folder or a timm file (engine/io/export-checkpoint.ts, the same code as
+ * `ligo export`). The plan is the export itself written into a staging folder of the workspace and measured, so the
+ * files and sizes it lists are exactly what the export writes; the staging folder is deleted afterwards. The export
+ * writes atomically (temp + rename) and refuses a non-empty destination unless `overwrite` is true. Without a
+ * destination (and always behind `ligo serve`) it goes to <workspace>/exports/<name>.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { exportCheckpoint, type ExportResult } from '../../engine/io/export-checkpoint'
+import type { FloatDType } from '../../engine/io/formats/dtypes'
+import { loadModelWeights, resolveModelRef } from '../../engine/library/model-ref'
+import { StudioError, type ExportDtypeName, type ExportPlan, type ExportRequest } from '../../shared'
+import type { Handlers, StudioContext } from '../studio-context'
+
+const DTYPES: Record<ExportDtypeName, FloatDType> = { f32: 'F32', f16: 'F16', bf16: 'BF16' }
+const DTYPE_NAMES: Record<string, ExportDtypeName> = { F32: 'f32', F16: 'f16', BF16: 'bf16' }
+
+async function destinationOf(context: StudioContext, request: ExportRequest, modelName: string): Promise<string> {
+  if (request.destination !== undefined) {
+    if (context.host === 'serve') throw new StudioError('invalid_request', 'In the browser, exports go to the workspace: leave the destination out and give a name')
+    return context.policy.checkWritable(request.destination)
+  }
+  const name = request.name ?? `${modelName.replace(/[^A-Za-z0-9._-]+/g, '-')}-${request.format}`
+  return join(context.workspace().exports, name)
+}
+
+async function runExport(context: StudioContext, request: ExportRequest, outDir: string, force: boolean): Promise<{ result: ExportResult; dtype: ExportDtypeName }> {
+  const location = resolveModelRef(request.model, context.catalog())
+  const source = await loadModelWeights(location).catch((error: unknown) => {
+    throw error instanceof StudioError ? error : new StudioError('invalid_request', (error as Error).message)
+  })
+  const dtype = request.dtype ?? DTYPE_NAMES[source.sourceDtype ?? 'F32'] ?? 'f32'
+  try {
+    const result = await exportCheckpoint(source, { format: request.format, outDir, force, dtype: DTYPES[dtype], provenance: { source: source.description, exporter: 'LiGO Studio' } })
+    return { result, dtype }
+  } catch (error) {
+    throw error instanceof StudioError ? error : new StudioError('invalid_request', (error as Error).message)
+  }
+}
+
+async function sized(files: readonly string[]): Promise<Array<{ path: string; bytes: number }>> {
+  return Promise.all(files.map(async (path) => ({ path, bytes: (await stat(path)).size })))
+}
+
+/** The cluster commands of the README the export writes (the lines that start accelerate / torchrun). */
+function recipeOf(readme: string): ExportPlan['recipe'] {
+  const line = (prefix: string) => readme.split('\n').map((l) => l.trim()).find((l) => l.startsWith(prefix)) ?? ''
+  return { accelerate: line('accelerate launch'), torchrun: line('torchrun'), readme }
+}
+
+export function createExportHandlers(context: StudioContext): Handlers<'planExport' | 'exportModel'> {
+  return {
+    planExport: async (request) => {
+      const location = resolveModelRef(request.model, context.catalog())
+      const destination = await destinationOf(context, request, location.name)
+      const staging = join(context.workspace().exports, `.plan-${randomBytes(6).toString('hex')}`)
+      try {
+        const { result, dtype } = await runExport(context, request, staging, false)
+        const files = (await sized(result.files)).map(({ path, bytes }) => {
+          const target = join(destination, basename(path))
+          return { path: target, bytes, exists: existsSync(target) }
+        })
+        const readme = readFileSync(join(staging, 'README.md'), 'utf8')
+        return {
+          destination,
+          className: result.className,
+          format: request.format,
+          dtype,
+          files,
+          totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
+          recipe: recipeOf(readme),
+          warnings: [...result.warnings],
+        }
+      } finally {
+        await rm(staging, { recursive: true, force: true })
+      }
+    },
+    exportModel: async ({ taskId, overwrite, ...request }) => {
+      const location = resolveModelRef(request.model, context.catalog())
+      const destination = await destinationOf(context, request, location.name)
+      return context.runTask(taskId, async (signal, onEvent) => {
+        const t0 = Date.now()
+        onEvent({ type: 'task.progress', taskId, done: 0, total: 1, unit: 'exports', elapsedSeconds: 0, etaSeconds: null, message: `Exporting ${location.name} to ${destination}` })
+        if (signal.aborted) throw new StudioError('cancelled', 'The export was cancelled before it started')
+        const { result } = await runExport(context, request, destination, overwrite === true)
+        onEvent({ type: 'task.progress', taskId, done: 1, total: 1, unit: 'exports', elapsedSeconds: (Date.now() - t0) / 1000, etaSeconds: 0, message: `Exported ${result.files.length} files` })
+        return { destination: result.outDir, className: result.className, files: await sized(result.files), downloadUrl: null, warnings: [...result.warnings] }
+      })
+    },
+  }
+}
