@@ -4,6 +4,8 @@
  * Every payload is validated here, so neither transport can skip the checks. The handlers live by domain in
  * ./handlers; this file owns the shared parts: tasks, events, the workspace and its library.
  */
+import { join } from 'node:path'
+import { ComparisonRuns, COMPARISONS_FOLDER } from './comparison-runs'
 import { totalmem } from 'node:os'
 import { inspectPath as inspectCheckedPath, sniffBytes } from '../engine/io/sniff'
 import type { CatalogContext } from '../engine/library/catalog'
@@ -90,6 +92,7 @@ export class StudioService {
   readonly context: StudioContext
   private readonly uploads: UploadHandlers
   private readonly handlers: AllHandlers
+  private readonly comparisons: ComparisonRuns
 
   constructor(options: StudioServiceOptions) {
     this.options = options
@@ -108,6 +111,7 @@ export class StudioService {
     this.context = this.createContext()
     this.uploads = createUploadHandlers(this.context, this.appInfo.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES)
     const { dispose: _dispose, ...uploadHandlers } = this.uploads
+    this.comparisons = new ComparisonRuns({ engine: this.engine, root: () => join(this.workspace().root, COMPARISONS_FOLDER), emit: (event) => this.emit(event) })
     this.handlers = {
       getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
       getHardware: () => this.engine.call('hardware', {}),
@@ -127,6 +131,7 @@ export class StudioService {
         return { path }
       },
       ...createDesignHandlers(this.context),
+      ...this.comparisons.handlers,
     }
   }
 
@@ -161,6 +166,7 @@ export class StudioService {
     this.tasks.clear()
     this.opened?.runs.stop()
     void this.uploads.dispose()
+    this.comparisons.dispose()
     this.stopStatus()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null

@@ -7,6 +7,7 @@
  * and may cancelTask(taskId). Runs (train, grow, compare) are queued jobs that outlive a window: their events carry
  * the run id as taskId, and run.status events say when they start, finish or stop.
  */
+import type { ComparisonMethods } from './comparison-runs'
 import type { CheckpointForwardInput, CheckpointForwardResult } from './checkpoint'
 import type { DroppedItemReport } from './dropped'
 import type { ExportOutcome, ExportPlan, ExportRequest } from './export'
@@ -68,7 +69,7 @@ export interface GrowthSettingDescriptor {
 type NoParams = Record<string, never>
 
 /** Request/response methods: name -> params and result types. */
-export interface StudioMethods {
+export interface StudioMethods extends ComparisonMethods {
   getAppInfo: { params: NoParams; result: AppInfo }
   getHardware: { params: NoParams; result: HardwareRecord }
   /** Desktop: a path the preload obtained from a dropped File (webUtils.getPathForFile). Main checks it. */

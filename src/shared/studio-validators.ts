@@ -2,6 +2,7 @@
  * Params validators of every Studio method (src/shared/studio-api.ts). The renderer's clients run them before
  * sending and the host runs them again before handling, so a payload that fails here never reaches the engine.
  */
+import { comparisonValidators } from './comparison-runs'
 import { StudioError } from './errors'
 import { EXPORT_DTYPES, EXPORT_FORMATS } from './export'
 import { MODEL_ID_PATTERN, MODEL_SOURCE_KINDS } from './models'
@@ -143,6 +144,7 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
       theme: optional(oneOf(THEMES)),
     }),
   }) as Validator<StudioParams<'updateSettings'>>,
+  ...comparisonValidators(settingsByMethod),
 }
 
 /**

@@ -1,69 +1,36 @@
 /**
- * What the runs view needs from the host, as one narrow interface. The store speaks only to this; runs-client.ts
- * implements it on the Studio API client (listRuns, getRun, readRunMetrics, cancelRun, resumeRun, deleteRun and the
- * compare task), tests on a fake. A comparison is one run of the list whose detail holds one sub-run per method and
- * seed (engine/experiments/README.md, "Experiment folder").
+ * What the runs store needs from the host, as one narrow interface: the comparison methods of the Studio API
+ * (shared/comparison-runs.ts) plus a change signal from the host's events. Tests give the store a fake.
  */
-import type { CompareParams, ComparisonReport } from '../../../shared/growth'
-import type { InitialPoint } from '../../../shared/metrics/run-points'
-import type { MetricRecord } from '../../../shared/train'
+import type { ComparisonStartParams, ComparisonMetricsChunk, ComparisonDetail, ComparisonListItem } from '../../../shared/comparison-runs'
+import type { StudioClient } from '../composables/client'
 
-export type RunState = 'queued' | 'running' | 'finished' | 'failed' | 'interrupted' | 'cancelled'
-
-export interface RunListItem {
-  id: string
-  kind: 'compare' | 'train'
-  /** "bert-moby → 4L/192H, ligo vs scratch". */
-  name: string
-  state: RunState
-  /** Progress over the whole run (every method and seed of a comparison). */
-  done: number
-  total: number
-  unit: string
-  etaSeconds: number | null
-  /** "120 of 300 steps", "2.1e12 of 3.4e12 FLOPs". */
-  budgetUsed: string | null
-  createdAt: string
-  error: string | null
-}
-
-export interface SubRun {
-  /** "ligo-seed0". */
-  key: string
-  method: string
-  seed: number
-  status: 'pending' | 'running' | 'done' | 'skipped'
-  initial: InitialPoint | null
-  createdAt: string | null
-}
-
-export interface RunDetail {
-  item: RunListItem
-  /** The large model's family (the paper pair of the headline). */
-  family: string | null
-  /** Settings, hardware and backend as label/value pairs (already in words). */
-  facts: Array<[string, string]>
-  /** What the run was started with, for "duplicate with changes". */
-  params: Omit<CompareParams, 'out'> | null
-  subRuns: SubRun[]
-  sourceLoss: Record<string, number>
-  report: ComparisonReport | null
-}
-
-export interface MetricsChunk {
-  records: MetricRecord[]
-  /** Pass back to read only what was written since. */
-  nextOffset: number
-}
+export type { ComparisonStartParams, ComparisonMetricsChunk, ComparisonDetail, ComparisonListItem, ComparisonState, ComparisonSubRun } from '../../../shared/comparison-runs'
 
 export interface RunsSource {
-  list(): Promise<RunListItem[]>
-  detail(id: string): Promise<RunDetail>
-  metrics(id: string, subRun: string, offset: number): Promise<MetricsChunk>
-  startComparison(params: Omit<CompareParams, 'out'>): Promise<{ id: string }>
+  list(): Promise<ComparisonListItem[]>
+  detail(id: string): Promise<ComparisonDetail>
+  metrics(id: string, subRun: string, offset: number): Promise<ComparisonMetricsChunk>
+  startComparison(params: ComparisonStartParams): Promise<{ id: string }>
   cancel(id: string): Promise<void>
   resume(id: string): Promise<void>
   remove(id: string): Promise<void>
   /** Something changed (progress, metrics, state): the store re-reads. */
   onChange(listener: () => void): () => void
+}
+
+/** Events of comparisons carry the comparison id as their task id (host/comparison-runs.ts). */
+const isComparisonTask = (taskId: string | null) => taskId !== null && taskId.startsWith('cmp-')
+
+export function runsSourceFor(client: StudioClient): RunsSource {
+  return {
+    list: () => client.listComparisons({}),
+    detail: (id) => client.getComparison({ id }),
+    metrics: (id, subRun, offset) => client.readComparisonMetrics({ id, subRun, offset }),
+    startComparison: (params) => client.startComparison({ params }),
+    cancel: async (id) => void (await client.cancelComparison({ id })),
+    resume: async (id) => void (await client.resumeComparison({ id })),
+    remove: async (id) => void (await client.deleteComparison({ id })),
+    onChange: (listener) => client.onEvents((events) => events.some((e) => 'taskId' in e && isComparisonTask(e.taskId)) && listener()),
+  }
 }

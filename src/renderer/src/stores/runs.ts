@@ -6,32 +6,31 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { CompareParams } from '../../../shared/growth'
 import type { MetricRecord } from '../../../shared/train'
-import { errorMessageOf } from '../composables/client'
+import { errorMessageOf, useStudioClient } from '../composables/client'
 import { translate } from '../i18n'
 import { useAnnouncerStore } from './announcer'
-import type { RunDetail, RunListItem, RunsSource } from './runs-source'
+import { runsSourceFor, type ComparisonStartParams, type ComparisonDetail, type ComparisonListItem, type RunsSource } from './runs-source'
 
 export const RUN_POLL_MS = 1000
 
 let source: RunsSource | null = null
-/** Chosen once (main.ts, tests): the store reads runs through it. */
+/** Tests install a fake; the app reads runs through the Studio client. */
 export function installRunsSource(next: RunsSource | null): void {
   source = next
 }
 function runsSource(): RunsSource {
-  if (!source) throw new Error('No runs source installed: call installRunsSource() first.')
+  source ??= runsSourceFor(useStudioClient())
   return source
 }
 
 export const useRunsStore = defineStore('runs', () => {
   const announcer = useAnnouncerStore()
-  const items = shallowRef<RunListItem[]>([])
+  const items = shallowRef<ComparisonListItem[]>([])
   const listError = ref<string | null>(null)
   const loading = ref(false)
   const openId = ref<string | null>(null)
-  const detail = shallowRef<RunDetail | null>(null)
+  const detail = shallowRef<ComparisonDetail | null>(null)
   const detailError = ref<string | null>(null)
   /** Records per sub-run key, and where to read next. */
   const records = shallowRef<Record<string, MetricRecord[]>>({})
@@ -69,7 +68,9 @@ export const useRunsStore = defineStore('runs', () => {
           const chunk = await runsSource().metrics(id, sub.key, offsets.get(sub.key) ?? 0)
           if (openId.value !== id) return
           offsets.set(sub.key, chunk.nextOffset)
-          if (chunk.records.length > 0) (updated[sub.key] = [...(updated[sub.key] ?? []), ...chunk.records]), (changed = true)
+          // a resumed run's log restarts at its last checkpoint: what it holds now replaces what was read
+          if (chunk.reset) (updated[sub.key] = chunk.records), (changed = true)
+          else if (chunk.records.length > 0) (updated[sub.key] = [...(updated[sub.key] ?? []), ...chunk.records]), (changed = true)
         }
         detail.value = next
         detailError.value = null
@@ -134,7 +135,7 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function startComparison(params: Omit<CompareParams, 'out'>): Promise<string | null> {
+  async function startComparison(params: ComparisonStartParams): Promise<string | null> {
     try {
       const { id } = await runsSource().startComparison(params)
       await refreshList()

@@ -7,6 +7,7 @@
 import type { Component } from 'vue'
 import DesignerView from './DesignerView.vue'
 import HardwareView from './HardwareView.vue'
+import RunsView from './RunsView.vue'
 import SettingsView from './SettingsView.vue'
 import ZooView from './ZooView.vue'
 
@@ -22,5 +23,6 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'zoo', labelKey: 'app.views.zoo', component: ZooView },
   { id: 'hardware', labelKey: 'app.views.hardware', component: HardwareView },
   { id: 'designer', labelKey: 'app.views.designer', component: DesignerView },
+  { id: 'runs', labelKey: 'app.views.runs', component: RunsView },
   { id: 'settings', labelKey: 'app.views.settings', component: SettingsView },
 ]
