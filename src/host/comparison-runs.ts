@@ -169,10 +169,15 @@ export class ComparisonRuns {
       await this.setState(id, 'finished')
     } catch (error) {
       const cancelled = controller.signal.aborted
-      await this.setState(id, cancelled ? 'cancelled' : 'failed', cancelled ? null : error instanceof Error ? error.message : String(error)).catch(() => undefined)
+      // resumed while this attempt was still stopping: the newer attempt owns the record now
+      if (this.active.get(id) === controller) {
+        await this.setState(id, cancelled ? 'cancelled' : 'failed', cancelled ? null : error instanceof Error ? error.message : String(error)).catch(() => undefined)
+      }
     } finally {
-      this.active.delete(id)
-      this.eta.delete(id)
+      if (this.active.get(id) === controller) {
+        this.active.delete(id)
+        this.eta.delete(id)
+      }
     }
   }
 
@@ -180,7 +185,9 @@ export class ComparisonRuns {
     const controller = this.active.get(id)
     if (!controller) return { state: this.readRecord(id).state }
     controller.abort()
-    // a queued comparison never reaches the engine: record it now
+    // recorded now (a queued comparison never reaches the engine; a running one stops after its current step)
+    this.active.delete(id)
+    this.eta.delete(id)
     await this.setState(id, 'cancelled')
     return { state: 'cancelled' }
   }

@@ -125,8 +125,12 @@ export const useRunsStore = defineStore('runs', () => {
       announcer.announce(translate(`runs.actions.${action}Done`))
       if (action === 'remove' && openId.value === id) close()
       await refreshList()
-      // a resumed run appends to its logs: keep the offsets, follow it again
-      if (action === 'resume' && openId.value === id) await catchUp().then(follow)
+      // a resumed run appends to its logs: keep the offsets, read its new state (after any read in flight), follow it
+      if (action === 'resume' && openId.value === id) {
+        await reading
+        await catchUp()
+        follow()
+      }
       return true
     } catch (error) {
       announcer.announce(translate('runs.actions.failed', { message: errorMessageOf(error) }))
