@@ -22,6 +22,8 @@ export interface UplotChartOptions {
   formatY: (y: number) => string
   /** Called with the cursor's data index (null when it leaves the plot) for the hover read-out. */
   onCursor?: (index: number | null) => void
+  /** The data drawn now: live updates replace the data without rebuilding the chart, so the hook asks each time. */
+  latest?: () => LossChartData
 }
 
 export function uplotData(data: LossChartData): uPlot.AlignedData {
@@ -60,7 +62,7 @@ export function uplotOptions(data: LossChartData, options: UplotChartOptions): u
     ],
     bands: data.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1], fill: b.fill })),
     hooks: {
-      draw: [(u) => drawTargets(u, data, theme, options.formatY)],
+      draw: [(u) => drawTargets(u, options.latest?.() ?? data, theme, options.formatY)],
       setCursor: [(u) => options.onCursor?.(u.cursor.idx ?? null)],
     },
   }

@@ -1,0 +1,115 @@
+// End to end: the runs view against the real `ligo serve` and engine. Starts a short comparison (scratch and LiGO,
+// a tiny budget) from the runs view's form, watches points arrive on the chart, switches the x-axis, reloads the
+// page mid-run and sees it catch up, cancels and resumes, waits for the headline, and exports CSV, PNG and the HTML
+// report (the files are read back). Screenshots of each state in test-results/runs-*.png, light and dark, en and vi.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { assertAccessible, assertBuilt, chooseLanguage, openBrowser, RESULTS, screenshot, setColorScheme, startServe } from './helpers/studio.mjs'
+
+let server
+let browser
+let page
+let runsRoot
+let runUrl
+
+before(async () => {
+  assertBuilt()
+  runsRoot = mkdtempSync(join(tmpdir(), 'ligo-e2e-runs-'))
+  process.env.LIGO_STUDIO_RUNS = runsRoot // inherited by the `ligo serve` process
+  server = await startServe()
+  browser = await openBrowser(server.url)
+  page = browser.page
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+  rmSync(runsRoot, { recursive: true, force: true })
+})
+
+const pointsSoFar = async () => Number((await page.getByText(/\d+ points so far/).textContent()).match(/(\d+) points/)[1])
+const state = () => page.getByTestId('run-state').getAttribute('data-state')
+
+async function download(button, name) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(button).click()])
+  const path = join(RESULTS, name)
+  await file.saveAs(path)
+  return { path, suggested: file.suggestedFilename() }
+}
+
+test('a comparison started from the runs view streams points, survives a reload, cancels and resumes', { timeout: 600_000 }, async () => {
+  await page.goto(`${server.origin}/#/runs`)
+  const form = page.getByTestId('new-comparison')
+  await form.locator('input[name=from]').fill('bert-mini')
+  await form.locator('input[name=to]').fill('bert-mini-grown')
+  await form.locator('input[name=methods]').fill('scratch, ligo')
+  await form.locator('input[name=steps]').fill('30')
+  await form.locator('input[name=evalEvery]').fill('3')
+  await form.locator('input[name=batchSize]').fill('2')
+  await form.locator('input[name=seqLen]').fill('16')
+  await page.getByTestId('start-comparison').click()
+  await page.waitForFunction(() => location.hash.startsWith('#/runs?run=cmp-'))
+  runUrl = await page.evaluate(() => location.hash)
+
+  // points arrive while it trains
+  await page.waitForFunction(() => /([1-9]\d*) points so far/.test(document.body.textContent), null, { timeout: 180_000 })
+  assert.equal(await state(), 'running')
+  const first = await pointsSoFar()
+  await page.waitForFunction((n) => Number(document.body.textContent.match(/(\d+) points so far/)?.[1]) > n, first, { timeout: 120_000 })
+  await screenshot(page, 'runs-live-flops')
+
+  // the x-axis switches; the chart keeps its points
+  await page.getByTestId('chart-axis').selectOption('wallSeconds')
+  await page.getByText('Validation loss against Wall time').waitFor()
+  await screenshot(page, 'runs-live-wall')
+
+  // a reload mid-run catches up from the metrics logs
+  const before = await pointsSoFar()
+  await page.reload()
+  await page.waitForFunction((n) => Number(document.body.textContent.match(/(\d+) points so far/)?.[1]) >= n, before, { timeout: 30_000 })
+  assert.equal(await state(), 'running')
+
+  // cancel, then resume from the last checkpoint
+  await page.getByTestId('page-cancel').click()
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.dataset.state === 'cancelled', null, { timeout: 60_000 })
+  await screenshot(page, 'runs-cancelled')
+  await page.getByTestId('page-resume').click()
+  await page.waitForFunction(() => ['queued', 'running'].includes(document.querySelector('[data-testid=run-state]')?.dataset.state), null, { timeout: 30_000 })
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.dataset.state === 'finished', null, { timeout: 420_000 })
+  await page.getByTestId('headline').waitFor({ timeout: 30_000 })
+  await screenshot(page, 'runs-finished')
+  assert.deepEqual(browser.problems, [])
+})
+
+test('exports CSV, PNG and a self-contained HTML report of the comparison', { timeout: 120_000 }, async () => {
+  assert.ok(runUrl, 'the comparison of the first test')
+  const csv = await download('export-csv', 'runs-export.csv')
+  const text = readFileSync(csv.path, 'utf8')
+  assert.match(text, /^method,seed,step,flops,wall_seconds,energy_joules,train_loss,val_loss\r\n/)
+  assert.ok(text.includes('\r\nscratch,0,') && text.includes('\r\nligo,0,'), 'rows of both methods')
+  const png = await download('chart-png', 'runs-export.png')
+  assert.deepEqual([...readFileSync(png.path).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  const html = await download('export-html', 'runs-report.html')
+  const report = readFileSync(html.path, 'utf8')
+  assert.ok(report.includes('<svg') && report.includes('What growth saved') && !/<script/i.test(report), 'charts inline, headline, no script')
+  assert.deepEqual(browser.problems, [])
+})
+
+test('the run page passes axe in English and Vietnamese, light and dark', { timeout: 120_000 }, async () => {
+  for (const language of ['en', 'vi']) {
+    await chooseLanguage(page, language)
+    await page.evaluate((hash) => (location.hash = hash), runUrl)
+    await page.getByTestId('headline').waitFor()
+    for (const scheme of ['light', 'dark']) {
+      await setColorScheme(page, scheme)
+      await assertAccessible(page, `run page (${language}, ${scheme})`)
+      await screenshot(page, `runs-page-${language}-${scheme}`)
+    }
+  }
+  await chooseLanguage(page, 'en')
+  await setColorScheme(page, 'light')
+  assert.deepEqual(browser.problems, [])
+})
