@@ -44,6 +44,9 @@ function fakeEngine() {
   return { engine, calls }
 }
 
+/** The host finishes its bookkeeping asynchronously; a loaded machine needs more than vi.waitFor's 1 s default. */
+const until = (check: () => void) => vi.waitFor(check, { timeout: 15_000, interval: 20 })
+
 const params = { from: 'preset-small', to: 'bert-mini', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'steps' as const, value: 40 }, evalEvery: 10 }
 
 describe('ComparisonRuns', () => {
@@ -59,7 +62,7 @@ describe('ComparisonRuns', () => {
     const { engine, calls } = fakeEngine()
     const runs = new ComparisonRuns({ engine, root: () => root, emit: (e) => events.push(e) })
     const { id } = await runs.start(params)
-    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    await until(() => expect(calls).toHaveLength(1))
     expect(calls[0].params.out).toBe(join(root, id))
     const [item] = runs.list()
     expect(item).toMatchObject({ id, state: 'running', done: 20, total: 80, unit: 'steps', etaSeconds: 30 })
@@ -72,7 +75,7 @@ describe('ComparisonRuns', () => {
     ])
     expect(detail.sourceLoss).toEqual({ 0: 6.2 })
     calls[0].finish()
-    await vi.waitFor(() => expect(runs.list()[0].state).toBe('finished'))
+    await until(() => expect(runs.list()[0].state).toBe('finished'))
     expect(runs.detail(id).subRuns.every((s) => s.status === 'done')).toBe(true)
   })
 
@@ -80,7 +83,7 @@ describe('ComparisonRuns', () => {
     const { engine, calls } = fakeEngine()
     const runs = new ComparisonRuns({ engine, root: () => root, emit: () => {} })
     const { id } = await runs.start(params)
-    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    await until(() => expect(calls).toHaveLength(1))
     const log = join(root, id, 'ligo-seed0', 'metrics.jsonl')
     const first = await runs.metrics(id, 'ligo-seed0', 0)
     expect(first.records.map((r) => r.step)).toEqual([10])
@@ -91,16 +94,16 @@ describe('ComparisonRuns', () => {
     const third = await runs.metrics(id, 'ligo-seed0', second.nextOffset)
     expect(third.reset).toBe(true)
     calls[0].finish()
-    await vi.waitFor(() => expect(runs.list()[0].state).toBe('finished'))
+    await until(() => expect(runs.list()[0].state).toBe('finished'))
   })
 
   it('cancels, shows a run cut off by a restart as interrupted, and resumes it in the same folder', async () => {
     const first = fakeEngine()
     const runs = new ComparisonRuns({ engine: first.engine, root: () => root, emit: () => {} })
     const { id } = await runs.start(params)
-    await vi.waitFor(() => expect(first.calls).toHaveLength(1))
+    await until(() => expect(first.calls).toHaveLength(1))
     expect(await runs.cancel(id)).toEqual({ state: 'cancelled' })
-    await vi.waitFor(() => expect(runs.list()[0].state).toBe('cancelled'))
+    await until(() => expect(runs.list()[0].state).toBe('cancelled'))
     expect(runs.detail(id).subRuns[0].status).toBe('stopped')
 
     // a host that stopped while the comparison ran
@@ -110,10 +113,10 @@ describe('ComparisonRuns', () => {
     const restarted = new ComparisonRuns({ engine: second.engine, root: () => root, emit: () => {} })
     expect(restarted.list()[0].state).toBe('interrupted')
     expect(await restarted.resume(id)).toEqual({ state: 'queued' })
-    await vi.waitFor(() => expect(second.calls).toHaveLength(1))
+    await until(() => expect(second.calls).toHaveLength(1))
     expect(second.calls[0].params.out).toBe(join(root, id))
     second.calls[0].finish()
-    await vi.waitFor(() => expect(restarted.list()[0].state).toBe('finished'))
+    await until(() => expect(restarted.list()[0].state).toBe('finished'))
   })
 
   it('runs one comparison at a time: the next waits in the queue', async () => {
@@ -121,10 +124,10 @@ describe('ComparisonRuns', () => {
     const runs = new ComparisonRuns({ engine, root: () => root, emit: () => {} })
     const a = await runs.start(params)
     const b = await runs.start(params)
-    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    await until(() => expect(calls).toHaveLength(1))
     expect(runs.list().find((i) => i.id === b.id)?.state).toBe('queued')
     calls[0].finish()
-    await vi.waitFor(() => expect(calls).toHaveLength(2))
+    await until(() => expect(calls).toHaveLength(2))
     expect(runs.list().find((i) => i.id === a.id)?.state).toBe('finished')
     calls[1].finish()
   })
@@ -133,10 +136,10 @@ describe('ComparisonRuns', () => {
     const { engine, calls } = fakeEngine()
     const runs = new ComparisonRuns({ engine, root: () => root, cwd: root, emit: () => {} })
     const { id } = await runs.start(params)
-    await vi.waitFor(() => expect(calls).toHaveLength(1))
+    await until(() => expect(calls).toHaveLength(1))
     await expect(runs.remove(id)).rejects.toThrow(/is running; cancel it before deleting it/)
     calls[0].finish()
-    await vi.waitFor(() => expect(runs.list()[0].state).toBe('finished'))
+    await until(() => expect(runs.list()[0].state).toBe('finished'))
     expect(await runs.remove(id)).toEqual({ deleted: true })
     expect(existsSync(join(root, id))).toBe(false)
     await expect(runs.remove('../etc')).rejects.toThrow(/not a comparison id/)

@@ -203,8 +203,9 @@ export class ComparisonRuns {
 
   async remove(id: string): Promise<{ deleted: boolean }> {
     const dir = this.dir(id)
-    if (this.active.has(id)) throw new StudioError('invalid_request', `Comparison ${id} is running; cancel it before deleting it`)
-    this.readRecord(id) // only folders this host made (with a run record) are deleted
+    // only folders this host made (with a run record) are deleted, and never while they run
+    const { state } = this.readRecord(id)
+    if (state === 'running' || state === 'queued') throw new StudioError('invalid_request', `Comparison ${id} is ${state}; cancel it before deleting it`)
     rmSync(dir, { recursive: true, force: true })
     return { deleted: true }
   }

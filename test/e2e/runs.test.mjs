@@ -17,9 +17,9 @@ let runUrl
 
 before(async () => {
   assertBuilt()
+  // a fresh workspace: the comparisons land in <workspace>/comparisons
   runsRoot = mkdtempSync(join(tmpdir(), 'ligo-e2e-runs-'))
-  process.env.LIGO_STUDIO_RUNS = runsRoot // inherited by the `ligo serve` process
-  server = await startServe()
+  server = await startServe(['--workspace', runsRoot])
   browser = await openBrowser(server.url)
   page = browser.page
 })
