@@ -8,7 +8,8 @@
  */
 import type { CompareParams, ComparisonReport } from './growth'
 import type { MetricRecord } from './train'
-import { array, boolean, number, object, oneOf, optional, string, type Validator } from './validate'
+import { StudioError } from './errors'
+import { array, boolean, isPlainObject, number, object, oneOf, optional, string, type Validator } from './validate'
 
 export type ComparisonState = 'queued' | 'running' | 'finished' | 'failed' | 'interrupted' | 'cancelled'
 
@@ -93,11 +94,25 @@ const count = (max: number) => optional(number({ min: 1, max, integer: true }))
 
 type MethodSettings = Record<string, Record<string, number | string | boolean>> | undefined
 
-/**
- * The validators of the comparison methods; `settings` checks per-method settings (studio-validators.ts has it,
- * and passes it in: this file cannot import that one, which imports this).
- */
-export function comparisonValidators(settings: Validator<MethodSettings>): { [M in keyof ComparisonMethods]: Validator<ComparisonMethods[M]['params']> } {
+/** Per-method settings ({ ligo: { operatorSteps: 25 } }): names and ranges are checked by the engine's schemas. */
+const settings: Validator<MethodSettings> = (value, where) => {
+  if (value === undefined) return undefined
+  const methods = object({})(isPlainObject(value) ? {} : value, where) && (value as Record<string, unknown>)
+  const name = string({ pattern: /^[a-z0-9-]{1,40}$/ })
+  return Object.fromEntries(
+    Object.entries(methods).map(([method, values]) => {
+      name(method, `${where} method name`)
+      if (!isPlainObject(values)) object({})(values, `${where}.${method}`)
+      for (const [key, v] of Object.entries(values as Record<string, unknown>)) {
+        if (!['number', 'string', 'boolean'].includes(typeof v)) throw new StudioError('invalid_request', `Invalid request: ${where}.${method}.${key} must be a number, text or true/false`)
+      }
+      return [method, values as Record<string, number | string | boolean>]
+    }),
+  )
+}
+
+/** The validators of the comparison methods (studio-validators.ts adds them to the Studio API's table). */
+export function comparisonValidators(): { [M in keyof ComparisonMethods]: Validator<ComparisonMethods[M]['params']> } {
   const startParams = object({
     from: shortText,
     to: shortText,

@@ -144,7 +144,7 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
       theme: optional(oneOf(THEMES)),
     }),
   }) as Validator<StudioParams<'updateSettings'>>,
-  ...comparisonValidators(settingsByMethod),
+  ...comparisonValidators(),
 }
 
 /**
