@@ -3,8 +3,7 @@
 // page mid-run and sees it catch up, cancels and resumes, waits for the headline, and exports CSV, PNG and the HTML
 // report (the files are read back). Screenshots of each state in test-results/runs-*.png, light and dark, en and vi.
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { assertAccessible, assertBuilt, chooseLanguage, openBrowser, RESULTS, screenshot, setColorScheme, startServe } from './helpers/studio.mjs'
@@ -12,14 +11,12 @@ import { assertAccessible, assertBuilt, chooseLanguage, openBrowser, RESULTS, sc
 let server
 let browser
 let page
-let runsRoot
 let runUrl
 
 before(async () => {
   assertBuilt()
-  // a fresh workspace: the comparisons land in <workspace>/comparisons
-  runsRoot = mkdtempSync(join(tmpdir(), 'ligo-e2e-runs-'))
-  server = await startServe(['--workspace', runsRoot])
+  // startServe gives the server a fresh workspace: the comparisons land in <workspace>/comparisons
+  server = await startServe()
   browser = await openBrowser(server.url)
   page = browser.page
 })
@@ -27,7 +24,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
   await server?.stop()
-  rmSync(runsRoot, { recursive: true, force: true })
 })
 
 const pointsSoFar = async () => Number((await page.getByText(/\d+ points so far/).textContent()).match(/(\d+) points/)[1])
