@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -7,6 +7,9 @@ import { FakeEngine } from './testing/fake-engine'
 import { until } from './testing/until'
 import { DEFAULT_BENCHMARK_SIZES, StudioService } from './studio-service'
 import { studioRejection as rejection } from '../../test/helpers/studio-rejection'
+
+/** The built-in pretrained seeds (resources/seeds). */
+const SEEDS = join(__dirname, '..', '..', 'resources', 'seeds')
 
 const tick = () => new Promise((r) => setTimeout(r, 0))
 
@@ -167,6 +170,24 @@ describe('StudioService', () => {
       const events = batches.flat()
       expect(events[0]).toMatchObject({ type: 'app.opened', report: { kind: 'jsonl', path: join(root, 'rows.jsonl') } })
       expect(events[1]).toEqual({ type: 'app.error', message: `No such file or folder: ${join(root, 'missing.bin')}` })
+    })
+
+    it('openPath imports a checkpoint into the library (File > Open, "open with"), by reference', async () => {
+      const folder = join(root, 'gpt2-seed')
+      cpSync(join(SEEDS, 'gpt2-moby'), folder, { recursive: true })
+      await service.openPath(folder)
+      await until(() => batches.flat().some((e) => e.type === 'library.changed'))
+      expect(batches.flat()[0]).toMatchObject({ type: 'app.opened', report: { kind: 'hf-checkpoint-folder', path: folder } })
+      const cards = (await service.invoke('listModels', { query: { sources: ['imported'] } })) as Array<{ family: string; source: { kind: string; path: string } }>
+      expect(cards).toHaveLength(1)
+      expect(cards[0]).toMatchObject({ family: 'gpt2', source: { kind: 'imported', path: folder } })
+      // A truncated checkpoint: shown, then the parser's error naming it, and nothing added.
+      const weights = readFileSync(join(folder, 'model.safetensors'))
+      writeFileSync(join(root, 'bad.safetensors'), weights.subarray(0, weights.length >> 1))
+      await service.openPath(join(root, 'bad.safetensors'))
+      await until(() => batches.flat().some((e) => e.type === 'app.error'))
+      expect(batches.flat().find((e) => e.type === 'app.error')).toMatchObject({ message: expect.stringContaining('bad.safetensors') })
+      expect((await service.invoke('listModels', { query: { sources: ['imported'] } })) as unknown[]).toHaveLength(1)
     })
   })
 

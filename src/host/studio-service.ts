@@ -20,6 +20,8 @@ import {
   validateStudioParams,
   type AppInfo,
   type DroppedItemReport,
+  type FileKind,
+  type ImportOutcome,
   type EngineEvent,
   type MatmulBenchmarkResult,
   type Settings,
@@ -41,6 +43,8 @@ import type { DesktopHooks, Handlers, StudioContext } from './studio-context'
 
 /** Matrix sizes of the default benchmark: small enough to finish in seconds on the plain JS backend. */
 export const DEFAULT_BENCHMARK_SIZES: readonly number[] = [128, 256, 512]
+/** Sniffed kinds that File > Open, "open with" and a second launch import into the library (the rest are shown only). */
+const OPENED_CHECKPOINT_KINDS: ReadonlySet<FileKind> = new Set<FileKind>(['safetensors', 'safetensors-index', 'pytorch-zip', 'hf-checkpoint-folder'])
 export const APP_NAME = 'LiGO Studio'
 
 export interface StudioServiceOptions {
@@ -152,7 +156,14 @@ export class StudioService {
   /** File > Open, a file dropped on the dock, a second launch: report it as app.opened or app.error. */
   async openPath(path: string): Promise<void> {
     try {
-      this.emit({ type: 'app.opened', report: await this.inspectLocalPath(path) })
+      const report = await this.inspectLocalPath(path)
+      this.emit({ type: 'app.opened', report })
+      if (!OPENED_CHECKPOINT_KINDS.has(report.kind)) return
+      // A checkpoint opened from the OS or the menu joins the library, as a drop does. The user chose it, so the
+      // host grants the path (the renderer never names it).
+      await this.context.policy.grant(report.path)
+      const [outcome] = (await this.handlers.importPaths({ paths: [report.path] })) as ImportOutcome[]
+      if (!outcome.ok) this.emit({ type: 'app.error', message: outcome.error.message })
     } catch (error) {
       this.emit({ type: 'app.error', message: error instanceof Error ? error.message : String(error) })
     }
