@@ -1,8 +1,9 @@
 // End to end: the model zoo against the real `ligo serve` (its own workspace in a temporary folder): seeds and
 // presets listed, filtering, a model page with its tensor table, importing fixture checkpoints by a real drop
-// event and by the Import button, and the errors for a random file and a truncated safetensors dropped together.
+// event and by the Import button, exporting one as a Hugging Face folder (files checked on disk), and the errors
+// for a random file and a truncated safetensors dropped together.
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { RESULTS, assertBuilt, openBrowser, screenshot, showView, startServe } from './helpers/studio.mjs'
@@ -11,6 +12,7 @@ const FIXTURES = process.env.LIGO_FIXTURES || join(import.meta.dirname, '../../.
 const BERT = join(FIXTURES, 'bert-tiniest-lmhead/model.safetensors')
 const VIT = join(FIXTURES, 'vit-dummy-bin/pytorch_model.bin')
 
+let workspace
 let server
 let browser
 let page
@@ -19,6 +21,7 @@ before(async () => {
   assertBuilt()
   assert.ok(existsSync(BERT), `fixture ${BERT} is missing (set LIGO_FIXTURES to the fixtures folder)`)
   server = await startServe()
+  workspace = server.workspace
   browser = await openBrowser(server.url)
   page = browser.page
 })
@@ -137,4 +140,25 @@ test('a random file and a truncated safetensors dropped together each show the p
   assert.equal(await count(), before)
   await screenshot(page, 'zoo-import-errors')
   await page.getByTestId('import-panel').screenshot({ path: join(RESULTS, 'import-panel.png') })
+})
+
+test('export of the imported checkpoint as a Hugging Face folder writes the planned files into the workspace', async () => {
+  await page.getByTestId('zoo-source').selectOption('uploaded')
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=zoo-cards] article')].some((a) => a.textContent.includes('bert-tiniest')))
+  const card = cards().filter({ hasText: 'bert-tiniest' })
+  await card.getByTestId('model-export').click()
+  const dialog = page.getByTestId('export-dialog')
+  await dialog.getByTestId('export-plan').waitFor()
+  const planned = await dialog.getByTestId('export-plan').locator('tbody th').allTextContents()
+  assert.ok(planned.some((f) => f.startsWith('model.safetensors')), planned.join())
+  assert.ok(planned.some((f) => f.startsWith('config.json')), planned.join())
+  await dialog.getByTestId('export-recipe').waitFor()
+  await screenshot(page, 'export-dialog')
+  await page.getByTestId('export-start').click()
+  await page.getByTestId('export-done').waitFor({ timeout: 60_000 })
+  const destination = await page.getByTestId('export-destination').textContent()
+  assert.ok(destination.startsWith(workspace), `${destination} is not inside the workspace ${workspace}`)
+  for (const file of ['model.safetensors', 'config.json']) assert.ok(statSync(join(destination, file)).size > 0, `${file} missing in ${destination}`)
+  await page.getByRole('button', { name: 'Close' }).click()
+  assert.deepEqual(browser.problems, [])
 })
