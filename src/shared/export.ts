@@ -45,6 +45,11 @@ export interface ExportPlan {
   warnings: string[]
 }
 
+/** `ligo serve`: GET <this><name>.zip downloads <workspace>/exports/<name>.zip (the token is required as everywhere). */
+export const EXPORT_DOWNLOAD_PATH = '/api/download/'
+/** An export's folder name (the export request's `name` rule), as a download's file name with `.zip`. */
+export const EXPORT_DOWNLOAD_NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*\.zip$/
+
 export interface ExportOutcome {
   destination: string
   className: string

@@ -159,6 +159,16 @@ test('export of the imported checkpoint as a Hugging Face folder writes the plan
   const destination = await page.getByTestId('export-destination').textContent()
   assert.ok(destination.startsWith(workspace), `${destination} is not inside the workspace ${workspace}`)
   for (const file of ['model.safetensors', 'config.json']) assert.ok(statSync(join(destination, file)).size > 0, `${file} missing in ${destination}`)
+  // The browser cannot fetch a folder: the dialog links the export's zip, served with the page's token cookie.
+  const href = await page.getByTestId('export-download').getAttribute('href')
+  assert.ok(href, 'no download link')
+  const fetched = await page.evaluate(async (url) => {
+    const reply = await fetch(url)
+    const bytes = new Uint8Array(await reply.arrayBuffer())
+    return { status: reply.status, magic: String.fromCharCode(bytes[0], bytes[1]), size: bytes.length }
+  }, href)
+  assert.deepEqual({ status: fetched.status, magic: fetched.magic }, { status: 200, magic: 'PK' })
+  assert.equal(fetched.size, statSync(`${destination}.zip`).size)
   await page.getByRole('button', { name: 'Close' }).click()
   assert.deepEqual(browser.problems, [])
 })

@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openZip } from '../../engine/io/formats/zip'
 import { importCheckpoint } from '../../engine/io/import-checkpoint'
 import type { ExportOutcome, ExportPlan } from '../../shared'
 import { studioRejection as rejection } from '../../../test/helpers/studio-rejection'
@@ -39,6 +40,19 @@ describe('planExport / exportModel', () => {
     expect((await h.invoke<ExportPlan>('planExport', request)).files.every((f) => f.exists)).toBe(true)
     expect((await rejection(h.invoke('exportModel', { ...request, taskId: 'export-2' }))).message).toMatch(/not empty|force|overwrite/i)
     await h.invoke('exportModel', { ...request, taskId: 'export-3', overwrite: true })
+  })
+
+  it('behind ligo serve, also zips the export beside its folder and answers the download path', async () => {
+    const serve = studioHarness({ seedsDir: SEEDS, host: 'serve' })
+    try {
+      const done = await serve.invoke<ExportOutcome>('exportModel', { model: 'seed:gpt2-moby', format: 'hf', name: 'gpt2 export', taskId: 'zip-1' })
+      expect(done.downloadUrl).toBe('/api/download/gpt2%20export.zip')
+      const zip = await openZip(join(serve.workspaceDir, 'exports', 'gpt2 export.zip'))
+      expect([...zip.entries.keys()].sort()).toEqual(done.files.map((f) => basename(f.path)).sort())
+      for (const file of done.files) expect(zip.entries.get(basename(file.path))?.uncompressedSize).toBe(file.bytes)
+    } finally {
+      serve.close()
+    }
   })
 
   it('writes only into the workspace or a folder chosen in the dialog; presets have no weights', async () => {

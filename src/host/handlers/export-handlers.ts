@@ -12,7 +12,8 @@ import { basename, join } from 'node:path'
 import { exportCheckpoint, type ExportResult } from '../../engine/io/export-checkpoint'
 import type { FloatDType } from '../../engine/io/formats/dtypes'
 import { loadModelWeights, resolveModelRef } from '../../engine/library/model-ref'
-import { StudioError, type ExportDtypeName, type ExportPlan, type ExportRequest } from '../../shared'
+import { EXPORT_DOWNLOAD_PATH, StudioError, type ExportDtypeName, type ExportPlan, type ExportRequest } from '../../shared'
+import { writeStoredZip } from '../../engine/io/zip-writer'
 import type { Handlers, StudioContext } from '../studio-context'
 
 const DTYPES: Record<ExportDtypeName, FloatDType> = { f32: 'F32', f16: 'F16', bf16: 'BF16' }
@@ -86,8 +87,20 @@ export function createExportHandlers(context: StudioContext): Handlers<'planExpo
         onEvent({ type: 'task.progress', taskId, done: 0, total: 1, unit: 'exports', elapsedSeconds: 0, etaSeconds: null, message: `Exporting ${location.name} to ${destination}` })
         if (signal.aborted) throw new StudioError('cancelled', 'The export was cancelled before it started')
         const { result } = await runExport(context, request, destination, overwrite === true)
+        const warnings = [...result.warnings]
+        // The browser cannot fetch a folder: behind `ligo serve` the export is also zipped beside it for download.
+        let downloadUrl: string | null = null
+        if (context.host === 'serve') {
+          const name = basename(result.outDir)
+          try {
+            await writeStoredZip(`${result.outDir}.zip`, result.files.map((path) => ({ name: basename(path), path })))
+            downloadUrl = `${EXPORT_DOWNLOAD_PATH}${encodeURIComponent(name)}.zip`
+          } catch (error) {
+            warnings.push(`No download: ${error instanceof Error ? error.message : String(error)}`)
+          }
+        }
         onEvent({ type: 'task.progress', taskId, done: 1, total: 1, unit: 'exports', elapsedSeconds: (Date.now() - t0) / 1000, etaSeconds: 0, message: `Exported ${result.files.length} files` })
-        return { destination: result.outDir, className: result.className, files: await sized(result.files), downloadUrl: null, warnings: [...result.warnings] }
+        return { destination: result.outDir, className: result.className, files: await sized(result.files), downloadUrl, warnings }
       })
     },
   }

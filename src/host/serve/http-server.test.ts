@@ -131,6 +131,22 @@ describe('ligo serve HTTP + WebSocket server', () => {
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
   })
 
+  it('downloads an export zip from the workspace with the token, and nothing else under /api/download/', async () => {
+    const exportsDir = join(root, 'workspace', 'exports')
+    mkdirSync(exportsDir, { recursive: true })
+    writeFileSync(join(exportsDir, 'bert export.zip'), 'PK-zip-bytes')
+    writeFileSync(join(exportsDir, 'notes.txt'), 'not a download')
+    const auth = { Authorization: `token ${server.token}` }
+    const zip = await get(server.port, '/api/download/bert%20export.zip', auth)
+    expect(zip.status).toBe(200)
+    expect(zip.body).toBe('PK-zip-bytes')
+    expect(zip.headers['content-disposition']).toBe('attachment; filename="bert export.zip"')
+    expect((await get(server.port, '/api/download/bert%20export.zip')).status).toBe(401)
+    for (const path of ['/api/download/notes.txt', '/api/download/..%2Fsettings.json', '/api/download/..%2F..%2Findex.html.zip', '/api/download/%E0%A4%A.zip', '/api/download/missing.zip']) {
+      expect((await get(server.port, path, auth)).status, path).toBe(404)
+    }
+  })
+
   it('sends the strict security headers on every response', async () => {
     for (const reply of [await get(server.port, `/?token=${server.token}`), await get(server.port, '/')]) {
       expect(reply.headers['content-security-policy']).toBe(

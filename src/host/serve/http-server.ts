@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net'
 import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Duplex } from 'node:stream'
-import { StudioError } from '../../shared'
+import { EXPORT_DOWNLOAD_PATH, StudioError } from '../../shared'
 import type { EngineHost } from '../engine-types'
 import { StudioService } from '../studio-service'
 import { securityHeaders } from './csp'
 import { resolveStaticPath } from '../renderer-files'
-import { sendFile } from './static-files'
+import { exportDownload, sendFile } from './static-files'
 import { createToken, tokenCookie, tokenFromRequest, tokensEqual } from './token'
 import { createWsBridge } from './ws-bridge'
 
@@ -153,6 +153,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (auth.fromQuery && token !== null) headers['Set-Cookie'] = tokenCookie(port, token)
     if (url.pathname === WS_PATH) {
       reply(response, 426, `${WS_PATH} is a WebSocket endpoint.`, { ...headers, Upgrade: 'websocket' })
+      return
+    }
+    if (url.pathname.startsWith(EXPORT_DOWNLOAD_PATH)) {
+      const zip = await exportDownload(service.workspace().exports, url.pathname.slice(EXPORT_DOWNLOAD_PATH.length))
+      if (zip === null) reply(response, 404, `No such export download: ${url.pathname.slice(0, 200)}`, headers)
+      else await sendFile(request, response, zip.path, { ...headers, 'Content-Disposition': `attachment; filename="${zip.name}"` })
       return
     }
     const file = await resolveStaticPath(rendererRoot, url.pathname)
