@@ -55,6 +55,16 @@ describe('adviceFor', () => {
     expect(advice[1]).toContain('1 thread')
   })
 
+  it('with the native kernels addon active, says the heavy kernels use its threads instead of the 1-thread limit', () => {
+    const nativeKernels = { active: true, kernels: ['BatchMatMul'], blas: 'OpenBLAS 0.3.21', threads: 2, reason: 'active' }
+    const advice = adviceFor({ ...base, candidates: candidates('x'), nativeKernels }).join(' ')
+    expect(advice).toContain('native kernels addon on 2 threads (OpenBLAS 0.3.21)')
+    expect(advice).not.toContain('whatever the core count')
+    const off = adviceFor({ ...base, candidates: candidates('x'), nativeKernels: { ...nativeKernels, active: false, threads: null, reason: 'no BLAS found' } }).join(' ')
+    expect(off).toContain('whatever the core count')
+    expect(off).toContain('Native kernels are off (no BLAS found)')
+  })
+
   it('explains how to use a visible GPU, and when the platform cannot', () => {
     const gpus = [{ name: 'NVIDIA RTX 4090', memoryBytes: null, driverVersion: null, source: 'nvidia-smi' as const }]
     const linux = adviceFor({ ...base, gpus, candidates: candidates('@tensorflow/tfjs-node is not installed') })

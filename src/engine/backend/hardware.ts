@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import * as os from 'node:os'
-import type { BackendCandidate, BackendName, GpuInfo, HardwareRecord } from '../../shared'
+import type { BackendCandidate, BackendName, GpuInfo, HardwareRecord, NativeKernelsRecord } from '../../shared'
 
 /**
  * SIMD feature flags worth showing, as Linux /proc/cpuinfo spells them (x86 "flags", ARM "Features").
@@ -91,6 +91,8 @@ export interface AdviceInput {
   platform: string
   arch: string
   forced: boolean
+  /** The native kernels addon's state on this backend (wasm only); absent = not known yet. */
+  nativeKernels?: NativeKernelsRecord
 }
 
 /** What the user could do to get a faster backend, in plain words. Empty when the best one is in use. */
@@ -123,7 +125,16 @@ export function adviceFor(input: AdviceInput): string[] {
     }
   }
   if (backend === 'wasm') {
-    advice.push('The WebAssembly backend computes on 1 thread in Node.js (a TensorFlow.js limitation), whatever the core count.')
+    const native = input.nativeKernels
+    if (native?.active) {
+      // The addon does the heavy work on every core; only the kernels it does not serve stay single-threaded.
+      advice.push(`Training's matrix products and fused kernels run in the native kernels addon on ${native.threads ?? 'several'} threads (${native.blas ?? 'BLAS'}); the WebAssembly backend's other kernels compute on 1 thread.`)
+    } else {
+      advice.push('The WebAssembly backend computes on 1 thread in Node.js (a TensorFlow.js limitation), whatever the core count.')
+      if (native && !native.reason.startsWith('disabled')) {
+        advice.push(`Native kernels are off (${native.reason}); with a C compiler and libopenblas-dev, \`node scripts/build-native.js\` makes wasm training several times faster on every core.`)
+      }
+    }
     if (!input.wasmSimd) advice.push('This runtime lacks WebAssembly SIMD, which makes the WebAssembly backend about 3x slower: update Node.js or the app.')
   }
   if (backend === 'cpu' && !input.forced) {

@@ -158,6 +158,8 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sele
     runtime: machine.runtime,
     advice: [],
   }
+  // The native addon serves the wasm backend only; the record says which kernels run and why (not).
+  record.nativeKernels = (options.nativeKernels ?? activateNativeKernels)(chosen.name)
   record.advice = adviceFor({
     backend: chosen.name,
     candidates,
@@ -166,12 +168,8 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Sele
     platform: machine.platform,
     arch: machine.cpu.arch,
     forced: forced !== null,
+    nativeKernels: record.nativeKernels,
   })
-  // The native addon serves the wasm backend only; the record says which kernels run and why (not).
-  record.nativeKernels = (options.nativeKernels ?? activateNativeKernels)(chosen.name)
-  if (chosen.name === 'wasm' && !record.nativeKernels.active && !record.nativeKernels.reason.startsWith('disabled')) {
-    record.advice.push(`Native kernels are off (${record.nativeKernels.reason}); with a C compiler and libopenblas-dev, \`node scripts/build-native.js\` makes wasm training several times faster.`)
-  }
   return { tf: tfCore, record }
 }
 
