@@ -79,6 +79,19 @@ describe('ComparisonRuns', () => {
     expect(runs.detail(id).subRuns.every((s) => s.status === 'done')).toBe(true)
   })
 
+  it('takes zoo model ids ("Compare" on a card) through the resolver it is given', async () => {
+    const { engine, calls } = fakeEngine()
+    const resolved: string[] = []
+    const resolveModel = (id: string) => (resolved.push(id), `/seeds/${id.slice(id.indexOf(':') + 1)}`)
+    const runs = new ComparisonRuns({ engine, root: () => root, emit: () => {}, resolveModel })
+    await runs.start({ ...params, from: 'seed:bert-moby', to: 'bert-mini' })
+    await until(() => expect(calls).toHaveLength(1))
+    expect(calls[0].params).toMatchObject({ from: '/seeds/bert-moby', to: 'bert-mini' })
+    expect(resolved).toEqual(['seed:bert-moby']) // a preset name is not a zoo id: passed as it is
+    calls[0].finish()
+    await until(() => expect(runs.list()[0].state).toBe('finished'))
+  })
+
   it('reads a metrics log from an offset, whole lines only, and from the start after the log was cut back', async () => {
     const { engine, calls } = fakeEngine()
     const runs = new ComparisonRuns({ engine, root: () => root, emit: () => {} })

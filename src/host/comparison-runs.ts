@@ -26,6 +26,7 @@ import {
   type ComparisonSubRun,
 } from '../shared'
 import type { ComparisonReport } from '../shared/growth'
+import { MODEL_ID_PATTERN } from '../shared/models'
 import type { EngineHost } from './engine-types'
 import { resolveUserPath } from './path-check'
 
@@ -54,6 +55,8 @@ export interface ComparisonRunsOptions {
   /** Relative model and data paths ("resources/seeds/bert-moby") are resolved against this folder. */
   cwd?: string
   emit(event: EngineEvent): void
+  /** A zoo model id ("seed:bert-moby", "lib:…", "run:…") as the engine's model argument (the one resolver). */
+  resolveModel?(id: string): string
 }
 
 export class ComparisonRuns {
@@ -61,6 +64,7 @@ export class ComparisonRuns {
   private readonly engine: EngineHost
   private readonly cwd: string
   private readonly emit: (event: EngineEvent) => void
+  private readonly resolveModel: ((id: string) => string) | null
   /** Comparisons of this process: running (with its abort) or waiting. */
   private readonly active = new Map<string, AbortController>()
   private readonly eta = new Map<string, number | null>()
@@ -71,6 +75,7 @@ export class ComparisonRuns {
     this.rootOf = options.root
     this.cwd = options.cwd ?? process.cwd()
     this.emit = options.emit
+    this.resolveModel = options.resolveModel ?? null
   }
 
   readonly handlers: Handlers = {
@@ -128,7 +133,9 @@ export class ComparisonRuns {
     const pathLike = (value: string) => /[\\/]/.test(value) || value.startsWith('.') || value.startsWith('~')
     const out = { ...params }
     for (const key of ['from', 'to', 'data'] as const) {
-      if (pathLike(out[key])) out[key] = (await resolveUserPath(out[key], { cwd: this.cwd })).path
+      // A zoo card's model id ("Compare" on a card) goes through the zoo's resolver; paths are checked as before.
+      if (key !== 'data' && this.resolveModel && MODEL_ID_PATTERN.test(out[key])) out[key] = this.resolveModel(out[key])
+      else if (pathLike(out[key])) out[key] = (await resolveUserPath(out[key], { cwd: this.cwd })).path
     }
     if (!out.methods.includes('scratch')) throw new StudioError('invalid_request', `methods must include scratch: every saving is measured against it (got ${out.methods.join(', ')})`)
     return out

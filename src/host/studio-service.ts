@@ -10,6 +10,7 @@ import { totalmem } from 'node:os'
 import { inspectPath as inspectCheckedPath, sniffBytes } from '../engine/io/sniff'
 import type { CatalogContext } from '../engine/library/catalog'
 import { ModelLibrary } from '../engine/library/model-library'
+import { modelArgument, resolveModelRef } from '../engine/library/model-ref'
 import { listRunRecords } from '../engine/library/run-records'
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../engine/library/workspace'
 import {
@@ -115,7 +116,12 @@ export class StudioService {
     this.context = this.createContext()
     this.uploads = createUploadHandlers(this.context, this.appInfo.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES)
     const { dispose: _dispose, ...uploadHandlers } = this.uploads
-    this.comparisons = new ComparisonRuns({ engine: this.engine, root: () => join(this.workspace().root, COMPARISONS_FOLDER), emit: (event) => this.emit(event) })
+    this.comparisons = new ComparisonRuns({
+      engine: this.engine,
+      root: () => join(this.workspace().root, COMPARISONS_FOLDER),
+      emit: (event) => this.emit(event),
+      resolveModel: (id) => modelArgument(resolveModelRef(id, this.context.catalog())),
+    })
     this.handlers = {
       getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
       getHardware: () => this.engine.call('hardware', {}),
