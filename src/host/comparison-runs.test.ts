@@ -92,6 +92,22 @@ describe('ComparisonRuns', () => {
     await until(() => expect(runs.list()[0].state).toBe('finished'))
   })
 
+  it('checks paths with the host path policy it is given (behind ligo serve: only inside the workspace)', async () => {
+    const { engine, calls } = fakeEngine()
+    const checkReadable = async (path: string) => {
+      if (!path.startsWith('/workspace/')) throw Object.assign(new Error(`${path} is outside the workspace`), { code: 'forbidden' })
+      return path
+    }
+    const runs = new ComparisonRuns({ engine, root: () => root, emit: () => {}, checkReadable })
+    await expect(runs.start({ ...params, from: '/etc/ckpt' })).rejects.toThrow('/etc/ckpt is outside the workspace')
+    expect(calls).toHaveLength(0)
+    await runs.start({ ...params, from: '/workspace/uploads/ckpt' })
+    await until(() => expect(calls).toHaveLength(1))
+    expect(calls[0].params.from).toBe('/workspace/uploads/ckpt')
+    calls[0].finish()
+    await until(() => expect(runs.list()[0].state).toBe('finished'))
+  })
+
   it('reads a metrics log from an offset, whole lines only, and from the start after the log was cut back', async () => {
     const { engine, calls } = fakeEngine()
     const runs = new ComparisonRuns({ engine, root: () => root, emit: () => {} })

@@ -57,6 +57,8 @@ export interface ComparisonRunsOptions {
   emit(event: EngineEvent): void
   /** A zoo model id ("seed:bert-moby", "lib:…", "run:…") as the engine's model argument (the one resolver). */
   resolveModel?(id: string): string
+  /** A path from the renderer, checked by the host's path policy (behind `ligo serve`: inside the workspace). */
+  checkReadable?(path: string): Promise<string>
 }
 
 export class ComparisonRuns {
@@ -65,6 +67,7 @@ export class ComparisonRuns {
   private readonly cwd: string
   private readonly emit: (event: EngineEvent) => void
   private readonly resolveModel: ((id: string) => string) | null
+  private readonly checkReadable: (path: string) => Promise<string>
   /** Comparisons of this process: running (with its abort) or waiting. */
   private readonly active = new Map<string, AbortController>()
   private readonly eta = new Map<string, number | null>()
@@ -76,6 +79,7 @@ export class ComparisonRuns {
     this.cwd = options.cwd ?? process.cwd()
     this.emit = options.emit
     this.resolveModel = options.resolveModel ?? null
+    this.checkReadable = options.checkReadable ?? (async (path) => (await resolveUserPath(path, { cwd: this.cwd })).path)
   }
 
   readonly handlers: Handlers = {
@@ -135,7 +139,7 @@ export class ComparisonRuns {
     for (const key of ['from', 'to', 'data'] as const) {
       // A zoo card's model id ("Compare" on a card) goes through the zoo's resolver; paths are checked as before.
       if (key !== 'data' && this.resolveModel && MODEL_ID_PATTERN.test(out[key])) out[key] = this.resolveModel(out[key])
-      else if (pathLike(out[key])) out[key] = (await resolveUserPath(out[key], { cwd: this.cwd })).path
+      else if (pathLike(out[key])) out[key] = await this.checkReadable(out[key])
     }
     if (!out.methods.includes('scratch')) throw new StudioError('invalid_request', `methods must include scratch: every saving is measured against it (got ${out.methods.join(', ')})`)
     return out

@@ -121,6 +121,7 @@ export class StudioService {
       root: () => join(this.workspace().root, COMPARISONS_FOLDER),
       emit: (event) => this.emit(event),
       resolveModel: (id) => modelArgument(resolveModelRef(id, this.context.catalog())),
+      checkReadable: async (path) => (await this.context.policy.checkReadable(path)).path,
     })
     this.handlers = {
       getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
