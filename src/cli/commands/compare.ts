@@ -10,6 +10,7 @@ import { parseBudget } from '../../engine/experiments/budget'
 import { DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
 import { METHOD_NAMES } from '../../engine/growth'
 import { CORPUS_IDS } from '../../engine/data/corpora'
+import { modelArgument, resolveModelRef } from '../../engine/library/model-ref'
 import { PRESET_IDS } from '../../engine/models/presets'
 import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec, type FlagValue } from '../args'
 import { METHOD_SETTING_FLAGS, methodSettingsFromFlags } from '../method-flags'
@@ -77,7 +78,8 @@ export function compareParams(flags: CompareFlags, cwd: string): CompareParams {
   const ladder = flags.ladder?.split(',').map((f) => fraction('ladder', f.trim())!)
   const settings = methodSettingsFromFlags('compare', flags, methods)
   return withoutUndefined({
-    from: pathOr(flags.from!, PRESET_IDS, cwd),
+    // The engine's one resolver, as `ligo train --model`: a preset, a built-in seed name, a checkpoint, a run folder or one of its checkpoints.
+    from: modelArgument(resolveModelRef(flags.from!, { cwd })),
     to: pathOr(flags.to!, PRESET_IDS, cwd),
     methods,
     data: pathOr(flags.data!, CORPUS_IDS, cwd),
@@ -149,7 +151,7 @@ export const COMPARE_COMMAND: CommandSpec<CompareFlags> = {
     `the reason. Schedules: scratch and KI ${schedules(SCRATCH_SCHEDULE_DEFAULTS)}; grown models ${schedules(GROWN_SCHEDULE_DEFAULTS)}. ` +
     'Interrupted? Run the same command again.',
   flags: [
-    { name: 'from', type: 'string', valueName: 'checkpoint', help: 'The small model (checkpoint folder/file or run folder)' },
+    { name: 'from', type: 'string', valueName: 'checkpoint|seed', help: 'The small model: a checkpoint folder/file, a run folder or one of its checkpoints, or a built-in seed name (bert-moby, ...)' },
     { name: 'to', type: 'string', valueName: 'preset|config.json', help: 'The large config: a preset or a JSON config file' },
     { name: 'methods', type: 'string', valueName: 'a,b,...', help: `Methods, scratch included (default all: ${METHOD_NAMES.join(',')})` },
     { name: 'data', type: 'string', valueName: 'builtin|path', help: `Built-in data (${CORPUS_IDS.join(', ')}) or a path` },

@@ -8,6 +8,7 @@ import type { GrowParams, GrowResult } from '../../shared'
 import { GROWTH_METHOD_LIST, METHOD_NAMES } from '../../engine/growth'
 import { formatFlops } from '../../engine/metrics/flops'
 import { CORPUS_IDS } from '../../engine/data/corpora'
+import { modelArgument, resolveModelRef } from '../../engine/library/model-ref'
 import { PRESET_IDS } from '../../engine/models/presets'
 import { pathOr, UsageError, withoutUndefined, type CommandSpec, type FlagValue } from '../args'
 import { METHOD_SETTING_FLAGS, methodSettingsFromFlags } from '../method-flags'
@@ -34,7 +35,8 @@ export function growParams(flags: GrowFlags, cwd: string): GrowParams {
   for (const flag of ['from', 'to', 'method', 'out'] as const) if (flags[flag] === undefined) throw new UsageError(`--${flag} is required.`, 'grow')
   const settings = methodSettingsFromFlags('grow', flags, [flags.method!])
   return withoutUndefined({
-    from: pathOr(flags.from!, PRESET_IDS, cwd),
+    // The engine's one resolver, as `ligo train --model`: a preset, a built-in seed name, a checkpoint, a run folder or one of its checkpoints.
+    from: modelArgument(resolveModelRef(flags.from!, { cwd })),
     to: pathOr(flags.to!, PRESET_IDS, cwd),
     method: flags.method!,
     out: resolve(cwd, flags.out!),
@@ -83,7 +85,7 @@ export async function runGrow(flags: GrowFlags, context: CliContext): Promise<nu
 export const GROW_COMMAND: CommandSpec<GrowFlags> = {
   name: 'grow',
   summary: 'Grow a small checkpoint into a larger model with LiGO or a baseline, and save it',
-  usage: 'ligo grow --from <checkpoint|preset> --to <preset|config.json> --method <name> [--steps N] --out <dir>',
+  usage: 'ligo grow --from <checkpoint|seed|preset> --to <preset|config.json> --method <name> [--steps N] --out <dir>',
   description:
     'Maps the small model onto the larger config (same family: more layers, wider hidden size, more heads of the ' +
     'same size, wider FFN) and writes <out>/model (a plain checkpoint in HF or timm layout with the small model\'s ' +
@@ -92,7 +94,7 @@ export const GROW_COMMAND: CommandSpec<GrowFlags> = {
     `Methods: ${GROWTH_METHOD_LIST.map((m) => `${m.name} (${m.label})`).join('; ')}. Each method's settings are the ` +
     'flags after --backend, with their defaults.',
   flags: [
-    { name: 'from', type: 'string', valueName: 'checkpoint|preset', help: 'The small model: a checkpoint folder/file or run folder, or a preset (random init)' },
+    { name: 'from', type: 'string', valueName: 'checkpoint|seed|preset', help: 'The small model: a checkpoint folder/file, a run folder or one of its checkpoints, a built-in seed name (bert-moby, ...) or a preset (random init)' },
     { name: 'to', type: 'string', valueName: 'preset|config.json', help: `The large config: a preset (${PRESET_IDS.join(', ')}), an HF/timm config.json, an engine JSON config or a designer recipe` },
     { name: 'method', type: 'choice', choices: METHOD_NAMES, valueName: 'name', help: 'Growth method' },
     { name: 'data', type: 'string', valueName: 'builtin|path', help: 'Data for the growth phase (default moby-dick for text, mnist for images)' },

@@ -10,6 +10,7 @@ import '@tensorflow/tfjs'
 import { createEngineHost } from '../../host/engine-client'
 import { createNodeEngineLauncher, sourceEngineLauncherOptions } from '../../host/node-launcher'
 import { writeGrowthFixtures } from '../../engine/experiments/experiments.testing'
+import { findSeedsDir, resolveSeed } from '../../engine/seeds'
 import { main, type MainIo } from '../main'
 import { captureIo } from './cli-test-io.testing'
 import { compareParams, type CompareFlags } from './compare'
@@ -32,7 +33,7 @@ describe('ligo grow / compare flags', () => {
   it('prints help listing the methods and budgets', async () => {
     const grow = await run(['grow', '--help'])
     expect(grow.code).toBe(0)
-    expect(grow.stdout).toContain('Usage: ligo grow --from <checkpoint|preset> --to <preset|config.json> --method <name>')
+    expect(grow.stdout).toContain('Usage: ligo grow --from <checkpoint|seed|preset> --to <preset|config.json> --method <name>')
     expect(grow.stdout).toContain('bert2bert-aki')
     const compare = await run(['compare', '--help'])
     expect(compare.code).toBe(0)
@@ -50,16 +51,26 @@ describe('ligo grow / compare flags', () => {
   })
 
   it('maps flags to engine params', () => {
-    expect(growParams({ from: 'small', to: 'bert-mini-grown', method: 'ligo', out: 'g', 'ligo-operator-steps': 50, 'ligo-operator-lr': '2e-3' } as unknown as GrowFlags, '/w')).toEqual({
-      from: '/w/small',
+    expect(growParams({ from: fixtures.small, to: 'bert-mini-grown', method: 'ligo', out: 'g', 'ligo-operator-steps': 50, 'ligo-operator-lr': '2e-3' } as unknown as GrowFlags, '/w')).toEqual({
+      from: fixtures.small,
       to: 'bert-mini-grown',
       method: 'ligo',
       out: '/w/g',
       settings: { operatorSteps: 50, operatorLr: 2e-3 },
     })
     expect(() => growParams({ from: 's', to: 'l', method: 'net2net', out: 'g', 'ki-distill-fraction': '0.2' } as unknown as GrowFlags, '/w')).toThrow('--ki-distill-fraction is a setting of ki, which this command does not run (methods: net2net).')
-    const params = compareParams({ from: 's', to: 'l.json', data: 'moby-dick', budget: '3e14flops', out: 'o', methods: 'scratch, ligo', seeds: 3, 'grown-lr': '1e-4', 'no-energy': true, 'ligo-parameterization': 'paper', 'ligo-operator-steps': 20 } as unknown as CompareFlags, '/w')
-    expect(params).toEqual({ from: '/w/s', to: '/w/l.json', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'flops', value: 3e14 }, out: '/w/o', seeds: 3, grown: { learningRate: 1e-4 }, settings: { ligo: { parameterization: 'paper', operatorSteps: 20 } }, energy: false })
+    const params = compareParams({ from: fixtures.small, to: 'l.json', data: 'moby-dick', budget: '3e14flops', out: 'o', methods: 'scratch, ligo', seeds: 3, 'grown-lr': '1e-4', 'no-energy': true, 'ligo-parameterization': 'paper', 'ligo-operator-steps': 20 } as unknown as CompareFlags, '/w')
+    expect(params).toEqual({ from: fixtures.small, to: '/w/l.json', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'flops', value: 3e14 }, out: '/w/o', seeds: 3, grown: { learningRate: 1e-4 }, settings: { ligo: { parameterization: 'paper', operatorSteps: 20 } }, energy: false })
+  })
+
+  it('takes --from through the one model resolver: a built-in seed name, a zoo id, a preset', () => {
+    const flags = (from: string) => ({ from, to: 'bert-mini-grown', method: 'net2net', out: 'g' }) as unknown as GrowFlags
+    const seedDir = resolveSeed('bert-moby', findSeedsDir()).dir
+    expect(growParams(flags('bert-moby'), '/w').from).toBe(seedDir)
+    expect(growParams(flags('seed:bert-moby'), '/w').from).toBe(seedDir)
+    expect(growParams(flags('preset:bert-mini'), '/w').from).toBe('bert-mini')
+    expect(compareParams({ from: 'gpt2-moby', to: 'l.json', data: 'moby-dick', budget: '10', out: 'o' } as unknown as CompareFlags, '/w').from).toBe(resolveSeed('gpt2-moby', findSeedsDir()).dir)
+    expect(() => growParams(flags('no-such-model'), '/w')).toThrow(/Unknown model "no-such-model": not a model preset .*not a built-in seed, and no file or folder at \/w\/no-such-model/)
   })
 })
 

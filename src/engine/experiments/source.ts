@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { loadTokenizer, readSplitRecord, runFolderSplitRecord, type SplitRecord, type TextTokenizer } from '../data'
 import { importExportSource } from '../io/run-checkpoint'
+import { resolveModelRef } from '../library/model-ref'
 import { readConfigFile } from '../io/config-file'
 import type { ModelConfig } from '../models/config'
 import type { ParamMap } from '../models/layers/params'
@@ -31,12 +32,18 @@ export interface SmallModel {
   trainedOn: 'untrained' | 'unknown' | SplitRecord
 }
 
-export async function loadSmallModel(from: string, seed: number): Promise<SmallModel> {
-  if (PRESET_IDS.includes(from)) {
-    const config = getPreset(from).config
-    return { source: from, config, params: getFamily(config.family).init(config, seed), tokenizer: undefined, tokenizerFiles: [], trainedOn: 'untrained' }
+/**
+ * `from` through the engine's one model resolver (engine/library/model-ref.ts), as `ligo train --model` and `ligo
+ * inspect` take it: a preset id (random init), a built-in seed name, a zoo id (preset:, seed:) or a path.
+ */
+export async function loadSmallModel(ref: string, seed: number): Promise<SmallModel> {
+  const location = resolveModelRef(ref)
+  if (location.kind === 'preset') {
+    const config = location.config
+    return { source: location.presetId, config, params: getFamily(config.family).init(config, seed), tokenizer: undefined, tokenizerFiles: [], trainedOn: 'untrained' }
   }
-  if (!existsSync(from)) throw new StudioError('invalid_request', `\`from\` "${from}" is neither a model preset (${PRESET_IDS.join(', ')}) nor an existing checkpoint`)
+  if (location.kind === 'config') throw new StudioError('invalid_request', `\`from\` ${ref} is a config file: it has no weights to grow from (give it as the target, \`to\`)`)
+  const from = location.path
   const source = await importExportSource(from)
   const params: ParamMap = {}
   for (const [name, w] of Object.entries(source.params)) params[name] = tf.tensor(w.data, [...w.shape], 'float32')
