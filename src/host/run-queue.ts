@@ -17,8 +17,8 @@ import { isInside } from '../engine/library/workspace'
 import { EXPERIMENT_FILE } from '../engine/experiments/compare'
 import { compareParamsValidator, growParamsValidator } from '../engine/tasks/growth-tasks'
 import { trainParamsValidator } from '../engine/tasks/train'
+import { runTargetLabel } from '../shared/growth-design'
 import {
-  MODEL_ID_PATTERN,
   StudioError,
   serializeError,
   type EngineEvent,
@@ -29,6 +29,7 @@ import {
   type RunSummary,
 } from '../shared'
 import type { StudioContext } from './studio-context'
+import { engineTarget, inlineTargetConfig, writeTargetConfig } from './target-config'
 
 /** Largest slice readRunMetrics returns at once; the caller continues from nextOffset. */
 export const METRICS_CHUNK_BYTES = 4 * 1024 * 1024
@@ -47,9 +48,9 @@ function defaultName(start: RunParams): string {
     case 'train':
       return `${short(start.params.model)} on ${start.params.data}`
     case 'grow':
-      return `${short(start.params.from)} → ${short(start.params.to)} (${start.params.method})`
+      return `${short(start.params.from)} → ${short(runTargetLabel(start.params.to))} (${start.params.method})`
     case 'compare':
-      return `${short(start.params.from)} → ${short(start.params.to)}: ${start.params.methods.join(' vs ')}`
+      return `${short(start.params.from)} → ${short(runTargetLabel(start.params.to))}: ${start.params.methods.join(' vs ')}`
   }
 }
 
@@ -101,7 +102,7 @@ export class RunQueue {
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
       model: record.kind === 'train' ? record.params.model : record.params.from,
-      target: typeof p.to === 'string' ? p.to : null,
+      target: record.kind === 'train' ? null : runTargetLabel(record.params.to),
       method: record.kind === 'grow' ? record.params.method : record.kind === 'compare' ? record.params.methods.join(',') : null,
       done: record.done,
       total: record.total,
@@ -122,6 +123,7 @@ export class RunQueue {
   async start(start: RunParams): Promise<RunSummary> {
     await this.recover()
     this.engineParams(start, join(this.runsDir, 'validation-only'), false) // throws invalid_request / not_found now, not when the run starts
+    const targetConfig = start.kind === 'train' ? null : await inlineTargetConfig(this.context, start.params.from, start.params.to, start.kind === 'grow' ? 'startGrow' : 'startCompare')
     const at = this.now()
     const id = newRunId(start.kind, at)
     const steps = start.kind === 'train' ? start.params.steps : 0
@@ -140,6 +142,7 @@ export class RunQueue {
       error: null,
     } as RunRecord
     mkdirSync(join(this.runsDir, id))
+    if (targetConfig) await writeTargetConfig(join(this.runsDir, id), targetConfig)
     await this.save(record)
     queueMicrotask(() => this.pump())
     return this.summary(record)
@@ -238,7 +241,6 @@ export class RunQueue {
   private engineParams(start: RunParams, runDir: string, resume: boolean): { method: 'train' | 'grow' | 'compare'; params: Record<string, unknown> } {
     const catalog = this.context.catalog()
     const model = (ref: string) => modelArgument(resolveModelRef(ref, catalog))
-    const target = (to: string) => (MODEL_ID_PATTERN.test(to) ? model(to) : to)
     const data = (value: string) => {
       if (isAbsolute(value) && this.context.host === 'serve' && !isInside(this.context.workspace().root, value)) {
         throw new StudioError('forbidden', `The data ${value} is outside the workspace; in the browser, use a built-in corpus or put the data in ${this.context.workspace().root}`)
@@ -253,12 +255,12 @@ export class RunQueue {
       }
       case 'grow': {
         const { name: _name, ...p } = start.params
-        const params = { ...p, from: model(p.from), to: target(p.to), ...(p.data ? { data: data(p.data) } : {}), out: runDir, force: resume }
+        const params = { ...p, from: model(p.from), to: engineTarget(p.to, runDir, model), ...(p.data ? { data: data(p.data) } : {}), out: runDir, force: resume }
         return { method: 'grow', params: growParamsValidator(params, 'startGrow params') as unknown as Record<string, unknown> }
       }
       case 'compare': {
         const { name: _name, ...p } = start.params
-        const params = { ...p, from: model(p.from), to: target(p.to), data: data(p.data), out: runDir }
+        const params = { ...p, from: model(p.from), to: engineTarget(p.to, runDir, model), data: data(p.data), out: runDir }
         return { method: 'compare', params: compareParamsValidator(params, 'startCompare params') as unknown as Record<string, unknown> }
       }
     }

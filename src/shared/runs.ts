@@ -5,6 +5,7 @@
  */
 import type { ModelId } from './models'
 import type { CompareParams, GrowParams } from './growth'
+import type { RunTarget } from './growth-design/contract'
 import type { MetricRecord, TrainParams } from './train'
 
 export const RUN_KINDS = ['train', 'grow', 'compare'] as const
@@ -31,13 +32,14 @@ export interface StartTrainParams {
 }
 
 /**
- * A growth: GrowParams (shared/growth.ts) with the small model as a zoo id; `out` is the run's folder. The host
- * validates the growth fields with the engine's own validator before queueing.
+ * A growth: GrowParams (shared/growth.ts) with the small model as a zoo id and the target as a preset, zoo id, config
+ * file or the designer's sizes (RunTarget); `out` is the run's folder. The host validates the growth fields with the
+ * engine's own validator before queueing.
  */
-export type StartGrowParams = Omit<GrowParams, 'from' | 'out' | 'force'> & { from: ModelId; name?: string }
+export type StartGrowParams = Omit<GrowParams, 'from' | 'to' | 'out' | 'force'> & { from: ModelId; to: RunTarget; name?: string }
 
-/** A comparison: CompareParams with the small model as a zoo id; `out` is the run's folder. */
-export type StartCompareParams = Omit<CompareParams, 'from' | 'out'> & { from: ModelId; name?: string }
+/** A comparison: CompareParams with the small model as a zoo id and the target as in StartGrowParams; `out` is the run's folder. */
+export type StartCompareParams = Omit<CompareParams, 'from' | 'to' | 'out'> & { from: ModelId; to: RunTarget; name?: string }
 
 export interface RunSummary {
   id: string

@@ -10,7 +10,7 @@ import { RUN_ID_PATTERN } from './runs'
 import { BACKEND_SETTINGS, LANGUAGES, THEMES } from './settings'
 import { LR_SCHEDULES } from './train'
 import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
-import { designGrowthParamsValidator, growthOperatorParamsValidator } from './growth-design'
+import { designGrowthParamsValidator, growthOperatorParamsValidator, runTargetValidator } from './growth-design'
 import type { StudioMethod, StudioParams } from './studio-api'
 import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
 
@@ -121,8 +121,8 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
   startTrain: object({ model: modelId, data: identifierOrPath(), steps: number({ min: 1, max: 1e9, integer: true }), name, settings: trainSettings }) as Validator<
     StudioParams<'startTrain'>
   >,
-  startGrow: runStart({ from: modelId, to: identifier, method: identifier, name }) as Validator<StudioParams<'startGrow'>>,
-  startCompare: runStart({ from: modelId, to: identifier, methods: array(identifier, { minLength: 1, maxLength: 40 }), data: identifierOrPath(), name }) as Validator<
+  startGrow: runStart({ from: modelId, to: runTargetValidator, method: identifier, name }) as Validator<StudioParams<'startGrow'>>,
+  startCompare: runStart({ from: modelId, to: runTargetValidator, methods: array(identifier, { minLength: 1, maxLength: 40 }), data: identifierOrPath(), name }) as Validator<
     StudioParams<'startCompare'>
   >,
   forward: object({ taskId, model: modelId, input: forwardInput }) as Validator<StudioParams<'forward'>>,

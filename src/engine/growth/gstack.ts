@@ -109,6 +109,12 @@ export function gstackFactorNote(baseLayers: number, targetLayers: number): stri
   return `growth factor g = ${Number(g.toFixed(2))} is outside the paper's range 2-4 (it found g = 4 best and a 1-layer base worse than scratch)`
 }
 
+/**
+ * The share of the large model's budget the planner lets the base model train on (the designer's default): the
+ * fitted rule asks for more than a desktop budget holds (docs/growth/gstack.md "The planner").
+ */
+export const GSTACK_MAX_BASE_FRACTION = 0.1
+
 /** The planner: how many tokens to train the base model on before stacking, and whether g is in the paper's range. */
 export function planGStack(input: GStackPlanInput): GStackPlan {
   const g = input.targetLayers / input.baseLayers
@@ -126,6 +132,5 @@ export function planGStack(input: GStackPlanInput): GStackPlan {
   return { g, gInRange, ruleBaseTokens: rule, baseTokens, clamped: rule > cap, notes }
 }
 
-/** G_stack reports "speedup" sp = C_scratch / C_method − 1 (its App. B.2); as a saving s = sp / (1 + sp). */
-export const speedupFromSaving = (saving: number): number => saving / (1 - saving)
-export const savingFromSpeedup = (speedup: number): number => speedup / (1 + speedup)
+// G_stack's "speedup" <-> our saving: one pair of formulas, in src/shared so the designer converts with them too.
+export { savingFromSpeedup, speedupFromSaving } from '../../shared/growth-design/speedup'

@@ -228,6 +228,6 @@ describe('ligo: coefficients', () => {
   it('refuses unsupported pairs before allocating anything', () => {
     const { small } = fullPair('bert')
     const { large } = fullPair('gpt2')
-    expect(() => createLigoOperator({}, small, large, { seed: 1 })).toThrow('Cannot grow with ligo: cannot grow a bert model into a gpt2 model')
+    expect(() => createLigoOperator({}, small, large, { seed: 1 })).toThrow('Cannot grow with ligo: the target is a gpt2 model and the source a bert model: growth keeps the family')
   })
 })

@@ -10,11 +10,14 @@
  *   prepare     the large model's initial weights and the growth phase's cost (FLOPs, time; energy is metered
  *               around it by the caller); a learned phase (LiGO's operator) trains through the caller's trainer
  *   hooks       what the large model's training adds: FLOPs per step, stages (MSLT), a distillation term (KI)
+ *   designer    growthCost (the growth phase's FLOPs before it runs), picture (its initial operator as matrices),
+ *               plan (a setting suggested from the training budget: G_stack's base tokens); all optional
  *
  * Adding a method: one file in growth/methods/ exporting a GrowthMethod, and one line in growth/methods/index.ts.
  */
 import type * as tf from '@tensorflow/tfjs-core'
 import { methodSettingFlag } from '../../shared/growth'
+import type { MethodPlan, WidthMapping } from '../../shared/growth-design'
 import type { ModelConfig, ParamMap } from '../models'
 import type { KiSchedule } from './ki'
 import type { SupportResult } from './types'
@@ -125,10 +128,56 @@ export interface TrainingHooks {
   distillation?: { config: ModelConfig; params: ParamMap; scheduleFor(horizon: number): KiSchedule }
 }
 
+/** What the designer knows before any compute: the pair, the resolved settings, the batch shape (seqLen: text only). */
+export interface GrowthCostInput {
+  small: ModelConfig
+  large: ModelConfig
+  settings: MethodSettings
+  batchSize: number
+  seqLen?: number
+}
+
+/** The growth phase's cost as the method charges it (docs/growth/accounting.md): operator steps and FLOPs. */
+export interface GrowthCostEstimate {
+  steps: number
+  flops: number
+}
+
+/** A matrix of a method's operator, row-major and unsampled (the designer samples it: growth/design/sampling.ts). */
+export interface PictureMatrix {
+  name: string
+  rows: number
+  cols: number
+  values: ArrayLike<number>
+  rowLabel: string
+  colLabel: string
+}
+
+/** A method's initial operator as the designer draws it: the depth matrix, width matrices, copied units. */
+export interface OperatorPicture {
+  depth: PictureMatrix | null
+  width: PictureMatrix[]
+  mappings: WidthMapping[]
+  notes: string[]
+}
+
+export interface MethodPlanInput {
+  small: ModelConfig
+  large: ModelConfig
+  /** Tokens (images) the large model will train on. */
+  targetTokens: number
+}
+
 export interface GrowthMethod extends GrowthMethodInfo {
   supports(small: ModelConfig, large: ModelConfig): SupportResult
   prepare(input: PrepareInput): Promise<PreparedGrowth>
   hooks(input: HooksInput): TrainingHooks
+  /** The growth phase's cost before it runs (the designer's figure; prepare() charges the same FLOPs); absent: nothing. */
+  growthCost?(input: GrowthCostInput): GrowthCostEstimate
+  /** Its initial operator as plain matrices (the designer's picture); absent: it maps no weights (a fresh init). */
+  picture?(small: ModelConfig, large: ModelConfig, seed: number): OperatorPicture
+  /** A planner suggesting one of its settings from the large model's training budget (G_stack's growth timing). */
+  plan?(input: MethodPlanInput): Omit<MethodPlan, 'method' | 'targetTokens'>
 }
 
 export const NO_GROWTH_PHASE: GrowthPhaseResult = Object.freeze({ steps: 0, flops: 0, wallSeconds: 0, lossFirst: null, lossLast: null })

@@ -1,6 +1,6 @@
 /** Unsupported pairs are refused with messages that name the field and both values. */
 import { describe, expect, it } from 'vitest'
-import { getPreset, tinyConfig, TINY_CONFIGS } from '../models'
+import { getPreset, tinyConfig, TINY_CONFIGS, type ViTConfig } from '../models'
 import { checkDepthOnlyPair, checkGrowthPair } from './validate-pair'
 import { getGrowthOperator } from './registry'
 
@@ -15,30 +15,34 @@ describe('checkGrowthPair', () => {
   })
 
   it('refuses a different family', () => {
-    expect(reason(checkGrowthPair(bert, TINY_CONFIGS.gpt2))).toBe('cannot grow a bert model into a gpt2 model: growth keeps the family (source "bert", target "gpt2")')
+    expect(reason(checkGrowthPair(bert, TINY_CONFIGS.gpt2))).toBe('the target is a gpt2 model and the source a bert model: growth keeps the family')
   })
 
   it('refuses a narrower target', () => {
     const wide = tinyConfig('bert', { hiddenSize: 12, numHeads: 3 })
-    expect(reason(checkGrowthPair(wide, bert))).toBe("target hiddenSize 8 is narrower than the source's 12: growth only widens")
-    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { intermediateSize: 6 })))).toBe("target intermediateSize 6 is narrower than the source's 12: growth only widens")
+    expect(reason(checkGrowthPair(wide, bert))).toBe("hidden size 8 is below the source's 12: growth only widens; heads 2 is below the source's 3: growth only widens")
+    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { intermediateSize: 6 })))).toBe("FFN width 6 is below the source's 12: growth only widens")
   })
 
   it('refuses a head-size change and says how many heads keep it', () => {
-    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { hiddenSize: 12, numHeads: 2 })))).toBe(
-      'head size changes from 4 (8/2) to 6 (12/2): growth keeps the head size and adds heads; with hiddenSize 12 the target needs numHeads 3',
-    )
-    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { numHeads: 4 })))).toMatch(/^head size changes from 4 \(8\/2\) to 2 \(8\/4\)/)
+    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { hiddenSize: 12, numHeads: 2 })))).toBe('2 heads would change the head size 4: hidden size 12 needs 3 heads')
+    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { numHeads: 4 })))).toBe('4 heads would change the head size 4: hidden size 8 needs 2 heads')
   })
 
   it('refuses fewer layers (and fewer CaiT class-attention blocks)', () => {
-    expect(reason(checkGrowthPair(tinyConfig('bert', { numLayers: 3 }), bert))).toBe("target has numLayers 2, fewer than the source's 3: growth only deepens")
-    expect(reason(checkGrowthPair(TINY_CONFIGS.cait, tinyConfig('cait', { numClassLayers: 1 })))).toBe("target has numClassLayers 1, fewer than the source's 2: growth only deepens")
+    expect(reason(checkGrowthPair(tinyConfig('bert', { numLayers: 3 }), bert))).toBe("layers 2 is below the source's 3: growth only deepens")
+    expect(reason(checkGrowthPair(TINY_CONFIGS.cait, tinyConfig('cait', { numClassLayers: 1 })))).toBe("class-attention layers 1 is below the source's 2: growth only deepens")
+  })
+
+  it('names every problem at once, in the designer\'s words', () => {
+    expect(reason(checkGrowthPair(tinyConfig('bert', { numLayers: 3, intermediateSize: 16 }), bert))).toBe("layers 2 is below the source's 3: growth only deepens; FFN width 12 is below the source's 16: growth only widens")
+    const vit = TINY_CONFIGS.vit as ViTConfig
+    expect(reason(checkGrowthPair(vit, { ...vit, qkvBias: !vit.qkvBias }))).toBe(`qkvBias ${!vit.qkvBias} differs from the source's ${vit.qkvBias}: growth keeps it`)
   })
 
   it('refuses changed inputs or outputs', () => {
-    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { vocabSize: 20 })))).toBe("target vocabSize 20 differs from the source's 13: growth cannot change vocabSize")
-    expect(reason(checkGrowthPair(TINY_CONFIGS.vit, tinyConfig('vit', { numClasses: 5 })))).toBe("target numClasses 5 differs from the source's 3: growth cannot change numClasses")
+    expect(reason(checkGrowthPair(bert, tinyConfig('bert', { vocabSize: 20 })))).toBe("vocabSize 20 differs from the source's 13: growth keeps it")
+    expect(reason(checkGrowthPair(TINY_CONFIGS.vit, tinyConfig('vit', { numClasses: 5 })))).toBe("numClasses 5 differs from the source's 3: growth keeps it")
   })
 
   it('depth-only operators refuse width growth, naming both widths', () => {
@@ -48,6 +52,6 @@ describe('checkGrowthPair', () => {
   })
 
   it('operators throw a GrowthError with the operator name', () => {
-    expect(() => getGrowthOperator('net2net').grow({}, bert, TINY_CONFIGS.gpt2, { seed: 1 })).toThrow(/^Cannot grow with net2net: cannot grow a bert model into a gpt2 model/)
+    expect(() => getGrowthOperator('net2net').grow({}, bert, TINY_CONFIGS.gpt2, { seed: 1 })).toThrow(/^Cannot grow with net2net: the target is a gpt2 model and the source a bert model/)
   })
 })

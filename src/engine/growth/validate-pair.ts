@@ -1,11 +1,13 @@
 /**
  * Which (small, large) config pairs can be grown at all (issue 7: "unsupported pairs are refused with a clear
  * message"). Growth keeps the family, the input/output spaces (vocabulary, positions, image geometry, classes)
- * and the head size; it may add layers, hidden units, heads (at the same head size) and FFN units.
+ * and the head size; it may add layers, hidden units, heads (at the same head size) and FFN units. The rules are
+ * the designer's (shared/growth-design/rules.ts); this module words them as engine errors.
  * Operator-specific limits (equal width for StackBERT, …) sit with the operators and use `sameWidth` here.
  */
 import { StudioError } from '../../shared'
-import { headDim, type ModelConfig } from '../models'
+import { checkTargetConfig, describeProblem, type DesignConfig } from '../../shared/growth-design'
+import type { ModelConfig } from '../models'
 import type { SupportResult } from './types'
 
 /** A pair an operator cannot grow, or parameters that do not fit the small config. */
@@ -17,39 +19,16 @@ export class GrowthError extends StudioError {
   }
 }
 
-/** Fields that fix the model's inputs and outputs: growth cannot change them. */
-const FIXED_FIELDS = ['vocabSize', 'maxPositions', 'typeVocabSize', 'padTokenId', 'imageSize', 'patchSize', 'numChannels', 'numClasses', 'qkvBias'] as const
-
 const refuse = (reason: string): SupportResult => ({ ok: false, reason })
 const OK: SupportResult = { ok: true }
 
-/** The checks every operator shares. */
+/**
+ * The checks every operator shares: the designer's rules (shared/growth-design/rules.ts: same family, kept inputs
+ * and outputs, head size kept, width and depth only grow), every problem worded as the designer's English.
+ */
 export function checkGrowthPair(small: ModelConfig, large: ModelConfig): SupportResult {
-  if (small.family !== large.family)
-    return refuse(`cannot grow a ${small.family} model into a ${large.family} model: growth keeps the family (source "${small.family}", target "${large.family}")`)
-  if (large.hiddenSize < small.hiddenSize)
-    return refuse(`target hiddenSize ${large.hiddenSize} is narrower than the source's ${small.hiddenSize}: growth only widens`)
-  if (large.intermediateSize < small.intermediateSize)
-    return refuse(`target intermediateSize ${large.intermediateSize} is narrower than the source's ${small.intermediateSize}: growth only widens`)
-  const d1 = headDim(small)
-  const d2 = headDim(large)
-  if (d1 !== d2) {
-    const heads = large.hiddenSize / d1
-    const advice = Number.isInteger(heads) ? `; with hiddenSize ${large.hiddenSize} the target needs numHeads ${heads}` : ''
-    return refuse(
-      `head size changes from ${d1} (${small.hiddenSize}/${small.numHeads}) to ${d2} (${large.hiddenSize}/${large.numHeads}): growth keeps the head size and adds heads${advice}`,
-    )
-  }
-  if (large.numLayers < small.numLayers) return refuse(`target has numLayers ${large.numLayers}, fewer than the source's ${small.numLayers}: growth only deepens`)
-  if (small.family === 'cait' && large.family === 'cait' && large.numClassLayers < small.numClassLayers)
-    return refuse(`target has numClassLayers ${large.numClassLayers}, fewer than the source's ${small.numClassLayers}: growth only deepens`)
-  const s = small as unknown as Record<string, unknown>
-  const l = large as unknown as Record<string, unknown>
-  for (const field of FIXED_FIELDS) {
-    if (field in s && s[field] !== l[field])
-      return refuse(`target ${field} ${JSON.stringify(l[field])} differs from the source's ${JSON.stringify(s[field])}: growth cannot change ${field}`)
-  }
-  return OK
+  const problems = checkTargetConfig(small as unknown as DesignConfig, large as unknown as DesignConfig)
+  return problems.length === 0 ? OK : refuse(problems.map(describeProblem).join('; '))
 }
 
 /** True when hidden size, heads and FFN width are all unchanged (depth-only growth). */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { GrowthOperatorResult, OperatorMatrix } from '../../shared/growth-design'
 import { StudioError } from '../../shared/errors'
-import { DEFAULT_MAX_CELLS, DEPTH_LABELS, matrixFor } from '../growth/design/operator-matrices'
+import { DEFAULT_MAX_CELLS, DEPTH_LABELS, matrixFor } from '../growth/design/sampling'
 import type { LigoCoefficientsDescription } from '../growth/types'
 import { openSafetensors } from './formats/safetensors'
 

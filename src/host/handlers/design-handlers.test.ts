@@ -22,6 +22,9 @@ describe('designGrowth on the host', () => {
     const design = await handlers.designGrowth({ from: 'bert-moby', to: { sizes: { numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 } }, batchSize: 16, seqLen: 64 })
     expect(design.source).toMatchObject({ label: 'bert-moby', config: { family: 'bert', numLayers: 2, hiddenSize: 128 } })
     expect(design.source.cliRef).toBe(join(SEEDS, 'bert-moby')) // what `ligo grow --from` takes
+    expect(design.source.modelId).toBe('seed:bert-moby') // what startGrow / startCompare take
+    expect(design.defaultData).toBe('moby-dick')
+    expect((await handlers.designGrowth({ from: 'bert-mini', batchSize: 4 })).source.modelId).toBe('preset:bert-mini')
     expect(design.problems).toEqual([])
     expect(design.after!.parameters).toBeGreaterThan(design.before.parameters)
     expect(design.machine).toEqual({ memoryBytes: 8 * 1024 ** 3, memoryKind: 'ram', measuredGflops: null })

@@ -8,7 +8,7 @@ import { basename, dirname } from 'node:path'
 import { applySizes, type DesignConfig, type DesignGrowthParams, type DesignGrowthResult, type DesignTarget } from '../../shared/growth-design'
 import { MODEL_ID_PATTERN } from '../../shared/models'
 import { StudioError, type HardwareRecord } from '../../shared'
-import { DEFAULT_DESIGN_SEQ_LEN, DEFAULT_OPERATOR_STEPS, designGrowth, type NamedConfig, type SourceModel } from '../../engine/growth/design/design'
+import { DEFAULT_DESIGN_SEQ_LEN, designGrowth, type NamedConfig, type SourceModel } from '../../engine/growth/design/design'
 import { initialOperator } from '../../engine/growth/design/operator-matrices'
 import { scaleSizes } from '../../engine/growth/design/quick-picks'
 import { configFromJson, readConfigFile } from '../../engine/io/config-file'
@@ -32,12 +32,22 @@ async function locateSource(context: StudioContext, from: string): Promise<Model
   return locatePath((await context.policy.checkReadable(from)).path)
 }
 
+/** The zoo id of a designer source (what startGrow / startCompare take): as given, a preset's or seed's, or a library entry's. */
+function sourceModelId(context: StudioContext, from: string, location: ModelLocation): string | null {
+  if (MODEL_ID_PATTERN.test(from)) return from
+  if (location.kind === 'preset') return `preset:${location.presetId}`
+  if (isSeedName(from, context.catalog().seedsDir)) return `seed:${from}`
+  const entry = location.kind === 'checkpoint' ? context.catalog().library.find((e) => e.path === location.path) : undefined
+  return entry ? `lib:${entry.id}` : null
+}
+
 /** A model the designer can start from, read header-only. */
 export async function resolveDesignSource(context: StudioContext, from: string): Promise<SourceModel> {
   const location = await locateSource(context, from)
-  if (location.kind === 'preset') return { label: location.name, config: location.config, cliRef: location.presetId }
+  const modelId = sourceModelId(context, from, location)
+  if (location.kind === 'preset') return { label: location.name, config: location.config, cliRef: location.presetId, modelId }
   if (location.kind === 'config') throw new StudioError('invalid_request', `${location.name} is a config file: it has no weights to grow from (use it as the target)`)
-  return { label: location.name, config: (await readCheckpointHeaders(location.path, location.layout)).config, cliRef: location.path }
+  return { label: location.name, config: (await readCheckpointHeaders(location.path, location.layout)).config, cliRef: location.path, modelId }
 }
 
 /** The `ligo grow` output folder of a grown model (its operator/ holds the learned LiGO operator). */
@@ -96,7 +106,8 @@ export function createDesignHandlers(context: StudioContext): Handlers<DesignMet
         source,
         target,
         method: params.method ?? 'ligo',
-        operatorSteps: params.operatorSteps ?? DEFAULT_OPERATOR_STEPS,
+        settings: params.settings,
+        planTokens: params.planTokens,
         run: { batchSize: params.batchSize, seqLen: params.seqLen ?? DEFAULT_DESIGN_SEQ_LEN, memoryBytes, measuredGflops: params.measuredGflops ?? null },
         memoryKind,
       })

@@ -5,8 +5,9 @@
  * Both are pure arithmetic or file reads on the host: no engine process, no compute.
  */
 import { StudioError } from '../errors'
+import type { MethodSettingValue } from '../growth'
 import { isPlainObject, number, object, oneOf, optional, string, type Validator } from '../validate'
-import type { DesignProblem } from './rules'
+import { describeProblem, checkTargetSizes, type DesignProblem } from './rules'
 import type { DesignConfig, TargetSizes } from './sizes'
 
 /**
@@ -26,8 +27,10 @@ export interface DesignGrowthParams {
   seqLen?: number
   /** The growth method whose phase is costed (default ligo). */
   method?: string
-  /** LiGO operator-training steps charged to the growth phase (default 100, the paper's). */
-  operatorSteps?: number
+  /** The method's settings by name (its descriptor's schema; defaults for the rest): LiGO's operator steps, G_stack's base tokens. */
+  settings?: Record<string, MethodSettingValue>
+  /** The tokens (images) the large model will train on: a method with a planner (G_stack) suggests its settings from it. */
+  planTokens?: number
   /** This machine's measured matmul speed (the Hardware view's speed test); without it no time is predicted. */
   measuredGflops?: number
 }
@@ -49,9 +52,33 @@ export interface GrowthPhaseFigures {
   method: string
   /** Operator-training steps (LiGO), 0 for one-shot maps. */
   steps: number
-  /** FLOPs of the growth phase, charged as `ligo flops --grow-from --grow-steps` does (0 for one-shot maps). */
+  /**
+   * FLOPs charged to the growth phase by the method's descriptor: LiGO's operator steps as `ligo flops --grow-from
+   * --grow-steps` charges them, G_stack's base-model tokens when given, 0 for one-shot maps.
+   */
   flops: number
   secondsEstimate: number | null
+}
+
+/**
+ * A method's planner (G_stack's growth-timing rule, docs/growth/gstack.md "The planner"): the value it suggests for
+ * one of the method's settings from the large model's training budget.
+ */
+export interface MethodPlan {
+  method: string
+  /** The setting the plan fills in (G_stack: baseTokens). */
+  setting: string
+  /** The training tokens (images) of the large model the plan was made for. */
+  targetTokens: number
+  /** What the fitted rule asks for, and the value the budget allows (the rule's, clamped to a share of the budget). */
+  ruleValue: number
+  value: number
+  clamped: boolean
+  /** The growth factor L2/L1 and whether it lies in the range the paper recommends. */
+  growthFactor: number
+  factorInRange: boolean
+  /** In English (the engine's words). */
+  notes: string[]
 }
 
 /** A quick pick: sizes to put in the controls, and where they come from. */
@@ -90,6 +117,8 @@ export interface DesignMethod {
   /** It trains before the large model does (LiGO's operator). */
   growthPhase: boolean
   settings: DesignSettingSpec[]
+  /** It has a planner that suggests a setting from the training budget (designGrowth's `plan`, G_stack). */
+  planner: boolean
   /** False also while the target has problems (then reason is null). */
   supported: boolean
   /** Why it cannot grow this pair, in English (the engine's words). */
@@ -105,8 +134,13 @@ export interface DesignPresetChoice {
 }
 
 export interface DesignGrowthResult {
-  /** `cliRef`: what `ligo grow --from` takes for this model (a preset id, or the checkpoint's path on the host). */
-  source: { label: string; config: DesignConfig; cliRef: string }
+  /**
+   * `cliRef`: what `ligo grow --from` takes for this model (a preset id, or the checkpoint's path on the host);
+   * `modelId`: its zoo id, which startGrow / startCompare take (null for a file that is not in the zoo).
+   */
+  source: { label: string; config: DesignConfig; cliRef: string; modelId: string | null }
+  /** The data a growth phase and a comparison train on unless told (a built-in corpus that fits the model). */
+  defaultData: string
   /** The target as designed (the source with the chosen sizes), valid or not. */
   target: { label: string; config: DesignConfig }
   /** Why the target cannot be grown, next to each control; empty when it can. */
@@ -115,6 +149,8 @@ export interface DesignGrowthResult {
   /** Null while the target has problems. */
   after: ModelFigures | null
   growth: GrowthPhaseFigures | null
+  /** The chosen method's planner at `planTokens`; null when it has none, no tokens were given or the target has problems. */
+  plan: MethodPlan | null
   machine: { memoryBytes: number; memoryKind: 'ram' | 'gpu'; measuredGflops: number | null }
   quickPicks: QuickPick[]
   presets: DesignPresetChoice[]
@@ -180,16 +216,25 @@ const plainObject: Validator<Record<string, unknown>> = (value, where) => {
   return value
 }
 const positive = number({ min: 1, max: 1e9, integer: true })
+export const targetSizesValidator = object({ numLayers: positive, hiddenSize: positive, numHeads: positive, intermediateSize: positive, numClassLayers: optional(positive) }) as Validator<TargetSizes>
 const targetValidator: Validator<DesignTarget> = (value, where) => {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
   if ('preset' in v) return object({ preset: string({ minLength: 1, maxLength: 100 }) })(value, where)
   if ('configPath' in v) return object({ configPath: string({ minLength: 1, maxLength: 4096 }) })(value, where)
   if ('configJson' in v) return object({ configJson: plainObject, name: string({ minLength: 1, maxLength: 255 }) })(value, where)
-  return object({
-    sizes: object({ numLayers: positive, hiddenSize: positive, numHeads: positive, intermediateSize: positive, numClassLayers: optional(positive) }) as Validator<TargetSizes>,
-  })(value, where)
+  return object({ sizes: targetSizesValidator })(value, where)
 }
 const methodName = string({ minLength: 1, maxLength: 64, pattern: /^[a-z0-9-]+$/ })
+
+/** A method's settings by name: numbers, short strings or booleans (the engine checks them against the method's schema). */
+export const methodSettingsValidator: Validator<Record<string, MethodSettingValue>> = (value, where) => {
+  const ok =
+    isPlainObject(value) &&
+    Object.keys(value).length <= 50 &&
+    Object.entries(value).every(([k, v]) => /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(k) && (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 200)))
+  if (!ok) throw new StudioError('invalid_request', `Invalid request: ${where} must map setting names to numbers, short strings or booleans`)
+  return { ...(value as Record<string, MethodSettingValue>) }
+}
 
 export const designGrowthParamsValidator = object({
   from: string({ minLength: 1, maxLength: 4096 }),
@@ -197,7 +242,8 @@ export const designGrowthParamsValidator = object({
   batchSize: number({ min: 1, max: 65536, integer: true }),
   seqLen: optional(number({ min: 1, max: 1e6, integer: true })),
   method: optional(methodName),
-  operatorSteps: optional(number({ min: 0, max: 1e7, integer: true })),
+  settings: optional(methodSettingsValidator),
+  planTokens: optional(number({ min: 1, max: 1e16 })),
   measuredGflops: optional(number({ min: 1e-6, max: 1e9 })),
 }) as Validator<DesignGrowthParams>
 
@@ -208,3 +254,26 @@ export const growthOperatorParamsValidator = object({
   method: optional(methodName),
   maxCells: optional(number({ min: 16, max: 65536, integer: true })),
 }) as Validator<GrowthOperatorParams>
+
+/**
+ * The target of a grow or compare run (startGrow / startCompare `to`): a preset id, zoo model id or config file as
+ * `ligo grow --to` takes it, or the designer's sizes on the source, which the host checks with the designer's rules
+ * and writes as a config file into the run folder (host/target-config.ts).
+ */
+export type RunTarget = string | { sizes: TargetSizes }
+
+export const runTargetValidator: Validator<RunTarget> = (value, where) =>
+  typeof value === 'string' ? string({ minLength: 1, maxLength: 160 })(value, where) : object({ sizes: targetSizesValidator })(value, where)
+
+/** A run target in a few words, for run names and lists: the id or file as given, or the sizes ("4L · 192H · 3A · FFN 768"). */
+export function runTargetLabel(to: RunTarget): string {
+  if (typeof to === 'string') return to
+  const s = to.sizes
+  return `${s.numLayers}L · ${s.hiddenSize}H · ${s.numHeads}A · FFN ${s.intermediateSize}${s.numClassLayers === undefined ? '' : ` · ${s.numClassLayers} CA`}`
+}
+
+/** The designer's rules on sizes given for a run: throws StudioError('invalid_request') with every problem in English. */
+export function assertTargetSizes(source: DesignConfig, sizes: TargetSizes, where: string): void {
+  const problems = checkTargetSizes(source, sizes)
+  if (problems.length > 0) throw new StudioError('invalid_request', `${where}: ${problems.map(describeProblem).join('; ')}`)
+}

@@ -3,9 +3,9 @@
  * so a design made in the app can move to the CLI or a cluster. `ligo grow --to recipe.json` reads the target
  * from the recipe (engine/io/config-file.ts), so a custom size needs no separate config file.
  */
-import { methodSettingFlag, type Budget, type GrowParams, type MethodSettingValue } from '../growth'
-import { StudioError } from '../errors'
-import { array, isPlainObject, number, object, oneOf, optional, string, type Validator } from '../validate'
+import { methodSettingFlag, type Budget, type GrowParams } from '../growth'
+import { array, number, object, oneOf, optional, string, type Validator } from '../validate'
+import { methodSettingsValidator, targetSizesValidator } from './contract'
 import type { TargetSizes } from './sizes'
 
 export const RECIPE_FORMAT = 'ligo-growth-recipe'
@@ -28,21 +28,12 @@ export interface GrowthRecipe {
   compare?: { methods: string[]; budget: Budget; seeds: number }
 }
 
-const positive = number({ min: 1, max: 1e9, integer: true })
-const sizes: Validator<TargetSizes> = object({ numLayers: positive, hiddenSize: positive, numHeads: positive, intermediateSize: positive, numClassLayers: optional(positive) }) as Validator<TargetSizes>
 const name = string({ minLength: 1, maxLength: 4096 })
 const methodName = string({ minLength: 1, maxLength: 64, pattern: /^[a-z0-9-]+$/ })
 
-/** The method's settings by name (the engine checks them against the method's schema). */
-const settings: Validator<Record<string, MethodSettingValue>> = (value, where) => {
-  const ok = isPlainObject(value) && Object.entries(value).every(([k, v]) => /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(k) && (typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 200)))
-  if (!ok) throw new StudioError('invalid_request', `Invalid request: ${where} must map setting names to numbers, short strings or booleans`)
-  return { ...(value as Record<string, MethodSettingValue>) }
-}
-
 const target: Validator<GrowthRecipe['to']> = (value, where) => {
   const v = value as Record<string, unknown> | null
-  return v !== null && typeof v === 'object' && 'preset' in v ? object({ preset: name })(value, where) : object({ sizes })(value, where)
+  return v !== null && typeof v === 'object' && 'preset' in v ? object({ preset: name })(value, where) : object({ sizes: targetSizesValidator })(value, where)
 }
 
 const validateRecipeFields = object({
@@ -52,7 +43,7 @@ const validateRecipeFields = object({
   to: target,
   method: methodName,
   grow: object({
-    settings: optional(settings),
+    settings: optional(methodSettingsValidator),
     data: optional(name),
     batchSize: optional(number({ min: 1, max: 65536, integer: true })),
     seqLen: optional(number({ min: 3, max: 65536, integer: true })),

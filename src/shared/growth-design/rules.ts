@@ -60,13 +60,15 @@ export function checkTargetSizes(source: DesignConfig, sizes: TargetSizes): Desi
   return problems
 }
 
+const keptValue = (value: number | boolean | undefined): number | string => (typeof value === 'number' ? value : String(value))
+
 /** Problems of a whole target config (a loaded config.json or preset): family and kept fields, then the sizes. */
 export function checkTargetConfig(source: DesignConfig, target: DesignConfig): DesignProblem[] {
   if (source.family !== target.family) return [{ control: 'family', code: 'family-differs', values: { source: source.family, target: target.family } }]
   const problems: DesignProblem[] = []
   for (const field of KEPT_FIELDS) {
     if (source[field] !== undefined && target[field] !== undefined && source[field] !== target[field])
-      problems.push({ control: field, code: 'kept-field-differs', values: { source: source[field] as number, target: target[field] as number } })
+      problems.push({ control: field, code: 'kept-field-differs', values: { source: keptValue(source[field]), target: keptValue(target[field]) } })
   }
   return [...problems, ...checkTargetSizes(source, { numLayers: target.numLayers, hiddenSize: target.hiddenSize, numHeads: target.numHeads, intermediateSize: target.intermediateSize, numClassLayers: target.numClassLayers })]
 }

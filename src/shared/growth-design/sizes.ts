@@ -8,8 +8,8 @@
 export const DESIGN_CONTROLS = ['numLayers', 'hiddenSize', 'numHeads', 'intermediateSize', 'numClassLayers'] as const
 export type DesignControl = (typeof DESIGN_CONTROLS)[number]
 
-/** Config fields growth cannot change: the vocabulary, the positions, the image geometry and the classes. */
-export const KEPT_FIELDS = ['vocabSize', 'maxPositions', 'typeVocabSize', 'padTokenId', 'imageSize', 'patchSize', 'numChannels', 'numClasses'] as const
+/** Config fields growth cannot change: the vocabulary, the positions, the image geometry, the classes, the Q/K/V biases. */
+export const KEPT_FIELDS = ['vocabSize', 'maxPositions', 'typeVocabSize', 'padTokenId', 'imageSize', 'patchSize', 'numChannels', 'numClasses', 'qkvBias'] as const
 export type KeptField = (typeof KEPT_FIELDS)[number]
 
 /** A model config as the designer sees it: family, the growable sizes, and whichever kept fields the family has. */
@@ -29,6 +29,8 @@ export interface DesignConfig {
   patchSize?: number
   numChannels?: number
   numClasses?: number
+  /** ViT/DeiT/CaiT: whether Q, K and V have biases. */
+  qkvBias?: boolean
 }
 
 /** What the user sets for the target: the growable sizes only (the rest is the source's). */

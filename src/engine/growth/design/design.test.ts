@@ -10,6 +10,10 @@ import { findSeedsDir, resolveSeed } from '../../seeds'
 import { checkGrowthPair } from '../validate-pair'
 import { designGrowth } from './design'
 import { modelFigures } from './figures'
+import { trainingStepFlops } from '../../metrics/flops'
+import { flopsShapeOf } from '../../metrics/model-flops'
+import { parameterCount } from '../../models/param-count'
+import { GSTACK_MAX_BASE_FRACTION, planGStack } from '../gstack'
 import { quickPicks, scaleSizes } from './quick-picks'
 
 const run = { batchSize: 256, seqLen: 128, memoryBytes: 8 * 2 ** 30, measuredGflops: 100 }
@@ -25,7 +29,7 @@ describe('designer figures', () => {
     for (const pair of GROWTH_PAIRS.filter((p) => p.paper)) {
       const small = getPreset(pair.from)
       const large = getPreset(pair.to)
-      const design = designGrowth({ source: { ...small, cliRef: pair.from }, target: large, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+      const design = designGrowth({ source: { ...small, cliRef: pair.from }, target: large, method: 'ligo', settings: { operatorSteps: 100 }, run, memoryKind: 'ram' })
       const cli = await ligoFlopsJson('--model', pair.to, '--batch', '256', '--seq', '128', '--grow-from', pair.from, '--grow-steps', '100')
       expect(design.after!.stepFlops).toBe(cli.stepFlops)
       expect(design.growth!.flops).toBe(cli.growFlops)
@@ -34,13 +38,45 @@ describe('designer figures', () => {
   })
 
   it("reproduce the paper's BERT-Small -> Base costs (docs/growth/accounting.md §3.3): 15.07 TFLOP a step, 3.61e15 for 100 operator steps", () => {
-    const design = designGrowth({ source: { ...getPreset('bert-small'), cliRef: 'bert-small' }, target: getPreset('bert-base'), method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+    const design = designGrowth({ source: { ...getPreset('bert-small'), cliRef: 'bert-small' }, target: getPreset('bert-base'), method: 'ligo', settings: { operatorSteps: 100 }, run, memoryKind: 'ram' })
     expect(design.after!.stepFlops).toBe(15_068_231_331_840)
     expect(Number((design.growth!.flops / 1e15).toFixed(2))).toBe(3.61)
     expect(design.after!.secondsPerStep).toBeCloseTo(15_068_231_331_840 / 100e9, 6)
     expect(design.problems).toEqual([])
     // one-shot maps charge no growth phase
-    expect(designGrowth({ source: { ...getPreset('bert-small'), cliRef: 'bert-small' }, target: getPreset('bert-base'), method: 'net2net', operatorSteps: 100, run, memoryKind: 'ram' }).growth!.flops).toBe(0)
+    expect(designGrowth({ source: { ...getPreset('bert-small'), cliRef: 'bert-small' }, target: getPreset('bert-base'), method: 'net2net', run, memoryKind: 'ram' }).growth!.flops).toBe(0)
+  })
+
+  it("take the growth phase's cost from the method's descriptor: G_stack charges its base tokens, a bad setting is refused", () => {
+    const small = getPreset('gpt2-seed')
+    const large = { label: 'deeper', config: validateConfig({ ...small.config, numLayers: small.config.numLayers * 2 }) }
+    const design = (settings: Record<string, unknown>) => designGrowth({ source: { ...small, cliRef: 'gpt2-seed' }, target: large, method: 'gstack', settings, run, memoryKind: 'ram' })
+    // baseTokens x the base model's training FLOPs per token at the run's sequence length (docs/growth/gstack.md)
+    const perToken = trainingStepFlops(flopsShapeOf(small.config, { seqLen: run.seqLen }), 1) / run.seqLen
+    expect(design({ baseTokens: 1e6 }).growth).toMatchObject({ method: 'gstack', steps: 0, flops: 1e6 * perToken })
+    expect(design({}).growth!.flops).toBe(0)
+    expect(() => design({ baseTokens: -1 })).toThrow(/`settings.gstack.baseTokens` must be an integer from 0/)
+    expect(() => design({ magic: 1 })).toThrow(/unknown setting\(s\) magic/)
+  })
+
+  it("show G_stack's planner from the engine's own planGStack, only when tokens are given", () => {
+    const small = getPreset('gpt2-seed')
+    const large = validateConfig({ ...small.config, numLayers: small.config.numLayers * 4 })
+    const input = { source: { ...small, cliRef: 'gpt2-seed' }, target: { label: 't', config: large }, method: 'gstack', run, memoryKind: 'ram' as const }
+    const expected = planGStack({ targetParameters: parameterCount(large), targetTokens: 1e9, maxBaseFraction: GSTACK_MAX_BASE_FRACTION, baseLayers: small.config.numLayers, targetLayers: large.numLayers })
+    expect(designGrowth({ ...input, planTokens: 1e9 }).plan).toEqual({
+      method: 'gstack',
+      setting: 'baseTokens',
+      targetTokens: 1e9,
+      ruleValue: expected.ruleBaseTokens,
+      value: Math.round(expected.baseTokens),
+      clamped: expected.clamped,
+      growthFactor: 4,
+      factorInRange: true,
+      notes: expected.notes,
+    })
+    expect(designGrowth(input).plan).toBeNull()
+    expect(designGrowth({ ...input, method: 'ligo', planTokens: 1e9 }).plan).toBeNull()
   })
 
   it("count the parameters a real checkpoint holds (every built-in seed's files)", async () => {
@@ -62,7 +98,7 @@ describe('designer figures', () => {
 
   it('give the problems and only the source figures while the target breaks a rule', () => {
     const source = { ...getPreset('bert-seed'), cliRef: 'bert-seed' }
-    const design = designGrowth({ source, target: { label: 'custom', config: applySizes(source.config, { numLayers: 4, hiddenSize: 200, numHeads: 3, intermediateSize: 768 }) }, method: 'ligo', operatorSteps: 100, run, memoryKind: 'ram' })
+    const design = designGrowth({ source, target: { label: 'custom', config: applySizes(source.config, { numLayers: 4, hiddenSize: 200, numHeads: 3, intermediateSize: 768 }) }, method: 'ligo', settings: { operatorSteps: 100 }, run, memoryKind: 'ram' })
     expect(design.problems.map((p) => [p.control, p.code])).toEqual([['hiddenSize', 'hidden-not-multiple-of-head']])
     expect([design.after, design.growth]).toEqual([null, null])
     expect(design.before.parameters).toBe(946_208)
@@ -73,10 +109,10 @@ describe('designer figures', () => {
   it('list every registered method with whether it can grow the pair', () => {
     const small = getPreset('bert-mini').config
     const deeper = validateConfig({ ...small, numLayers: 4 })
-    const methods = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', operatorSteps: 10, run, memoryKind: 'ram' }).methods
+    const methods = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', settings: { operatorSteps: 10 }, run, memoryKind: 'ram' }).methods
     expect(methods.find((m) => m.name === 'stackbert')).toMatchObject({ supported: false, reason: expect.stringContaining('depth only') })
     expect(methods.find((m) => m.name === 'ligo')).toMatchObject({ supported: true, reason: null, functionPreserving: expect.any(String) })
-    const depthOnly = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: deeper }, method: 'stackbert', operatorSteps: 0, run, memoryKind: 'ram' })
+    const depthOnly = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: deeper }, method: 'stackbert', run, memoryKind: 'ram' })
     expect(depthOnly.methods.find((m) => m.name === 'stackbert')?.supported).toBe(true)
   })
 })

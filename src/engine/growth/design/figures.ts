@@ -1,14 +1,15 @@
 /**
  * The before -> after figures of a designed growth: parameters, training FLOPs per step at the chosen batch and
  * sequence, training memory and whether it fits this machine, the step time predicted from the measured matmul
- * speed, and the growth phase's own cost charged as `ligo flops --grow-from --grow-steps` charges it
- * (docs/growth/accounting.md §3.3). One formula per figure, all from engine/models and engine/metrics.
+ * speed, and the growth phase's own cost as the method's descriptor charges it (LiGO's operator steps as
+ * `ligo flops --grow-from --grow-steps` charges them, docs/growth/accounting.md §3.3). One formula per figure, all from engine/models and engine/metrics.
  */
 import type { GrowthPhaseFigures, ModelFigures } from '../../../shared/growth-design'
-import { ligoGrowthStepFlops, trainingStepFlops } from '../../metrics/flops'
+import { trainingStepFlops } from '../../metrics/flops'
 import { flopsShapeOf } from '../../metrics/model-flops'
 import { isTextConfig, type ModelConfig } from '../../models/config'
 import { estimateTrainingMemory, parameterCount } from '../../models/param-count'
+import type { GrowthMethod, MethodSettings } from '../method'
 
 export interface FigureRun {
   batchSize: number
@@ -29,10 +30,9 @@ export function modelFigures(config: ModelConfig, run: FigureRun): ModelFigures 
   return { parameters: parameterCount(config), stepFlops, memoryBytes, fits: memoryBytes <= run.memoryBytes, secondsPerStep: seconds(stepFlops, run.measuredGflops) }
 }
 
-/** LiGO charges its operator steps (large step + operator surcharge); one-shot maps cost nothing to grow. */
-export function growthPhaseFigures(method: string, small: ModelConfig, large: ModelConfig, operatorSteps: number, run: FigureRun): GrowthPhaseFigures {
-  if (method !== 'ligo') return { method, steps: 0, flops: 0, secondsEstimate: 0 }
+/** The growth phase's cost as the method's descriptor charges it (LiGO's operator steps, G_stack's base tokens); 0 without one. */
+export function growthPhaseFigures(method: GrowthMethod, small: ModelConfig, large: ModelConfig, settings: MethodSettings, run: FigureRun): GrowthPhaseFigures {
   const seqLen = isTextConfig(large) ? run.seqLen : undefined
-  const flops = operatorSteps * ligoGrowthStepFlops(flopsShapeOf(small, { seqLen }), flopsShapeOf(large, { seqLen }), run.batchSize)
-  return { method, steps: operatorSteps, flops, secondsEstimate: seconds(flops, run.measuredGflops) }
+  const cost = method.growthCost?.({ small, large, settings, batchSize: run.batchSize, seqLen }) ?? { steps: 0, flops: 0 }
+  return { method: method.name, steps: cost.steps, flops: cost.flops, secondsEstimate: cost.flops === 0 ? 0 : seconds(cost.flops, run.measuredGflops) }
 }

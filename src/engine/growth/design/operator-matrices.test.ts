@@ -9,7 +9,10 @@ import { createLigoOperator } from '../ligo'
 import { net2net } from '../net2net'
 import { depthPair, disposeAll, fullPair, trainedLikeParams } from '../growth.testing'
 import { learnedOperator } from '../../io/operator-file'
-import { initialOperator, matrixFor } from './operator-matrices'
+import { getPreset } from '../../models/presets'
+import { GROWTH_METHOD_LIST } from '../methods'
+import { initialOperator } from './operator-matrices'
+import { matrixFor } from './sampling'
 
 beforeAll(async () => {
   await tf.setBackend('cpu')
@@ -72,13 +75,51 @@ describe('operator matrices', () => {
     disposeAll(params)
   })
 
-  it('sample large matrices evenly, first and last row and column kept', () => {
+  it('sample large matrices with one stride on both axes, within the cell budget', () => {
     const values = Array.from({ length: 100 * 300 }, (_, k) => k)
     const m = matrixFor('big', values, 100, 300, { rowLabel: 'r', colLabel: 'c' }, 400)
     expect(m.values.length).toBeLessThanOrEqual(400)
-    expect([m.rowIndex![0], m.rowIndex!.at(-1), m.colIndex![0], m.colIndex!.at(-1)]).toEqual([0, 99, 0, 299])
-    expect(m.values[0]).toBe(0)
-    expect(m.values.at(-1)).toBe(100 * 300 - 1)
+    const stride = m.rowIndex![1]
+    expect(stride).toBeGreaterThan(1)
+    expect(m.rowIndex).toEqual(Array.from({ length: Math.ceil(100 / stride) }, (_, k) => k * stride))
+    expect(m.colIndex).toEqual(Array.from({ length: Math.ceil(300 / stride) }, (_, k) => k * stride))
+    // every cell is the entry at its named row and column
+    m.rowIndex!.forEach((i, a) => m.colIndex!.forEach((j, b) => expect(m.values[a * m.colIndex!.length + b]).toBe(i * 300 + j)))
     expect(matrixFor('small', [1, 2, 3, 4], 2, 2, { rowLabel: 'r', colLabel: 'c' }, 400)).toMatchObject({ rowIndex: null, colIndex: null, values: [1, 2, 3, 4] })
+  })
+
+  it("keep the identity block of a Net2Net width map a diagonal when sampled (BERT-Small -> Base, 768 x 512)", () => {
+    const small = getPreset('bert-small').config
+    const large = getPreset('bert-base').config
+    const hidden = initialOperator('net2net', small, large, { seed: 1 }).mappings.find((m) => m.module === 'hidden')!
+    // The map as a one-hot matrix [target unit, source unit]: unit j copies source unit sourceOf[j].
+    const oneHot = new Float32Array(768 * 512)
+    hidden.sourceOf.forEach((source, j) => (oneHot[j * 512 + source] = 1))
+    const m = matrixFor('width.emb', oneHot, 768, 512, { rowLabel: 'large unit', colLabel: 'small unit' }, 576)
+    const cols = m.colIndex!.length
+    const kept = m.rowIndex!.filter((i) => i < 512).length
+    expect(kept).toBeGreaterThan(10)
+    for (let k = 0; k < kept; k++) {
+      expect(m.values[k * cols + k], `cell (${k}, ${k})`).toBe(1)
+      // off the diagonal, the identity block is 0
+      if (k + 1 < cols) expect(m.values[k * cols + k + 1]).toBe(0)
+    }
+  })
+
+  it("draw every registered method's picture from its descriptor: depth rows L2 x L1, each row a convex combination", () => {
+    const { small, large } = depthPair('bert') // 2 -> 4 layers
+    const depthOf = (method: string) => rowsOf(initialOperator(method, small, large).depth!)
+    expect(depthOf('lemon')).toEqual([[1, 0], [1, 0], [0, 1], [0, 1]])
+    expect(depthOf('gstack')).toEqual([[1, 0], [0, 1], [1, 0], [0, 1]])
+    for (const method of GROWTH_METHOD_LIST) {
+      const drawn = initialOperator(method.name, small, large)
+      if (!method.picture) {
+        expect(drawn.depth, method.name).toBeNull()
+        continue
+      }
+      expect([drawn.depth!.rows, drawn.depth!.cols], method.name).toEqual([4, 2])
+      rowsOf(drawn.depth!).forEach((row) => expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5))
+    }
+    expect(GROWTH_METHOD_LIST.filter((m) => !m.picture).map((m) => m.name)).toEqual(['scratch', 'ki'])
   })
 })

@@ -4,8 +4,10 @@
  */
 import { trainingStepFlops } from '../../metrics/flops'
 import { flopsShapeOf } from '../../metrics/model-flops'
-import { gstack, gstackFactorNote, GSTACK_PATTERNS, type GStackPattern } from '../gstack'
-import { NO_GROWTH_PHASE, type GrowthMethod } from '../method'
+import { parameterCount } from '../../models/param-count'
+import { mapPicture } from '../design/pictures'
+import { gstack, gstackDepthMap, gstackFactorNote, GSTACK_MAX_BASE_FRACTION, GSTACK_PATTERNS, planGStack, type GStackPattern } from '../gstack'
+import { NO_GROWTH_PHASE, type GrowthCostInput, type GrowthMethod } from '../method'
 import { operatorInfo, plainHooks } from './one-shot'
 
 export const gstackMethod: GrowthMethod = {
@@ -30,13 +32,27 @@ export const gstackMethod: GrowthMethod = {
     const { settings, small, large } = input
     const initialParams = gstack.grow(input.smallParams, small, large, { seed: input.seed, pattern: settings.pattern as GStackPattern, noise: settings.noise as number })
     const baseTokens = settings.baseTokens as number
-    // Training FLOPs per token (per image) of the base model at the run's sequence length.
-    const perExample = trainingStepFlops(flopsShapeOf(small, { seqLen: input.seqLen }), 1)
-    const perToken = perExample / (input.seqLen ?? 1)
+    const flops = baseModelFlops(input)
     const factorNote = gstackFactorNote(small.numLayers, large.numLayers)
     const notes = factorNote ? [factorNote] : []
-    notes.push(baseTokens > 0 ? `the base model's ${baseTokens.toLocaleString('en-US')} training tokens are charged (${(baseTokens * perToken).toExponential(2)} FLOPs)` : "the base model's own training is not charged (baseTokens 0)")
-    return { initialParams, growth: { ...NO_GROWTH_PHASE, flops: baseTokens * perToken }, notes }
+    notes.push(baseTokens > 0 ? `the base model's ${baseTokens.toLocaleString('en-US')} training tokens are charged (${flops.toExponential(2)} FLOPs)` : "the base model's own training is not charged (baseTokens 0)")
+    return { initialParams, growth: { ...NO_GROWTH_PHASE, flops }, notes }
   },
   hooks: plainHooks,
+  growthCost: (input) => ({ steps: 0, flops: baseModelFlops(input) }),
+  picture: mapPicture({
+    depth: (_stage, i, l1, l2) => ({ layer: gstackDepthMap(l1, l2, 'all')[i].layer }),
+    copiesUnits: false,
+    notes: ['G_stack with its default pattern "all": large block l copies small block l mod L1'],
+  }),
+  plan({ small, large, targetTokens }) {
+    const plan = planGStack({ targetParameters: parameterCount(large), targetTokens, maxBaseFraction: GSTACK_MAX_BASE_FRACTION, baseLayers: small.numLayers, targetLayers: large.numLayers })
+    return { setting: 'baseTokens', ruleValue: plan.ruleBaseTokens, value: Math.round(plan.baseTokens), clamped: plan.clamped, growthFactor: plan.g, factorInRange: plan.gInRange, notes: plan.notes }
+  },
+}
+
+/** The base model's training charged to G_stack: baseTokens × its training FLOPs per token (per image) at the run's sequence length. */
+function baseModelFlops(input: Pick<GrowthCostInput, 'small' | 'settings' | 'seqLen'>): number {
+  const perExample = trainingStepFlops(flopsShapeOf(input.small, { seqLen: input.seqLen }), 1)
+  return (input.settings.baseTokens as number) * (perExample / (input.seqLen ?? 1))
 }

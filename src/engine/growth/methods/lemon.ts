@@ -1,9 +1,18 @@
 /** lemon: a one-shot, function-preserving weight map (docs/growth/lemon.md). */
-import { lemon, lemonInexactness } from '../lemon'
+import { mapPicture } from '../design/pictures'
+import { lemon, lemonDepthMap, lemonInexactness } from '../lemon'
 import type { GrowthMethod } from '../method'
 import { weightMapMethod } from './one-shot'
 
-const base = weightMapMethod(lemon, 'docs/growth/lemon.md')
+const base = weightMapMethod(
+  lemon,
+  'docs/growth/lemon.md',
+  mapPicture({
+    depth: (_stage, i, l1, l2) => ({ layer: lemonDepthMap(l1, l2)[i].layer }),
+    copiesUnits: false,
+    notes: ['LEMON: each new block copies the source block below it with zero residual outputs, so it adds 0 to the stream'],
+  }),
+)
 
 export const lemonMethod: GrowthMethod = {
   ...base,

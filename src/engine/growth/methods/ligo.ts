@@ -6,11 +6,16 @@
 import { ligoGrowthStepFlops } from '../../metrics/flops'
 import { flopsShapeOf } from '../../metrics/model-flops'
 import { ligo, LIGO_DEFAULTS, LIGO_TRAINING_DEFAULTS } from '../ligo'
-import { NO_GROWTH_PHASE, type GrowthMethod } from '../method'
+import { ligoPicture } from '../design/pictures'
+import { NO_GROWTH_PHASE, type GrowthCostInput, type GrowthMethod } from '../method'
 import type { LigoParameterization } from '../types'
 import { operatorInfo, plainHooks } from './one-shot'
 
 const t = LIGO_TRAINING_DEFAULTS
+
+/** FLOPs of one operator-training step (metrics/flops.ts): what prepare() charges and the designer shows. */
+const operatorStepFlops = (input: Pick<GrowthCostInput, 'small' | 'large' | 'batchSize' | 'seqLen'>): number =>
+  ligoGrowthStepFlops(flopsShapeOf(input.small, { seqLen: input.seqLen }), flopsShapeOf(input.large, { seqLen: input.seqLen }), input.batchSize)
 
 export const ligoMethod: GrowthMethod = {
   ...operatorInfo(ligo),
@@ -37,7 +42,7 @@ export const ligoMethod: GrowthMethod = {
         growth = await input.trainGrowthPhase({
           variables: op.variables,
           materialize: () => op.materialize(),
-          stepFlops: ligoGrowthStepFlops(flopsShapeOf(input.small, { seqLen: input.seqLen }), flopsShapeOf(input.large, { seqLen: input.seqLen }), input.batchSize),
+          stepFlops: operatorStepFlops(input),
           steps,
           learningRate: s.operatorLr as number,
           weightDecay: s.operatorWeightDecay as number,
@@ -52,4 +57,9 @@ export const ligoMethod: GrowthMethod = {
     }
   },
   hooks: plainHooks,
+  growthCost(input) {
+    const steps = input.settings.operatorSteps as number
+    return { steps, flops: steps * operatorStepFlops(input) }
+  },
+  picture: ligoPicture,
 }

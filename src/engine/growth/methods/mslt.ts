@@ -5,7 +5,8 @@
 import { frozenLayersStepFlops } from '../../metrics/flops'
 import { flopsShapeOf } from '../../metrics/model-flops'
 import type { GrowthMethod } from '../method'
-import { mslt, msltSchedule, stageAt, MSLT_DEFAULT_NEW_LAYERS_FRACTION } from '../mslt'
+import { mapPicture } from '../design/pictures'
+import { mslt, msltDepth, msltSchedule, stageAt, MSLT_DEFAULT_NEW_LAYERS_FRACTION } from '../mslt'
 import { oneShotPrepare, operatorInfo, plainStepFlops } from './one-shot'
 
 export const msltMethod: GrowthMethod = {
@@ -17,6 +18,7 @@ export const msltMethod: GrowthMethod = {
     { name: 'newLayersFraction', type: 'number', default: MSLT_DEFAULT_NEW_LAYERS_FRACTION, min: 0, max: 1, help: 'Share of the budget training only the new top layers (the paper gives no number)' },
   ],
   supports: mslt.supports,
+  picture: mapPicture({ depth: msltDepth, copiesUnits: false }),
   prepare: oneShotPrepare(mslt),
   hooks(input) {
     const schedule = msltSchedule(input.small, input.large, { newLayersFraction: input.settings.newLayersFraction as number })

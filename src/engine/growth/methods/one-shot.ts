@@ -29,7 +29,7 @@ export function oneShotPrepare(op: GrowthOperator): (input: PrepareInput) => Pro
   return async (input) => ({ initialParams: op.grow(input.smallParams, input.small, input.large, { seed: input.seed }), growth: { ...NO_GROWTH_PHASE }, notes: [] })
 }
 
-/** A weight-map baseline: its grown model follows the grown models' schedule. */
-export function weightMapMethod(op: GrowthOperator, docs: string): GrowthMethod {
-  return { ...operatorInfo(op), docs, schedule: 'grown', growthPhase: false, settings: [], supports: op.supports, prepare: oneShotPrepare(op), hooks: plainHooks }
+/** A weight-map baseline: its grown model follows the grown models' schedule; `picture` draws its map in the designer. */
+export function weightMapMethod(op: GrowthOperator, docs: string, picture: GrowthMethod['picture']): GrowthMethod {
+  return { ...operatorInfo(op), docs, schedule: 'grown', growthPhase: false, settings: [], supports: op.supports, prepare: oneShotPrepare(op), hooks: plainHooks, picture }
 }

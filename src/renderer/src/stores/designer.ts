@@ -21,6 +21,7 @@ import {
   type QuickPick,
   type TargetSizes,
 } from '../../../shared/growth-design'
+import type { Budget, RunSummary, StartCompareParams, StartGrowParams } from '../../../shared'
 import { errorMessageOf, useStudioClient } from '../composables/client'
 import { useHardwareStore } from './hardware'
 
@@ -44,6 +45,14 @@ export const useDesignerStore = defineStore('designer', () => {
   const method = ref('ligo')
   /** Per method: the settings the user changed (the rest are the schema's defaults). */
   const settings = ref<Record<string, Record<string, SettingValue>>>({})
+  /** Tokens (images) the large model will train on: a method's planner (G_stack) suggests its settings from it. */
+  const planTokens = ref<number | null>(null)
+  /** The comparison to start: scratch and the chosen method always, plus these baselines. */
+  const compare = ref<{ baselines: string[]; budget: Budget; seeds: number }>({ baselines: [], budget: { kind: 'steps', value: 300 }, seeds: DEFAULT_COMPARE_SEEDS })
+  /** The last run started from here (shown with its link after coming back from the runs view). */
+  const started = shallowRef<RunSummary | null>(null)
+  const starting = ref(false)
+  const startError = ref<string | null>(null)
   const result = shallowRef<DesignGrowthResult | null>(null)
   const operator = shallowRef<GrowthOperatorResult | null>(null)
   /** When the source is a model grown with LiGO: the operator it learned (read from its operator/ folder). */
@@ -69,7 +78,6 @@ export const useDesignerStore = defineStore('designer', () => {
     const number = ++requestNumber
     loading.value = true
     const target = to ?? (sizes.value ? { sizes: sizes.value } : undefined)
-    const operatorSteps = settingValues.value.operatorSteps
     try {
       const answer = await client.designGrowth({
         from: from.value,
@@ -77,7 +85,8 @@ export const useDesignerStore = defineStore('designer', () => {
         batchSize: batchSize.value,
         seqLen: seqLen.value,
         method: method.value,
-        ...(typeof operatorSteps === 'number' ? { operatorSteps } : {}),
+        settings: settingValues.value,
+        ...(planTokens.value ? { planTokens: planTokens.value } : {}),
         ...(measuredGflops.value ? { measuredGflops: measuredGflops.value } : {}),
       })
       if (number !== requestNumber) return // a newer request is on its way, or the user has typed since
@@ -118,7 +127,8 @@ export const useDesignerStore = defineStore('designer', () => {
   }
 
   function setSource(id: string): void {
-    if (!id.trim()) return
+    // The same source again (a re-chosen option, a revisited link) keeps the design: sizes typed stay.
+    if (!id.trim() || (id.trim() === from.value && result.value !== null)) return
     from.value = id.trim()
     sizes.value = null
     void refresh()
@@ -148,7 +158,11 @@ export const useDesignerStore = defineStore('designer', () => {
   }
   function setSetting(name: string, value: SettingValue): void {
     settings.value = { ...settings.value, [method.value]: { ...(settings.value[method.value] ?? {}), [name]: value } }
-    if (name === 'operatorSteps') scheduleRefresh()
+    scheduleRefresh() // a setting may change the growth phase's cost (the method's descriptor says how)
+  }
+  function setPlanTokens(tokens: number | null): void {
+    planTokens.value = tokens !== null && Number.isFinite(tokens) && tokens >= 1 ? tokens : null
+    scheduleRefresh()
   }
   function setBatch(batch: number, seq: number): void {
     batchSize.value = batch
@@ -173,10 +187,58 @@ export const useDesignerStore = defineStore('designer', () => {
         batchSize: batchSize.value,
         ...(text ? { seqLen: seqLen.value } : {}),
       },
-      compare: { methods: ['scratch', method.value], budget: { kind: 'steps', value: 300 }, seeds: DEFAULT_COMPARE_SEEDS },
+      compare: { methods: compareMethods.value, budget: { ...compare.value.budget }, seeds: compare.value.seeds },
     }
   })
   const commands = computed(() => (recipe.value ? recipeCommands(recipe.value, { recipeFile: 'recipe.json', growOut: 'grown/design', compareOut: 'experiments/design' }) : null))
+
+  /** Scratch first (every saving is measured against it), the chosen method, then the baselines picked. */
+  const compareMethods = computed(() => [...new Set(['scratch', method.value, ...compare.value.baselines])])
+  /** The run a Grow or Compare button starts: the source's zoo id, the designed sizes, the method and its changed settings. */
+  const runBase = computed(() => {
+    const r = result.value
+    if (!r || !r.source.modelId || !sizes.value || !valid.value || !methodInfo.value?.supported) return null
+    const text = r.source.config.vocabSize !== undefined
+    return { from: r.source.modelId, to: { sizes: { ...sizes.value } }, batchSize: batchSize.value, ...(text ? { seqLen: seqLen.value } : {}) }
+  })
+  const changedSettings = computed(() => ({ ...(settings.value[method.value] ?? {}) }))
+  const growRequest = computed<StartGrowParams | null>(() =>
+    runBase.value ? { ...runBase.value, method: method.value, ...(Object.keys(changedSettings.value).length ? { settings: changedSettings.value } : {}) } : null,
+  )
+  const compareRequest = computed<StartCompareParams | null>(() =>
+    runBase.value && result.value
+      ? {
+          ...runBase.value,
+          methods: compareMethods.value,
+          data: result.value.defaultData,
+          budget: { ...compare.value.budget },
+          seeds: compare.value.seeds,
+          ...(Object.keys(changedSettings.value).length ? { settings: { [method.value]: changedSettings.value } } : {}),
+        }
+      : null,
+  )
+
+  /** Starts the designed growth or comparison as a run of the queue; the run's summary, or null with startError set. */
+  async function start(kind: 'grow' | 'compare'): Promise<RunSummary | null> {
+    const grow = growRequest.value
+    const comparison = compareRequest.value
+    if (!grow || !comparison || starting.value) return null
+    starting.value = true
+    try {
+      const run = kind === 'grow' ? await client.startGrow(grow) : await client.startCompare(comparison)
+      started.value = run
+      startError.value = null
+      return run
+    } catch (e) {
+      startError.value = errorMessageOf(e)
+      return null
+    } finally {
+      starting.value = false
+    }
+  }
+  function setCompare(patch: Partial<typeof compare.value>): void {
+    compare.value = { ...compare.value, ...patch }
+  }
 
   /** A recipe read back: its source, sizes (or preset) and method. */
   function applyRecipe(loaded: GrowthRecipe): void {
@@ -191,11 +253,16 @@ export const useDesignerStore = defineStore('designer', () => {
     if (loaded.grow.batchSize) batchSize.value = loaded.grow.batchSize
     if (loaded.grow.seqLen) seqLen.value = loaded.grow.seqLen
     settings.value = { ...settings.value, [loaded.method]: { ...(loaded.grow.settings ?? {}) } }
+    if (loaded.compare) {
+      const { methods, budget, seeds } = loaded.compare
+      compare.value = { baselines: methods.filter((m) => m !== 'scratch' && m !== loaded.method), budget: { ...budget }, seeds }
+    }
     void refresh()
   }
 
   return {
-    from, sizes, batchSize, seqLen, method, settings, result, operator, learned, error, loading, measuredGflops, methodInfo, settingValues, problems, valid, recipe, commands,
-    problemsFor, refresh, setSize, setSource, applyPick, choosePreset, loadConfigJson, setMethod, setSetting, setBatch, applyRecipe,
+    from, sizes, batchSize, seqLen, method, settings, planTokens, compare, started, starting, startError, result, operator, learned, error, loading, measuredGflops, methodInfo,
+    settingValues, problems, valid, recipe, commands, compareMethods, growRequest, compareRequest,
+    problemsFor, refresh, setSize, setSource, applyPick, choosePreset, loadConfigJson, setMethod, setSetting, setPlanTokens, setBatch, applyRecipe, start, setCompare,
   }
 })
