@@ -143,6 +143,7 @@ test("plans G_stack's base tokens with the engine's planner and puts them in its
   await page.waitForFunction(() => /FLOP/.test(document.querySelector('[data-testid="growth-flops"]')?.textContent ?? ''))
   // 35.3% saving is the paper's 54.6% speedup (docs/growth/gstack.md)
   assert.equal(await page.getByTestId('plan-speedup').inputValue(), '54.6')
+  await assertAccessible(page, 'designer (G_stack planner)')
   await screenshotBoth('designer-plan', 'designer-gstack-plan')
   assert.deepEqual(studio.browser.problems, [])
 })
@@ -173,6 +174,7 @@ test('grows a small custom design from the designer: the run starts, the runs vi
   await page.goBack()
   await page.getByTestId('run-started').waitFor()
   assert.match(await page.getByTestId('run-started').textContent(), new RegExp(`growth run ${id}`))
+  await assertAccessible(page, 'designer (run started)')
   await screenshotBoth('run-started', 'designer-grow-started')
 
   const deadline = Date.now() + 240_000
