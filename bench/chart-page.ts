@@ -1,59 +1,199 @@
 /**
- * Browser side of `npm run bench:chart` (bundled by bench/chart.ts): the loss chart's uPlot options (the app's own,
- * components/charts/uplot-options.ts) over 100,000 points, then timed redraws. Exposes runChartBench on window.
+ * Browser side of `npm run bench:chart` (bundled by bench/chart.ts): the loss chart's own data, decimated table and
+ * uPlot options (components/charts/) over methods × seeds curves, each seed at its own wall-clock x, against the
+ * previous layout (bench/chart-baseline.ts) on the same data. Exposes its steps on window; bench/chart.ts calls them
+ * turn about and reads the browser's CPU time around each.
  */
 import uPlot from 'uplot'
-import { buildLossChart, type RunCurve } from '../src/renderer/src/components/charts/loss-chart-data'
-import { uplotData, uplotOptions } from '../src/renderer/src/components/charts/uplot-options'
+import { DecimatedChart, type AlignedColumns } from '../src/renderer/src/components/charts/decimated-chart'
+import { buildLossChart, type LossChartData, type RunCurve } from '../src/renderer/src/components/charts/loss-chart-data'
+import { uplotData, uplotOptions, type ChartTheme } from '../src/renderer/src/components/charts/uplot-options'
+import { unionTable } from './chart-baseline'
 
-function curves(methods: number, pointsPerMethod: number): RunCurve[] {
-  return Array.from({ length: methods }, (_, m) => ({
-    method: m === 0 ? 'scratch' : `method-${m}`,
-    seed: 0,
-    points: Array.from({ length: pointsPerMethod }, (_, i) => ({
-      step: i,
-      flops: (i + 1) * (1 + m * 0.1) * 1e9,
-      wallSeconds: i * 0.1,
-      joules: i * 3,
-      trainLoss: null,
-      valLoss: 7 - 3 * Math.log1p(i / 1000) / Math.log1p(pointsPerMethod / 1000) + 0.05 * Math.sin(i * 0.37 + m),
-    })),
-  }))
+export interface BenchOptions {
+  methods: number
+  seeds: number
+  /** Logged points over all runs (methods × seeds). */
+  points: number
+  smoothing: number
+  repeats: number
+  width: number
+  height: number
 }
 
+/** Methods × seeds of a loss curve with evaluation noise; seed r runs at its own seconds per step. */
+export function curves(methods: number, seeds: number, points: number, extra = 0): RunCurve[] {
+  const perRun = Math.round(points / (methods * seeds))
+  return Array.from({ length: methods * seeds }, (_, r) => {
+    const m = Math.floor(r / seeds)
+    return {
+      method: m === 0 ? 'scratch' : `method-${m}`,
+      seed: r % seeds,
+      points: Array.from({ length: perRun + extra }, (_, i) => {
+        const noise = Math.sin(i * 12.9898 + r * 78.233) * 43758.5453
+        return {
+          step: i,
+          flops: (i + 1) * (1 + m * 0.1) * 1e9,
+          wallSeconds: i * (0.1 + 0.013 * r),
+          joules: i * 3,
+          trainLoss: null,
+          valLoss: 7 - (3 - 0.3 * m) * (Math.log1p(i / 1000) / Math.log1p(perRun / 1000)) + 0.08 * (noise - Math.floor(noise) - 0.5) + 0.04 * Math.sin(i / 400 + r),
+        }
+      }),
+    }
+  })
+}
+
+const chartData = (runs: RunCurve[], smoothing: number): LossChartData =>
+  buildLossChart(runs, { axis: 'wallSeconds', loss: 'valLoss', smoothing, logX: false, targets: [{ label: "scratch's final loss", loss: 4.6 }] })
+
+const LIGHT: ChartTheme = { ink: '#1d232b', muted: '#5b6573', grid: '#d9dde3' }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
 
-async function runChartBench(options: { methods: number; points: number; repeats: number; smoothing: number }) {
-  const runs = curves(options.methods, options.points / options.methods)
-  const t0 = performance.now()
-  const data = buildLossChart(runs, { axis: 'flops', loss: 'valLoss', smoothing: options.smoothing, logX: false, targets: [{ label: "scratch's final loss", loss: 4.2 }] })
-  const buildMs = performance.now() - t0
-  const host = document.createElement('div')
-  document.body.append(host)
-  const theme = { ink: '#1d232b', muted: '#5b6573', grid: '#d9dde3' }
-  const chart = new uPlot(uplotOptions(data, { width: 1000, height: 400, logX: false, logY: false, theme, formatX: String, formatY: String }), uplotData(data), host)
-  const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
-  await frame()
-  const redraw: number[] = []
-  const setData: number[] = []
-  for (let i = 0; i < options.repeats; i++) {
-    await frame()
-    // batch() makes uPlot draw synchronously instead of in a microtask; reading a pixel back makes the canvas
-    // finish rasterising, so the time covers the whole frame's drawing, not just the queued commands
-    let start = performance.now()
-    chart.batch(() => chart.redraw(true, true)) // rebuild every path and the axes: a full redraw
-    chart.ctx.getImageData(0, 0, 1, 1)
-    redraw.push(performance.now() - start)
-    await frame()
-    start = performance.now()
-    chart.batch(() => chart.setData(uplotData(data), true)) // what a live update does
-    chart.ctx.getImageData(0, 0, 1, 1)
-    setData.push(performance.now() - start)
+/** One chart on the page, drawn from the previous union table or from the decimated table. */
+class BenchChart {
+  readonly u: uPlot
+  readonly decimated: DecimatedChart | null
+  table: AlignedColumns = { xs: [], columns: [] }
+
+  constructor(
+    readonly kind: 'baseline' | 'decimated',
+    data: LossChartData,
+    host: HTMLElement,
+    options: { width: number; height: number; theme: ChartTheme },
+  ) {
+    const empty = { xs: [], columns: data.series.map(() => []) }
+    this.u = new uPlot(uplotOptions(data, { ...options, logX: false, logY: false, formatX: String, formatY: String }), uplotData(empty), host)
+    this.decimated = kind === 'decimated' ? new DecimatedChart(false, this.u.bbox.width) : null
   }
-  chart.destroy()
-  host.remove()
-  const drawn = data.columns.reduce((n, c) => n + c.filter((v) => v !== null).length, 0)
-  return { points: drawn, series: data.series.length, buildMs, redrawMedianMs: median(redraw), redrawMaxMs: Math.max(...redraw), setDataMedianMs: median(setData) }
+
+  /** New data as the app applies it (a live update); returns the cells of the table uPlot walks. */
+  setData(data: LossChartData): number {
+    const u = this.u
+    if (this.decimated) {
+      const table = (this.table = this.decimated.setData(data))
+      u.batch(() => (u.setData(uplotData(table), false), u.setScale('x', this.decimated!.view!)))
+    } else {
+      const table = (this.table = unionTable(data))
+      u.batch(() => u.setData(uplotData(table), true))
+    }
+    return this.table.xs.length * this.table.columns.length
+  }
+
+  zoom(range: { min: number; max: number }): void {
+    const u = this.u
+    if (this.decimated) {
+      const table = (this.table = this.decimated.zoom(range))
+      u.batch(() => (u.setData(uplotData(table), false), u.setScale('x', range)))
+    } else u.batch(() => u.setScale('x', range))
+  }
 }
 
-;(window as unknown as { runChartBench: typeof runChartBench }).runChartBench = runChartBench
+/** Time of fn including rasterisation (reading a pixel back makes the canvas finish drawing). */
+function timed(u: uPlot, fn: () => void): number {
+  const start = performance.now()
+  fn()
+  u.ctx.getImageData(0, 0, 1, 1)
+  return performance.now() - start
+}
+
+/** Both layouts on one page, with the data of the live updates built beforehand (the same work for both). */
+let bench: { charts: BenchChart[]; updates: LossChartData[]; max: number } | null = null
+
+function setupBench(options: BenchOptions) {
+  const data = chartData(curves(options.methods, options.seeds, options.points), options.smoothing)
+  const charts = (['baseline', 'decimated'] as const).map((kind) => {
+    const host = document.createElement('div')
+    document.body.append(host)
+    return new BenchChart(kind, data, host, { width: options.width, height: options.height, theme: LIGHT })
+  })
+  const layoutMs = charts.map((chart) => timed(chart.u, () => chart.setData(data)))
+  // live: every run logs one more point per update
+  const build: number[] = []
+  const updates = Array.from({ length: 5 }, (_, i) => {
+    const t0 = performance.now()
+    const next = chartData(curves(options.methods, options.seeds, options.points, i + 1), options.smoothing)
+    build.push(performance.now() - t0)
+    return next
+  })
+  bench = { charts, updates, max: Math.max(...data.lines.map((l) => l.x[l.x.length - 1] ?? 0)) }
+  return {
+    series: data.series.length,
+    linePoints: data.lines.reduce((n, l) => n + l.x.length, 0),
+    cells: charts.map((c) => c.table.xs.length * c.table.columns.length),
+    layoutMs,
+    buildMs: median(build),
+  }
+}
+
+/** n full redraws of chart c: batch() draws synchronously; redraw(true, true) rebuilds every path and the axes. */
+async function benchRedraws(c: number, n: number): Promise<number[]> {
+  const chart = bench!.charts[c]
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    await frame()
+    times.push(timed(chart.u, () => chart.u.batch(() => chart.u.redraw(true, true))))
+  }
+  return times
+}
+
+/** The prepared live updates applied to chart c in turn: wall time and points the decimators took in. */
+async function benchLive(c: number): Promise<Array<[number, number]>> {
+  const chart = bench!.charts[c]
+  const out: Array<[number, number]> = []
+  for (const next of bench!.updates) {
+    await frame()
+    const ms = timed(chart.u, () => chart.setData(next))
+    out.push([ms, chart.decimated?.examined ?? next.lines.reduce((n, l) => n + l.x.length, 0)])
+  }
+  return out
+}
+
+/** n zooms of chart c: into a tenth of the x range and back out, alternately. */
+async function benchZooms(c: number, n: number): Promise<number[]> {
+  const { charts, max } = bench!
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    await frame()
+    const range = i % 2 === 0 ? { min: max * 0.45, max: max * 0.55 } : { min: 0, max: max * 1.01 }
+    times.push(timed(charts[c].u, () => charts[c].zoom(range)))
+  }
+  return times
+}
+
+function teardownBench(): void {
+  bench?.charts.forEach((c) => (c.u.destroy(), c.u.root.parentElement?.remove()))
+  bench = null
+}
+
+/**
+ * The same large chart drawn by both layouts one above the other (for screenshots), and how many device pixels of
+ * the two canvases differ (at all, and by more than 64 in a channel: visibly).
+ */
+async function drawChartPair(options: BenchOptions & { theme: ChartTheme & { background: string } }) {
+  const data = chartData(curves(options.methods, options.seeds, options.points), options.smoothing)
+  document.body.style.background = options.theme.background
+  const charts = (['baseline', 'decimated'] as const).map((kind) => {
+    const host = document.createElement('div')
+    host.id = `chart-${kind}`
+    host.style.cssText = `background:${options.theme.background};width:${options.width}px;padding:8px;display:inline-block`
+    document.body.append(host)
+    const chart = new BenchChart(kind, data, host, { width: options.width, height: options.height, theme: options.theme })
+    chart.setData(data)
+    return chart
+  })
+  await frame()
+  const pixels = charts.map((c) => c.u.ctx.getImageData(0, 0, c.u.ctx.canvas.width, c.u.ctx.canvas.height).data)
+  let differ = 0
+  let visible = 0
+  for (let p = 0; p < pixels[0].length; p += 4) {
+    let most = 0
+    for (let k = 0; k < 4; k++) most = Math.max(most, Math.abs(pixels[0][p + k] - pixels[1][p + k]))
+    if (most > 0) differ++
+    if (most > 64) visible++
+  }
+  return { pixels: pixels[0].length / 4, differ, visible, cells: charts.map((c) => c.table.xs.length * c.table.columns.length) }
+}
+
+Object.assign(window, { setupBench, benchRedraws, benchLive, benchZooms, teardownBench, drawChartPair })

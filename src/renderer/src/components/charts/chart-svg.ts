@@ -2,10 +2,11 @@
  * A chart as a standalone SVG document: the "SVG" export of each chart and the charts of the HTML report. It draws
  * the same data as the canvas chart (loss-chart-data.ts) without a browser: axes with ticks (powers of ten on log
  * axes), the bands, every line, the target lines and the crossing markers, and a legend. Lines are reduced to at most
- * four points per pixel column (first, lowest, highest, last), so a 100,000-point series stays a small file that looks
- * the same (W&B's SVG exports are too big to use, docs/product/anchors.md §1.6 point 6).
+ * four points per pixel column (first, lowest, highest, last: shared/metrics/decimate.ts, as on the canvas), so a
+ * 100,000-point series stays a small file that looks the same (W&B's SVG exports are too big to use, docs/product/anchors.md §1.6 point 6).
  */
-import type { LossChartData } from './loss-chart-data'
+import { decimateLine, type ColumnGrid } from '../../../../shared/metrics/decimate'
+import type { ChartLine, LossChartData } from './loss-chart-data'
 
 export interface SvgChartOptions {
   title: string
@@ -68,8 +69,8 @@ export function lossChartSvg(data: LossChartData, options: SvgChartOptions): str
   const fy = options.formatY ?? defaultFormat
   const legendRows = data.series.filter((s) => s.role === 'mean')
   const plot = { left: 70, top: 36, right: width - 16, bottom: height - 56 - 18 * Math.ceil(legendRows.length / 3) }
-  const [x0, x1] = extent(data.xs, options.logX)
-  const [y0, y1] = extent([...data.columns.flat(), ...data.targets.map((t) => t.loss)], options.logY)
+  const [x0, x1] = extent(data.lines.flatMap((l) => l.x), options.logX)
+  const [y0, y1] = extent([...data.lines.flatMap((l) => l.y), ...data.targets.map((t) => t.loss)], options.logY)
   const tx = options.logX ? Math.log10 : (v: number) => v
   const ty = options.logY ? Math.log10 : (v: number) => v
   const px = (x: number) => plot.left + ((tx(x) - tx(x0)) / (tx(x1) - tx(x0))) * (plot.right - plot.left)
@@ -99,15 +100,16 @@ export function lossChartSvg(data: LossChartData, options: SvgChartOptions): str
   parts.push(`<clipPath id="${clip}"><rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}"/></clipPath><g clip-path="url(#${clip})">`)
   // bands: upper edge forwards, lower edge back
   for (const band of data.bands) {
-    const upper = data.xs.map((x, j) => [x, data.columns[band.upper][j]] as const).filter(([x, y]) => drawable(x, y))
-    const lower = data.xs.map((x, j) => [x, data.columns[band.lower][j]] as const).filter(([x, y]) => drawable(x, y)).reverse()
+    const points = (line: ChartLine) => line.x.map((x, j) => [x, line.y[j]] as const).filter(([x, y]) => drawable(x, y))
+    const upper = points(data.lines[band.upper])
+    const lower = points(data.lines[band.lower]).reverse()
     if (upper.length < 2) continue
     const d = [...upper, ...lower].map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${f(px(x))} ${f(py(y as number))}`).join('')
     parts.push(`<path d="${d}Z" fill="${band.fill}" stroke="none"/>`)
   }
   data.series.forEach((s, i) => {
     if (s.role === 'band-high' || s.role === 'band-low') return
-    const d = decimatedPath(data.xs, data.columns[i], px, py, drawable)
+    const d = decimatedPath(data.lines[i], { min: x0, max: x1, width: Math.round(plot.right - plot.left), log: options.logX }, px, py, drawable)
     if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.stroke}" stroke-width="${s.width}" stroke-linejoin="round"><title>${escapeXml(s.label)}</title></path>`)
   })
   for (const t of data.targets) {
@@ -130,37 +132,16 @@ export function lossChartSvg(data: LossChartData, options: SvgChartOptions): str
   return parts.join('\n')
 }
 
-/** A polyline through the drawable points, at most first/min/max/last per pixel column; gaps break the line. */
-function decimatedPath(
-  xs: readonly number[],
-  ys: ReadonlyArray<number | null>,
-  px: (x: number) => number,
-  py: (y: number) => number,
-  drawable: (x: number, y: number | null) => y is number,
-): string {
+/** A polyline through the drawable points, at most first/lowest/highest/last per pixel column; undrawable points break it. */
+function decimatedPath(line: ChartLine, grid: ColumnGrid, px: (x: number) => number, py: (y: number) => number, drawable: (x: number, y: number | null) => y is number): string {
   const out: string[] = []
-  let column = NaN
-  let bucket: Array<[number, number]> = []
-  let pen = false
-  const flush = () => {
-    if (bucket.length === 0) return
-    const byY = [...bucket].sort((a, b) => a[1] - b[1])
-    const keep = [...new Set([bucket[0], byY[0], byY[byY.length - 1], bucket[bucket.length - 1]])].sort((a, b) => bucket.indexOf(a) - bucket.indexOf(b))
-    for (const [x, y] of keep) out.push(`${pen ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`), (pen = true)
-    bucket = []
+  let from = 0
+  for (let i = 0; i <= line.x.length; i++) {
+    const y = line.y[i]
+    if (i < line.x.length && (y === null || drawable(line.x[i], y))) continue // null: no value there, the line spans it
+    const kept = decimateLine(line.x.slice(from, i), line.y.slice(from, i), grid)
+    kept.indices.forEach((k, n) => out.push(`${n === 0 ? 'M' : 'L'}${px(line.x[from + k]).toFixed(1)} ${py(line.y[from + k] as number).toFixed(1)}`))
+    from = i + 1
   }
-  for (let j = 0; j < xs.length; j++) {
-    const y = ys[j]
-    if (y === null) continue // a gap in this series only: another series has a point at this x
-    if (!drawable(xs[j], y)) {
-      flush()
-      pen = false
-      continue
-    }
-    const x = px(xs[j])
-    if (Math.floor(x) !== column) flush(), (column = Math.floor(x))
-    bucket.push([x, py(y)])
-  }
-  flush()
   return out.join('')
 }

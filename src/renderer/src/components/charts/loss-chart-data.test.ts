@@ -11,16 +11,15 @@ const curve = (method: string, seed: number, losses: number[], secondsPerStep = 
 const options = (over: Partial<LossChartOptions> = {}): LossChartOptions => ({ axis: 'flops', loss: 'valLoss', smoothing: 0, logX: false, targets: [], ...over })
 
 describe('buildLossChart', () => {
-  it('draws one bold line per single-seed method on the shared x values, scratch in the first colour', () => {
+  it('draws one bold line per single-seed method at its own x values, scratch in the first colour', () => {
     const data = buildLossChart([curve('ligo', 0, [6, 5]), curve('scratch', 0, [7, 6.5, 6])], options())
-    expect(data.xs).toEqual([0, 1e9, 2e9])
     expect(data.series.map((s) => [s.label, s.role, s.stroke])).toEqual([
       ['scratch', 'mean', OKABE_ITO[0]],
       ['ligo', 'mean', OKABE_ITO[1]],
     ])
-    expect(data.columns).toEqual([
-      [7, 6.5, 6],
-      [6, 5, null],
+    expect(data.lines).toEqual([
+      { x: [0, 1e9, 2e9], y: [7, 6.5, 6] },
+      { x: [0, 1e9], y: [6, 5] },
     ])
   })
 
@@ -28,7 +27,10 @@ describe('buildLossChart', () => {
     const data = buildLossChart([curve('ligo', 0, [6, 4]), curve('ligo', 1, [8, 6], 2)], options({ axis: 'wallSeconds' }))
     const roles = data.series.map((s) => s.role)
     expect(roles).toEqual(['seed', 'seed', 'band-high', 'band-low', 'mean'])
-    const at = (role: (typeof roles)[number], x: number) => data.columns[roles.indexOf(role)][data.xs.indexOf(x)]
+    const at = (role: (typeof roles)[number], x: number) => {
+      const line = data.lines[roles.indexOf(role)]
+      return line.y[line.x.indexOf(x)]
+    }
     // step 10: seed 0 at 10 s, seed 1 at 20 s; the mean sits at 15 s with loss 5 ± √2
     expect(at('mean', 15)).toBe(5)
     expect(at('band-high', 15)).toBeCloseTo(5 + Math.SQRT2, 12)
@@ -39,14 +41,14 @@ describe('buildLossChart', () => {
   it('puts the raw series behind the smoothed one when smoothing is on', () => {
     const data = buildLossChart([curve('ligo', 0, [6, 4, 5])], options({ smoothing: 0.5 }))
     expect(data.series.map((s) => s.role)).toEqual(['raw', 'mean'])
-    expect(data.columns[0]).toEqual([6, 4, 5])
+    expect(data.lines[0].y).toEqual([6, 4, 5])
     // de-biased EMA: (0.5·6 + 4) / 1.5
-    expect(data.columns[1][1]).toBeCloseTo(14 / 3, 12)
+    expect(data.lines[1].y[1]).toBeCloseTo(14 / 3, 12)
   })
 
   it('leaves out points a log axis cannot show, and marks where each method crosses each target', () => {
     const data = buildLossChart([curve('scratch', 0, [7, 6, 5]), curve('ligo', 0, [6, 5, 4])], options({ logX: true, targets: [{ label: 'scratch final', loss: 5 }] }))
-    expect(data.xs[0]).toBe(1e9)
+    expect(data.lines.map((l) => l.x[0])).toEqual([1e9, 1e9])
     expect(data.crossings).toEqual([
       expect.objectContaining({ method: 'scratch', x: 2e9, loss: 5, reached: 1, seeds: 1 }),
       expect.objectContaining({ method: 'ligo', x: 1e9, loss: 5 }),
@@ -55,7 +57,7 @@ describe('buildLossChart', () => {
 
   it('reads training loss when asked, and crosses only validation targets', () => {
     const data = buildLossChart([curve('ligo', 0, [6, 5])], options({ loss: 'trainLoss', targets: [{ label: 't', loss: 5.5 }] }))
-    expect(data.columns[0]).toEqual([6.1, 5.1])
+    expect(data.lines[0].y).toEqual([6.1, 5.1])
     expect(data.crossings).toEqual([])
   })
 })

@@ -1,9 +1,11 @@
 /**
- * What the loss chart draws, as plain data (uPlot's aligned columns), so the canvas chart, its SVG export and the
- * HTML report draw the same thing. Per method: each seed faint, the mean over seeds bold with a band of ± one spread
- * (sample standard deviation), and with smoothing on the raw seeds fainter still behind (TensorBoard's habit,
- * docs/product/anchors.md §1.5). Seeds of a method are averaged at the same step (every seed evaluates at the same steps);
- * the mean's x is the seeds' mean x at that step (FLOPs agree across seeds, seconds and joules do not).
+ * What the loss chart draws, as plain data (one line of x and y per series, each at its own x positions), so the
+ * canvas chart, its SVG export and the HTML report draw the same thing. Built once per change of the runs or the
+ * options (smoothing included), never per redraw; the canvas then decimates the lines to its pixel columns
+ * (decimated-chart.ts). Per method: each seed faint, the mean over seeds bold with a band of ± one spread (sample
+ * standard deviation), and with smoothing on the raw seeds fainter still behind (TensorBoard's habit,
+ * docs/product/anchors.md §1.5). Seeds of a method are averaged at the same step (every seed evaluates at the same
+ * steps); the mean's x is the seeds' mean x at that step (FLOPs agree across seeds, seconds and joules do not).
  */
 import { firstCrossing } from '../../../../shared/metrics/crossing'
 import { xOf, type RunPoint, type XAxis } from '../../../../shared/metrics/run-points'
@@ -54,10 +56,15 @@ export interface Crossing {
   seeds: number
 }
 
+/** One series' points in drawing order; y null = no value there (drawn across). */
+export interface ChartLine {
+  x: number[]
+  y: Array<number | null>
+}
+
 export interface LossChartData {
-  /** Sorted distinct x values; columns[i][j] is series i at xs[j] (null = no point there). */
-  xs: number[]
-  columns: Array<Array<number | null>>
+  /** lines[i] is series[i]'s points. */
+  lines: ChartLine[]
   series: ChartSeries[]
   /** Index pairs [upper, lower] of the filled bands. */
   bands: Array<{ upper: number; lower: number; fill: string }>
@@ -65,10 +72,8 @@ export interface LossChartData {
   crossings: Crossing[]
 }
 
-interface Line {
+interface Line extends ChartLine {
   spec: ChartSeries
-  x: number[]
-  y: Array<number | null>
 }
 
 /** One seed's (x, loss) pairs on the chosen axis, in step order. */
@@ -134,6 +139,9 @@ function crossingsOf(method: string, runs: readonly RunCurve[], color: string, o
   return out
 }
 
+/** True when no series has a point (nothing to draw on this axis). */
+export const isEmptyChart = (data: LossChartData): boolean => data.lines.every((line) => line.x.length === 0)
+
 export function buildLossChart(runs: readonly RunCurve[], options: LossChartOptions): LossChartData {
   const methods = [...new Set(runs.map((r) => r.method))]
   const colors = methodColors(methods)
@@ -145,17 +153,10 @@ export function buildLossChart(runs: readonly RunCurve[], options: LossChartOpti
     lines.push(...methodLines(method, mine, colors.get(method)!, options))
     crossings.push(...crossingsOf(method, mine, colors.get(method)!, options))
   }
-  const xs = [...new Set(lines.flatMap((l) => l.x))].sort((a, b) => a - b)
-  const index = new Map(xs.map((x, i) => [x, i]))
-  const columns = lines.map((line) => {
-    const column: Array<number | null> = new Array(xs.length).fill(null)
-    line.x.forEach((x, k) => (column[index.get(x)!] = line.y[k]))
-    return column
-  })
   const series = lines.map((l) => l.spec)
   const bands: LossChartData['bands'] = []
   series.forEach((s, i) => {
     if (s.role === 'band-high') bands.push({ upper: i, lower: i + 1, fill: withAlpha(colors.get(s.method)!, 0.14) })
   })
-  return { xs, columns, series, bands, targets: options.targets, crossings }
+  return { lines: lines.map(({ x, y }) => ({ x, y })), series, bands, targets: options.targets, crossings }
 }

@@ -36,10 +36,9 @@ describe('buildPowerChart', () => {
       (k) => `${k.source} ${k.device} (${k.method})`,
     )
     expect(data.series.map((s) => s.label)).toEqual(['nvidia gpu0 (power-integration)', 'powercap package-0 (counter)'])
-    expect(data.xs).toEqual([9, 10, 20])
-    expect(data.columns).toEqual([
-      [null, 250, null],
-      [30, 32, 31],
+    expect(data.lines).toEqual([
+      { x: [10], y: [250] },
+      { x: [9, 10, 20], y: [30, 32, 31] },
     ])
   })
 

@@ -34,12 +34,10 @@ export function buildPowerChart(records: readonly MetricRecord[], label: (key: P
     }
   }
   const ordered = [...lines.values()].sort((a, b) => powerSeriesId(a.key).localeCompare(powerSeriesId(b.key)))
-  const xs = [...new Set(ordered.flatMap((l) => l.points.map(([x]) => x)))].sort((a, b) => a - b)
-  const index = new Map(xs.map((x, i) => [x, i]))
-  const columns = ordered.map((line) => {
-    const column: Array<number | null> = new Array(xs.length).fill(null)
-    for (const [x, w] of line.points) column[index.get(x)!] = w
-    return column
+  // samples arrive window by window; each series is drawn in time order
+  const drawn = ordered.map((line) => {
+    const points = [...line.points].sort((a, b) => a[0] - b[0])
+    return { x: points.map(([x]) => x), y: points.map(([, w]) => w) }
   })
   const series: ChartSeries[] = ordered.map((line, i) => ({
     method: powerSeriesId(line.key),
@@ -50,5 +48,5 @@ export function buildPowerChart(records: readonly MetricRecord[], label: (key: P
     width: 2,
     readout: true,
   }))
-  return { xs, columns, series, bands: [], targets: [], crossings: [] }
+  return { lines: drawn, series, bands: [], targets: [], crossings: [] }
 }

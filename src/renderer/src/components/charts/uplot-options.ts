@@ -1,9 +1,11 @@
 /**
- * uPlot options for a chart of LossChartData (loss-chart-data.ts): series styles, the spread bands, log scales,
- * drag-to-zoom on x (double-click or "Reset zoom" undoes it), and a draw hook for the target lines and crossing
- * markers. The same options serve the live chart (LossChart.vue) and the redraw benchmark (bench/chart.ts).
+ * uPlot options for a chart of LossChartData (loss-chart-data.ts), drawn from its decimated table
+ * (decimated-chart.ts): series styles, the spread bands, log scales, drag-to-zoom on x (double-click or "Reset zoom"
+ * undoes it; the caller re-decimates for the new range), and a draw hook for the target lines and crossing markers.
+ * The same options serve the live chart (UplotCanvas.vue) and the redraw benchmark (bench/chart.ts).
  */
 import type uPlot from 'uplot'
+import type { AlignedColumns, XRange } from './decimated-chart'
 import type { LossChartData } from './loss-chart-data'
 
 export interface ChartTheme {
@@ -20,14 +22,18 @@ export interface UplotChartOptions {
   theme: ChartTheme
   formatX: (x: number) => string
   formatY: (y: number) => string
-  /** Called with the cursor's data index (null when it leaves the plot) for the hover read-out. */
-  onCursor?: (index: number | null) => void
+  /** Called with the x value under the cursor (null when it leaves the plot) for the hover read-out. */
+  onCursor?: (x: number | null) => void
+  /** The user dragged out a new x range (uPlot sets the scale next; the caller re-decimates for it). */
+  onZoom?: (range: XRange) => void
+  /** Double-click: back to the whole data. */
+  onResetZoom?: () => void
   /** The data drawn now: live updates replace the data without rebuilding the chart, so the hook asks each time. */
   latest?: () => LossChartData
 }
 
-export function uplotData(data: LossChartData): uPlot.AlignedData {
-  return [data.xs, ...data.columns] as uPlot.AlignedData
+export function uplotData(table: AlignedColumns): uPlot.AlignedData {
+  return [table.xs, ...table.columns] as uPlot.AlignedData
 }
 
 export function uplotOptions(data: LossChartData, options: UplotChartOptions): uPlot.Options {
@@ -42,7 +48,12 @@ export function uplotOptions(data: LossChartData, options: UplotChartOptions): u
     width: options.width,
     height: options.height,
     legend: { show: false },
-    cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false } },
+    cursor: {
+      drag: { x: true, y: false, setScale: true },
+      points: { show: false },
+      // uPlot's double-click would fit the decimated table (which holds the points just outside a zoom)
+      bind: { dblclick: () => () => (options.onResetZoom?.(), null) },
+    },
     scales: {
       x: { time: false, distr: options.logX ? 3 : 1 },
       y: { distr: options.logY ? 3 : 1 },
@@ -63,7 +74,8 @@ export function uplotOptions(data: LossChartData, options: UplotChartOptions): u
     bands: data.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1], fill: b.fill })),
     hooks: {
       draw: [(u) => drawTargets(u, options.latest?.() ?? data, theme, options.formatY)],
-      setCursor: [(u) => options.onCursor?.(u.cursor.idx ?? null)],
+      setCursor: [(u) => options.onCursor?.(u.cursor.left === undefined || u.cursor.left < 0 ? null : u.posToVal(u.cursor.left, 'x'))],
+      setSelect: [(u) => u.select.width > 0 && options.onZoom?.({ min: u.posToVal(u.select.left, 'x'), max: u.posToVal(u.select.left + u.select.width, 'x') })],
     },
   }
 }
@@ -102,17 +114,4 @@ function drawTargets(u: uPlot, data: LossChartData, theme: ChartTheme, formatY: 
     ctx.stroke()
   }
   ctx.restore()
-}
-
-/** The value of series i nearest to data index `index` (series have gaps where other series have points). */
-export function nearestValue(data: LossChartData, series: number, index: number): { x: number; y: number } | null {
-  const column = data.columns[series]
-  for (let d = 0; d < data.xs.length; d++) {
-    for (const j of [index - d, index + d]) {
-      const v = column[j]
-      if (j >= 0 && j < data.xs.length && v !== null && v !== undefined) return { x: data.xs[j], y: v }
-    }
-    if (index - d < 0 && index + d >= data.xs.length) break
-  }
-  return null
 }
