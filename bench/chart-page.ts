@@ -5,6 +5,7 @@
  * turn about and reads the browser's CPU time around each.
  */
 import uPlot from 'uplot'
+import uplotCss from 'uplot/dist/uPlot.min.css'
 import { DecimatedChart, type AlignedColumns } from '../src/renderer/src/components/charts/decimated-chart'
 import { buildLossChart, type LossChartData, type RunCurve } from '../src/renderer/src/components/charts/loss-chart-data'
 import { uplotData, uplotOptions, type ChartTheme } from '../src/renderer/src/components/charts/uplot-options'
@@ -174,6 +175,7 @@ function teardownBench(): void {
 async function drawChartPair(options: BenchOptions & { theme: ChartTheme & { background: string } }) {
   const data = chartData(curves(options.methods, options.seeds, options.points), options.smoothing)
   document.body.style.background = options.theme.background
+  document.head.append(Object.assign(document.createElement('style'), { textContent: uplotCss }))
   const charts = (['baseline', 'decimated'] as const).map((kind) => {
     const host = document.createElement('div')
     host.id = `chart-${kind}`
@@ -187,12 +189,19 @@ async function drawChartPair(options: BenchOptions & { theme: ChartTheme & { bac
   const pixels = charts.map((c) => c.u.ctx.getImageData(0, 0, c.u.ctx.canvas.width, c.u.ctx.canvas.height).data)
   let differ = 0
   let visible = 0
+  // where they differ visibly, red on the decimated chart's pixels faded to a tenth
+  const canvas = Object.assign(document.createElement('canvas'), { id: 'chart-diff', width: charts[1].u.ctx.canvas.width, height: charts[1].u.ctx.canvas.height })
+  canvas.style.cssText = `width:${canvas.width / devicePixelRatio}px;background:#fff;display:block`
+  const diff = new ImageData(canvas.width, canvas.height)
   for (let p = 0; p < pixels[0].length; p += 4) {
     let most = 0
     for (let k = 0; k < 4; k++) most = Math.max(most, Math.abs(pixels[0][p + k] - pixels[1][p + k]))
     if (most > 0) differ++
     if (most > 64) visible++
+    diff.data.set(most > 64 ? [255, 0, 0, 255] : [pixels[1][p], pixels[1][p + 1], pixels[1][p + 2], pixels[1][p + 3] / 10], p)
   }
+  canvas.getContext('2d')!.putImageData(diff, 0, 0)
+  document.body.append(canvas)
   return { pixels: pixels[0].length / 4, differ, visible, cells: charts.map((c) => c.table.xs.length * c.table.columns.length) }
 }
 

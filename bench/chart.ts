@@ -111,7 +111,7 @@ async function newPage(browser: Awaited<ReturnType<typeof chromium.launch>>, scr
 }
 
 async function main(): Promise<void> {
-  const bundle = await build({ entryPoints: [new URL('./chart-page.ts', import.meta.url).pathname], bundle: true, write: false, format: 'iife', target: 'chrome120', loader: { '.css': 'empty' } })
+  const bundle = await build({ entryPoints: [new URL('./chart-page.ts', import.meta.url).pathname], bundle: true, write: false, format: 'iife', target: 'chrome120', loader: { '.css': 'text' } })
   const script = bundle.outputFiles[0].text
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -152,8 +152,9 @@ async function main(): Promise<void> {
         const page = await newPage(browser, script, 2)
         const diff = await page.evaluate((o) => (globalThis as unknown as { drawChartPair: (x: typeof o) => Promise<Record<string, number>> }).drawChartPair(o), { ...settings, points: 100_000, smoothing: 0.6, repeats: 1, theme })
         for (const kind of ['baseline', 'decimated']) await page.locator(`#chart-${kind}`).screenshot({ path: join(screenshots, `chart-${kind}-${name}.png`) })
+        await page.locator('#chart-diff').screenshot({ path: join(screenshots, `chart-difference-${name}.png`) })
         await page.close()
-        console.log(`\n${name}: ${join(screenshots, `chart-{baseline,decimated}-${name}.png`)}; device pixels differing ${diff.differ} of ${diff.pixels} (${((100 * diff.differ) / diff.pixels).toFixed(2)}%), by more than 64 in a channel ${diff.visible}`)
+        console.log(`\n${name}: ${join(screenshots, `chart-{baseline,decimated,difference}-${name}.png`)}; device pixels differing ${diff.differ} of ${diff.pixels} (${((100 * diff.differ) / diff.pixels).toFixed(2)}%), by more than 64 in a channel ${diff.visible}`)
       }
     }
     console.log(`\nload average at end: ${load()}`)

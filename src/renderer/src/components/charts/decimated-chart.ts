@@ -68,9 +68,10 @@ export function alignColumns(lines: readonly ChartLine[], kept: readonly Decimat
   const width = Math.max(0, Math.floor(grid.width))
   // rows per column: the most points any line keeps there (each line's points of a column are consecutive: its
   // kept indices come column by column, or, for a line whose x goes back, are put in column order here)
-  const order = kept.map((d) => {
+  const order = kept.map((d, i) => {
     const byIndex = d.indices.map((_, k) => k)
-    return d.columns.some((c, k) => k > 0 && c < d.columns[k - 1]) ? byIndex.sort((a, b) => d.columns[a] - d.columns[b]) : byIndex
+    const sorted = d.columns.some((c, k) => k > 0 && c < d.columns[k - 1]) ? byIndex.sort((a, b) => d.columns[a] - d.columns[b]) : byIndex
+    return middlesByValue(sorted, d, lines[i])
   })
   const rows = new Int32Array(width + 1)
   kept.forEach((d, i) => {
@@ -107,6 +108,24 @@ export function alignColumns(lines: readonly ChartLine[], kept: readonly Decimat
     })
   })
   return { xs, columns }
+}
+
+/**
+ * Within a column the line enters at its first point and leaves at its last; in between it is drawn lowest value
+ * first, then highest, as uPlot draws a dense column itself (its linear paths' per-pixel accumulation), so the
+ * pixels match those of the full line drawn by uPlot.
+ */
+function middlesByValue(order: number[], d: Decimation, line: ChartLine): number[] {
+  for (let from = 0; from < order.length; ) {
+    let to = from
+    while (to + 1 < order.length && d.columns[order[to + 1]] === d.columns[order[from]]) to++
+    if (to - from >= 2) {
+      const middle = order.slice(from + 1, to).sort((a, b) => (line.y[d.indices[a]] as number) - (line.y[d.indices[b]] as number))
+      order.splice(from + 1, middle.length, ...middle)
+    }
+    from = to + 1
+  }
+  return order
 }
 
 /** The decimated table of a chart, kept across live updates, zooms and resizes. */
