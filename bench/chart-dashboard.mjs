@@ -34,14 +34,14 @@ function writeComparison(workspace) {
   const createdAt = '2026-12-01T10:00:00.000Z'
   mkdirSync(dir, { recursive: true })
   const params = { from: 'bert-mini', to: 'bert-mini-grown', methods, budget: { kind: 'steps', value: steps }, seeds: seeds.length, seed: 0, data: 'moby-dick' }
-  writeFileSync(join(dir, 'studio-run.json'), JSON.stringify({ format: 'ligo-studio-run', version: 1, id, params, state: 'done', createdAt, error: null }))
+  writeFileSync(join(dir, 'studio-run.json'), JSON.stringify({ format: 'ligo-studio-run', version: 1, id, params, state: 'finished', createdAt, error: null }))
   const runs = {}
   methods.forEach((method, m) =>
     seeds.forEach((seed) => {
       const key = `${method}-seed${seed}`
       runs[key] = { status: 'done' }
       mkdirSync(join(dir, key))
-      writeFileSync(join(dir, key, 'manifest.json'), JSON.stringify({ createdAt, backend: 'wasm', growth: { initial: { loss: 7 - 0.4 * m, flops: m * 1e13, wallSeconds: m, joules: null } } }))
+      writeFileSync(join(dir, key, 'manifest.json'), JSON.stringify({ createdAt, backend: 'wasm', growth: { initial: { loss: 7.05, flops: m * 1e13, wallSeconds: m, joules: null } } }))
       writeFileSync(join(dir, key, 'metrics.jsonl'), metricsLog(m, seed, steps))
     }),
   )
@@ -58,11 +58,22 @@ try {
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.goto(`${server.origin}/#/runs?run=${id}`)
   await page.waitForFunction((n) => Number(document.body.textContent.match(/(\d+) points so far/)?.[1]) >= n, points, { timeout: 120_000 })
+  // wall time: every seed at its own x (the layout that used to cost a table over the union of all x values)
+  await page.getByTestId('chart-axis').selectOption('wallSeconds')
   for (const scheme of ['light', 'dark']) {
     await setColorScheme(page, scheme)
     await page.waitForTimeout(500)
     console.log(await screenshot(page, `${name}-${scheme}`))
   }
+  // zoom: drag across a fifth of the plot (re-decimated from the full lines), then hover for the read-out
+  const box = await page.locator('[data-testid=loss-chart] .u-over').boundingBox()
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 })
+  await page.mouse.up()
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2)
+  await page.getByTestId('chart-readout').waitFor()
+  console.log(await screenshot(page, `${name}-zoomed-dark`))
 } finally {
   await browser?.close()
   await server.stop()

@@ -139,6 +139,36 @@ async function benchRedraws(c: number, n: number): Promise<number[]> {
   return times
 }
 
+/**
+ * Where a full redraw of chart c spends its drawing time: each stroke and fill timed on its own (flushed before and
+ * after, so the parts add up to a little more than a redraw), by kind: thin lines, bold lines (width > 1), fills.
+ */
+async function benchRaster(c: number, n: number): Promise<Record<string, number>> {
+  const chart = bench!.charts[c]
+  const proto = CanvasRenderingContext2D.prototype
+  const { stroke, fill } = proto
+  const spent: Record<string, number> = { thin: 0, bold: 0, fill: 0 }
+  const timedCall = <A extends unknown[]>(draw: (...a: A) => void, kind: (ctx: CanvasRenderingContext2D) => string) =>
+    function (this: CanvasRenderingContext2D, ...args: A) {
+      this.getImageData(0, 0, 1, 1)
+      const start = performance.now()
+      draw.apply(this, args)
+      this.getImageData(0, 0, 1, 1)
+      spent[kind(this)] += performance.now() - start
+    }
+  proto.stroke = timedCall(stroke as (...a: unknown[]) => void, (ctx) => (ctx.lineWidth > 1 ? 'bold' : 'thin'))
+  proto.fill = timedCall(fill as (...a: unknown[]) => void, () => 'fill')
+  try {
+    for (let i = 0; i < n; i++) {
+      await frame()
+      chart.u.batch(() => chart.u.redraw(true, true))
+    }
+  } finally {
+    Object.assign(proto, { stroke, fill })
+  }
+  return Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, v / n]))
+}
+
 /** The prepared live updates applied to chart c in turn: wall time and points the decimators took in. */
 async function benchLive(c: number): Promise<Array<[number, number]>> {
   const chart = bench!.charts[c]
@@ -205,4 +235,4 @@ async function drawChartPair(options: BenchOptions & { theme: ChartTheme & { bac
   return { pixels: pixels[0].length / 4, differ, visible, cells: charts.map((c) => c.table.xs.length * c.table.columns.length) }
 }
 
-Object.assign(window, { setupBench, benchRedraws, benchLive, benchZooms, teardownBench, drawChartPair })
+Object.assign(window, { setupBench, benchRedraws, benchRaster, benchLive, benchZooms, teardownBench, drawChartPair })

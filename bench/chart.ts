@@ -41,6 +41,7 @@ interface Setup {
 type PageApi = {
   setupBench(o: object): Setup
   benchRedraws(c: number, n: number): Promise<number[]>
+  benchRaster(c: number, n: number): Promise<Record<string, number>>
   benchLive(c: number): Promise<Array<[number, number]>>
   benchZooms(c: number, n: number): Promise<number[]>
   teardownBench(): void
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
       const batch = points >= 1_000_000 ? 4 : 10
       const rounds = Math.max(1, Math.round(settings.repeats / batch))
       const redraw = await turnAbout(rounds, browserPid, (c) => page.evaluate(([c, n]) => (globalThis as unknown as PageApi).benchRedraws(c, n), [c, batch]))
+      const raster = await turnAbout(1, browserPid, async (c) => [await page.evaluate(([c, n]) => (globalThis as unknown as PageApi).benchRaster(c, n), [c, batch])])
       const live = await turnAbout(1, browserPid, (c) => page.evaluate((c) => (globalThis as unknown as PageApi).benchLive(c), c))
       const zoom = await turnAbout(Math.max(1, Math.round(rounds / 2)), browserPid, (c) => page.evaluate(([c, n]) => (globalThis as unknown as PageApi).benchZooms(c, n), [c, 4]))
       await page.evaluate(() => (globalThis as unknown as PageApi).teardownBench())
@@ -140,6 +142,9 @@ async function main(): Promise<void> {
       row('first layout + draw', ...pair((c) => ms(setup.layoutMs[c])))
       row('full redraw, median', ...pair((c) => ms(median(redraw[c].values))))
       row('full redraw, CPU each', ...pair((c) => ms(perOp(redraw[c]))))
+      row('  thin lines (w 1)', ...pair((c) => ms(raster[c].values[0].thin)))
+      row('  bold lines (w 2.5)', ...pair((c) => ms(raster[c].values[0].bold)))
+      row('  band fills', ...pair((c) => ms(raster[c].values[0].fill)))
       row('live update, median', ...pair((c) => ms(median(live[c].values.map(([t]) => t)))))
       row('live update, CPU each', ...pair((c) => ms(perOp(live[c]))))
       row('  points taken in', ...pair((c) => `${median(live[c].values.map(([, n]) => n)).toLocaleString('en')} of ${setup.linePoints.toLocaleString('en')}`))
