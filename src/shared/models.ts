@@ -28,7 +28,7 @@ export type ModelSource =
   | { kind: 'imported'; path: string }
   /** `ligo serve`: uploaded into the workspace's uploads folder. */
   | { kind: 'uploaded'; fileName: string }
-  /** A growth run's result: `from` grown by `method` (a GROWTH_METHODS name). */
+  /** A growth run's result: `from` grown by `method` (a growth method's name: engine/growth's METHOD_NAMES). */
   | { kind: 'grown'; from: ModelId | string; method: string; runId: string }
   /** A training run's checkpoint: `from` trained for `step` steps. */
   | { kind: 'trained'; from: ModelId | string; runId: string; step: number }

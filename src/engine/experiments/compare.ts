@@ -336,6 +336,7 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
     signal: options.signal,
     stepFlops: hooks.stepFlops,
     stageAt: hooks.stageAt,
+    growthMasksAt: hooks.growthMasksAt,
     teacher: hooks.distillation,
     onMetrics: (r: MetricRecord) => options.onMetrics?.(method, seed, r),
     onProgress: (p: { step: number; steps: number; etaSeconds: number | null }) => input.progress('train', p.step, p.steps, p.etaSeconds),
@@ -422,7 +423,8 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
       })
       try {
         if (descriptor.growthPhase) await energy?.mark('main')
-        const initialLoss = (await evaluateParams(large, prepared.initialParams, data, settings.evalBatches)).loss
+        // MSG's grown model starts under its first masks (every new part at 0): that is the model training starts from.
+        const initialLoss = (await evaluateParams(large, prepared.initialParams, data, settings.evalBatches, hooks.growthMasksAt?.(0, Number.MAX_SAFE_INTEGER) ?? undefined)).loss
         const joules = energy ? (await energy.window(0)).joules : null
         const phase = prepared.growth
         const horizon =

@@ -5,6 +5,7 @@
  *   - a teacher (KI, docs/growth/baselines.md §6.6): the frozen small model's logits every step while α_t > 0, distilled
  *     with kiLoss (the trainer's lossAt hook); its forward is charged by the method's stepFlops (kiStepFlops);
  *   - stages (MSLT, §6.2): the trainer's stageAt hook;
+ *   - growth masks (MSG, docs/growth/msg.md): the trainer's growthMasksAt hook;
  *   - a per-step FLOPs cost and starting counters (the growth phase: LiGO's operator training), so a FLOPs or time
  *     budget covers all the work a method does (§3.3).
  * Budgets: a fixed horizon (steps, or the steps a FLOPs budget buys) or a wall-clock limit; with a wall limit the
@@ -14,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { distillationMask, kiAlpha, kiLoss, type KiSchedule } from '../growth'
 import type { ModelConfig } from '../models/config'
+import type { GrowthMasks } from '../models/growth-masks'
 import type { ParamMap } from '../models/layers/params'
 import { getFamily, type ModelFamily } from '../models/registry'
 import type { ModelInputs } from '../models/types'
@@ -36,7 +38,7 @@ export interface TeacherSpec {
 type PassedThrough =
   | 'config' | 'data' | 'wallLimitSeconds' | 'weightDecay' | 'clipNorm' | 'seed' | 'evalEvery' | 'evalBatches' | 'logEvery'
   | 'checkpointEvery' | 'keepCheckpoints' | 'initialParams' | 'startCounters' | 'resumeFrom' | 'stageAt' | 'runFolder'
-  | 'signal' | 'energy' | 'onMetrics' | 'onProgress' | 'onCheckpoint'
+  | 'signal' | 'energy' | 'onMetrics' | 'onProgress' | 'onCheckpoint' | 'growthMasksAt'
 
 export interface MethodTrainingOptions extends Pick<TrainerOptions, PassedThrough> {
   /** Schedule length in steps; null = calibrate it from wallLimitSeconds (minutes budget). */
@@ -89,7 +91,7 @@ function distillationLoss(family: ModelFamily, teacher: TeacherSpec, step: numbe
   }
 }
 
-/** Validation loss of a parameter map (the source model's own loss, the grown model before training). */
-export async function evaluateParams(config: ModelConfig, params: ParamMap, data: TrainingData, evalBatches: number): Promise<EvalMetrics> {
-  return evaluate(getFamily(config.family), config, data, { evalBatches }, params)
+/** Validation loss of a parameter map (the source model's own loss, the grown model before training, under MSG's first masks). */
+export async function evaluateParams(config: ModelConfig, params: ParamMap, data: TrainingData, evalBatches: number, growthMasks?: GrowthMasks): Promise<EvalMetrics> {
+  return evaluate(getFamily(config.family), config, data, { evalBatches, growthMasks }, params)
 }

@@ -13,3 +13,5 @@ export { ki, kiAlpha, kiLoss, kiSchedule, distillationLoss, distillationMask, KI
 export { scratch } from './scratch'
 export * from './method'
 export { getGrowthMethod, GROWTH_METHOD_LIST, METHOD_NAMES, methodCatalog } from './methods'
+export { msg, msgMasksAt, msgStagePlan, uniformMasks, MSG_STAGE_ORDERS, type MsgStage } from './msg'
+export { planGStack, gstackBaseTokens, savingFromSpeedup, speedupFromSaving, GSTACK_PAPER_FACTOR, GSTACK_DEFAULT_MAX_BASE_FRACTION, type GStackPlan } from './gstack'

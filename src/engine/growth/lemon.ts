@@ -27,14 +27,10 @@
  * refuses other widths), and their new blocks compute LN(LN(x)) ≠ x, so depth growth is approximate there (noted).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { initTensor, parameterShapes, type ModelConfig, type ParamMap } from '../models'
-import type { FamilyName } from '../models/config'
+import { initTensor, NORM_PLACEMENT, parameterShapes, type ModelConfig, type ParamMap } from '../models'
 import { parameterLayout, smallSourceName, spaceSize, stageDepth, type BlockStage, type SpaceKind } from './layout'
 import type { GrowOptions, MapGrowthOperator, SupportResult } from './types'
 import { assertSupported, checkGrowthPair } from './validate-pair'
-
-/** Where each family normalises the residual stream (models/encoder.ts post-LN; decoder, vit, cait pre-LN). */
-const NORM_PLACEMENT: Record<FamilyName, 'pre' | 'post'> = { bert: 'post', roberta: 'post', gpt2: 'pre', vit: 'pre', deit: 'pre', cait: 'pre' }
 
 /** LayerNorms applied to the stream (their statistics change under average expansion). */
 const STREAM_NORMS = /^(embed\.norm|final_norm|(blocks|cls_blocks)\.\d+\.(attn_norm|mlp_norm))\.(weight|bias)$/

@@ -9,7 +9,9 @@
  *   supports    whether it can grow a pair of configs, with the reason when not
  *   prepare     the large model's initial weights and the growth phase's cost (FLOPs, time; energy is metered
  *               around it by the caller); a learned phase (LiGO's operator) trains through the caller's trainer
- *   hooks       what the large model's training adds: FLOPs per step, stages (MSLT), a distillation term (KI)
+ *   hooks       what the large model's training adds: FLOPs per step, stages (MSLT), a distillation term (KI),
+ *               growth masks per step (MSG)
+ *   targetConfig  optional: the config it grows into, adjusted from the one asked for (LEMON's LayerNorm eps)
  *   designer    growthCost (the growth phase's FLOPs before it runs), picture (its initial operator as matrices),
  *               plan (a setting suggested from the training budget: G_stack's base tokens); all optional
  *
@@ -18,7 +20,7 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import { methodSettingFlag } from '../../shared/growth'
 import type { MethodPlan, WidthMapping } from '../../shared/growth-design'
-import type { ModelConfig, ParamMap } from '../models'
+import type { GrowthMasks, ModelConfig, ParamMap } from '../models'
 import type { KiSchedule } from './ki'
 import type { SupportResult } from './types'
 
@@ -126,6 +128,8 @@ export interface TrainingHooks {
   stageAt?(step: number, horizon: number): { name: string; trainable: readonly string[] }
   /** An extra loss term: distillation from the frozen small model (KI). */
   distillation?: { config: ModelConfig; params: ParamMap; scheduleFor(horizon: number): KiSchedule }
+  /** The growth masks of update `step` (MSG: models/growth-masks.ts); null = none, the plain forward. */
+  growthMasksAt?(step: number, horizon: number): GrowthMasks | null
 }
 
 /** What the designer knows before any compute: the pair, the resolved settings, the batch shape (seqLen: text only). */
@@ -178,7 +182,16 @@ export interface GrowthMethod extends GrowthMethodInfo {
   picture?(small: ModelConfig, large: ModelConfig, seed: number): OperatorPicture
   /** A planner suggesting one of its settings from the large model's training budget (G_stack's growth timing). */
   plan?(input: MethodPlanInput): Omit<MethodPlan, 'method' | 'targetTokens'>
+  /**
+   * The config the method grows into, from the one the user asked for (absent: that one). LEMON's exactness needs
+   * the target's LayerNorm eps scaled (docs/growth/lemon.md); `ligo grow` writes the adjusted config.
+   */
+  targetConfig?(small: ModelConfig, large: ModelConfig, settings: MethodSettings): ModelConfig
 }
+
+/** The config `method` grows `small` into when asked for `large` (its targetConfig hook, or `large` itself). */
+export const growthTarget = (method: GrowthMethod, small: ModelConfig, large: ModelConfig, settings: MethodSettings): ModelConfig =>
+  method.targetConfig ? method.targetConfig(small, large, settings) : large
 
 export const NO_GROWTH_PHASE: GrowthPhaseResult = Object.freeze({ steps: 0, flops: 0, wallSeconds: 0, lossFirst: null, lossLast: null })
 

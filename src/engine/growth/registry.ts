@@ -1,6 +1,7 @@
 /**
- * Growth method name -> operator. The CLI's --method choices, the UI's picker and the test matrix enumerate this
- * table, so a new operator is tested as soon as it is registered.
+ * Growth method name -> operator: what the method descriptors (methods/index.ts, whose METHOD_NAMES are the CLI's
+ * and the designer's choices) wrap. The test matrix enumerates this table, so a new operator is tested as soon as it
+ * is registered.
  */
 import { bert2bertAki, bert2bertFpi } from './bert2bert'
 import { gstack } from './gstack'
@@ -8,14 +9,15 @@ import { interpolation } from './interpolation'
 import { ki } from './ki'
 import { lemon } from './lemon'
 import { ligo } from './ligo'
+import { msg } from './msg'
 import { mslt } from './mslt'
 import { net2net } from './net2net'
 import { scratch } from './scratch'
 import { stackbert } from './stackbert'
-import { GROWTH_METHODS, type GrowthMethodName, type GrowthOperator } from './types'
+import type { GrowthOperator } from './types'
 import { GrowthError } from './validate-pair'
 
-export const GROWTH_OPERATORS: { readonly [N in GrowthMethodName]: GrowthOperator } = {
+export const GROWTH_OPERATORS: Readonly<Record<string, GrowthOperator>> = {
   ligo,
   scratch,
   stackbert,
@@ -27,9 +29,10 @@ export const GROWTH_OPERATORS: { readonly [N in GrowthMethodName]: GrowthOperato
   ki,
   lemon,
   gstack,
+  msg,
 }
 
 export function getGrowthOperator(name: string): GrowthOperator {
-  if (!(GROWTH_METHODS as readonly string[]).includes(name)) throw new GrowthError(`Unknown growth operator "${name}". Expected one of: ${GROWTH_METHODS.join(', ')}`)
-  return GROWTH_OPERATORS[name as GrowthMethodName]
+  if (!Object.prototype.hasOwnProperty.call(GROWTH_OPERATORS, name)) throw new GrowthError(`Unknown growth operator "${name}". Expected one of: ${Object.keys(GROWTH_OPERATORS).join(', ')}`)
+  return GROWTH_OPERATORS[name]
 }

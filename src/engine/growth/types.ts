@@ -12,9 +12,6 @@
 import type * as tf from '@tensorflow/tfjs-core'
 import type { ModelConfig, ParamMap } from '../models'
 
-export const GROWTH_METHODS = ['ligo', 'scratch', 'stackbert', 'interpolation', 'mslt', 'net2net', 'bert2bert-fpi', 'bert2bert-aki', 'ki', 'lemon', 'gstack'] as const
-export type GrowthMethodName = (typeof GROWTH_METHODS)[number]
-
 /** Whether an operator can grow this pair; `reason` says why not, naming the field and both values. */
 export type SupportResult = { ok: true } | { ok: false; reason: string }
 
@@ -24,7 +21,8 @@ export interface GrowOptions {
 }
 
 export interface GrowthOperatorBase<O extends GrowOptions = GrowOptions> {
-  name: GrowthMethodName
+  /** Its key in registry.ts and the name of the method descriptor that wraps it (methods/index.ts, METHOD_NAMES). */
+  name: string
   /** One line for CLI/UI lists. */
   label: string
   /** The paper and the section of docs/growth/ligo.md the operator follows. */

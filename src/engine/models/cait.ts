@@ -12,6 +12,7 @@ import type { CaiTConfig } from './config'
 import { classAttention, resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
 import { gelu } from './layers/gelu'
+import { liveUnits } from './growth-masks'
 import { layerNorm } from './layers/layer-norm'
 import { linear } from './layers/linear'
 import { mlp } from './layers/mlp'
@@ -25,7 +26,7 @@ function settingsFor(config: CaiTConfig, options: ForwardOptions, dropout = make
 }
 
 /** Stage 1: patch tokens [B, N, H] after the talking-heads self-attention blocks. */
-export function caitPatchTokens(p: ParamReader, config: CaiTConfig, inputs: VisionInputs, settings: AttentionSettings): tf.Tensor {
+export function caitPatchTokens(p: ParamReader, config: CaiTConfig, inputs: VisionInputs, settings: AttentionSettings, live?: tf.Tensor): tf.Tensor {
   const layout = inputs.layout ?? 'NHWC'
   checkPixels('cait', inputs.pixels, layout, config.imageSize, config.numChannels)
   const eps = config.layerNormEps
@@ -33,23 +34,23 @@ export function caitPatchTokens(p: ParamReader, config: CaiTConfig, inputs: Visi
   let x = settings.dropout(tf.add(patches, p('embed.pos.weight')), config.hiddenDropout) // [B, N, H]
   for (let i = 0; i < config.numLayers; i++) {
     const b = `blocks.${i}`
-    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), eps)
+    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), eps, live)
     const attended = settings.dropout(selfAttention(p, `${b}.attn`, normed1, settings, true), config.hiddenDropout)
     x = tf.add(x, tf.mul(p(`${b}.attn_scale`), attended))
-    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), eps)
+    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), eps, live)
     x = tf.add(x, tf.mul(p(`${b}.mlp_scale`), settings.dropout(mlp(p, `${b}.mlp`, normed2, gelu), config.hiddenDropout)))
   }
   return x
 }
 
 /** One class-attention block: CLS [B, 1, H] and patches [B, N, H] -> the new CLS [B, 1, H]. Patches are read only. */
-export function classAttentionBlock(p: ParamReader, prefix: string, config: CaiTConfig, cls: tf.Tensor, patches: tf.Tensor, settings: AttentionSettings): tf.Tensor {
+export function classAttentionBlock(p: ParamReader, prefix: string, config: CaiTConfig, cls: tf.Tensor, patches: tf.Tensor, settings: AttentionSettings, live?: tf.Tensor): tf.Tensor {
   const eps = config.layerNormEps
   const u = tf.concat([cls, patches], 1) // [B, 1+N, H]
-  const normedU = layerNorm(u, p(`${prefix}.attn_norm.weight`), p(`${prefix}.attn_norm.bias`), eps)
+  const normedU = layerNorm(u, p(`${prefix}.attn_norm.weight`), p(`${prefix}.attn_norm.bias`), eps, live)
   const attended = settings.dropout(classAttention(p, `${prefix}.attn`, normedU, settings), config.hiddenDropout) // [B, 1, H]
   let c = tf.add(cls, tf.mul(p(`${prefix}.attn_scale`), attended))
-  const normedC = layerNorm(c, p(`${prefix}.mlp_norm.weight`), p(`${prefix}.mlp_norm.bias`), eps)
+  const normedC = layerNorm(c, p(`${prefix}.mlp_norm.weight`), p(`${prefix}.mlp_norm.bias`), eps, live)
   c = tf.add(c, tf.mul(p(`${prefix}.mlp_scale`), settings.dropout(mlp(p, `${prefix}.mlp`, normedC, gelu), config.hiddenDropout)))
   return c // [B, 1, H]
 }
@@ -58,7 +59,8 @@ export function classAttentionBlock(p: ParamReader, prefix: string, config: CaiT
 export function classAttentionStage(params: ParamMap, config: CaiTConfig, patches: tf.Tensor, options: ForwardOptions, settings = settingsFor(config, options)): tf.Tensor {
   const p = paramReader(params, 'cait')
   let cls = tokenRows(p('embed.cls'), patches.shape[0]) // [B, 1, H]
-  for (let j = 0; j < config.numClassLayers; j++) cls = classAttentionBlock(p, `cls_blocks.${j}`, config, cls, patches, settings)
+  const live = liveUnits(options.growthMasks) // MSG's masked LayerNorms (growth-masks.ts); undefined otherwise
+  for (let j = 0; j < config.numClassLayers; j++) cls = classAttentionBlock(p, `cls_blocks.${j}`, config, cls, patches, settings, live)
   return tf.concat([cls, patches], 1) // [B, 1+N, H]
 }
 
@@ -66,9 +68,10 @@ export function classAttentionStage(params: ParamMap, config: CaiTConfig, patche
 export function caitHidden(params: ParamMap, config: CaiTConfig, inputs: VisionInputs, options: ForwardOptions): tf.Tensor {
   const p = paramReader(params, 'cait')
   const settings = settingsFor(config, options)
-  const patches = caitPatchTokens(p, config, inputs, settings)
+  const live = liveUnits(options.growthMasks)
+  const patches = caitPatchTokens(p, config, inputs, settings, live)
   const tokens = classAttentionStage(params, config, patches, options, settings)
-  return layerNorm(tokens, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps)
+  return layerNorm(tokens, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps, live)
 }
 
 /** Class logits [B, K] from the CLS token. */

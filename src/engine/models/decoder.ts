@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { DecoderConfig } from './config'
 import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
+import { liveUnits } from './growth-masks'
 import { embedding } from './layers/embedding'
 import { geluNew } from './layers/gelu'
 import { layerNorm } from './layers/layer-norm'
@@ -31,17 +32,18 @@ export function decoderHidden(params: ParamMap, config: DecoderConfig, inputs: T
     causal: true, // applied inside the softmax (no [T, T] mask tensor)
     keyMask: inputs.attentionMask, // [B, T]
   }
+  const live = liveUnits(options.growthMasks) // MSG's masked LayerNorms (growth-masks.ts); undefined otherwise
   const words = embedding(p('embed.tok.weight'), ids) // [B, T, H]
   const positions = tf.slice(p('embed.pos.weight'), [0, 0], [length, config.hiddenSize]) // [T, H], broadcast over B
   let x = dropout(tf.add(words, positions), config.hiddenDropout)
   for (let i = 0; i < config.numLayers; i++) {
     const b = `blocks.${i}`
-    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps)
+    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps, live)
     x = tf.add(x, dropout(selfAttention(p, `${b}.attn`, normed1, settings), config.hiddenDropout))
-    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps)
+    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps, live)
     x = tf.add(x, dropout(mlp(p, `${b}.mlp`, normed2, geluNew), config.hiddenDropout))
   }
-  return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps)
+  return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps, live)
 }
 
 /** Next-token logits [B, T, V]; position t predicts token t+1. */

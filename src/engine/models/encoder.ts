@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { maxSequenceLength, type EncoderConfig } from './config'
 import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
 import { makeDropout, type Dropout } from './layers/dropout'
+import { blendBlock, blockMask, liveUnits } from './growth-masks'
 import { embedding } from './layers/embedding'
 import { gelu } from './layers/gelu'
 import { layerNorm } from './layers/layer-norm'
@@ -25,13 +26,13 @@ export function positionIds(config: EncoderConfig, inputIds: tf.Tensor): tf.Tens
   return tf.add(tf.mul(tf.cumsum(real, 1), real), tf.scalar(config.padTokenId, 'int32')) // [B, T]
 }
 
-function embeddings(p: ParamReader, c: EncoderConfig, inputs: TextInputs, dropout: Dropout): tf.Tensor {
+function embeddings(p: ParamReader, c: EncoderConfig, inputs: TextInputs, dropout: Dropout, live?: tf.Tensor): tf.Tensor {
   const ids = inputs.inputIds
   const words = embedding(p('embed.tok.weight'), ids) // [B, T, H]
   const positions = embedding(p('embed.pos.weight'), positionIds(c, ids)) // [B, T, H]
   const typeIds = inputs.tokenTypeIds ?? tf.zeros(ids.shape, 'int32')
   const types = embedding(p('embed.type.weight'), typeIds) // [B, T, H]
-  const x = layerNorm(tf.addN([words, positions, types]), p('embed.norm.weight'), p('embed.norm.bias'), c.layerNormEps)
+  const x = layerNorm(tf.addN([words, positions, types]), p('embed.norm.weight'), p('embed.norm.bias'), c.layerNormEps, live)
   return dropout(x, c.hiddenDropout)
 }
 
@@ -59,22 +60,28 @@ export function encoderHidden(params: ParamMap, config: EncoderConfig, inputs: T
     dropout,
     keyMask: inputs.attentionMask, // [B, T], applied inside the softmax
   }
-  let x = embeddings(p, config, inputs, dropout) // [B, T, H]
+  const masks = options.growthMasks // MSG (growth-masks.ts); absent in every other use
+  const live = liveUnits(masks)
+  let x = embeddings(p, config, inputs, dropout, live) // [B, T, H]
   for (let i = 0; i < config.numLayers; i++) {
     const b = `blocks.${i}`
+    const m = blockMask(masks, i)
+    if (m === 0) continue // a new block at mask 0 leaves the stream as it is
+    const input = x
     const attended = dropout(selfAttention(p, `${b}.attn`, x, settings), config.hiddenDropout)
-    x = layerNorm(tf.add(x, attended), p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps)
+    x = layerNorm(tf.add(x, attended), p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps, live)
     const transformed = dropout(mlp(p, `${b}.mlp`, x, gelu), config.hiddenDropout)
-    x = layerNorm(tf.add(x, transformed), p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps)
+    x = layerNorm(tf.add(x, transformed), p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps, live)
+    x = blendBlock(input, x, m)
   }
   return x
 }
 
 /** MLM head: transform (dense, GELU, LN), then decoder (embed.tok or head.lm) + head.mlm.bias. [B, T, H] -> [B, T, V] */
-export function mlmHead(params: ParamMap, config: EncoderConfig, hidden: tf.Tensor): tf.Tensor {
+export function mlmHead(params: ParamMap, config: EncoderConfig, hidden: tf.Tensor, live?: tf.Tensor): tf.Tensor {
   const p = paramReader(params, config.family)
   const transformed = gelu(linear(hidden, p('head.mlm.dense.weight'), p('head.mlm.dense.bias')))
-  const normed = layerNorm(transformed, p('head.mlm.norm.weight'), p('head.mlm.norm.bias'), config.layerNormEps)
+  const normed = layerNorm(transformed, p('head.mlm.norm.weight'), p('head.mlm.norm.bias'), config.layerNormEps, live)
   const decoder = config.tieWordEmbeddings ? p('embed.tok.weight') : p('head.lm.weight') // [V, H]
   return linear(normed, decoder, p('head.mlm.bias')) // [B, T, V]
 }
@@ -90,7 +97,8 @@ export function pooledOutput(params: ParamMap, config: EncoderConfig, hidden: tf
 /** MLM logits [B, T, V], or [N, V] at options.outputPositions. */
 export function encoderForward(params: ParamMap, config: EncoderConfig, inputs: TextInputs, options: ForwardOptions): tf.Tensor {
   const hidden = encoderHidden(params, config, inputs, options) // [B, T, H]
-  if (!options.outputPositions) return mlmHead(params, config, hidden)
+  const live = liveUnits(options.growthMasks) // the MLM transform is D wide: its LayerNorm is masked as the stream's
+  if (!options.outputPositions) return mlmHead(params, config, hidden, live)
   const [batch, length, h] = hidden.shape
-  return mlmHead(params, config, tf.gather(tf.reshape(hidden, [batch * length, h]), options.outputPositions)) // [N, V]
+  return mlmHead(params, config, tf.gather(tf.reshape(hidden, [batch * length, h]), options.outputPositions), live) // [N, V]
 }

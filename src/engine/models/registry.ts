@@ -8,6 +8,7 @@ import { ModelConfigError, validateConfig, type ConfigOf, type CaiTConfig, type 
 import { caitForward } from './cait'
 import { decoderForward } from './decoder'
 import { encoderForward } from './encoder'
+import { applyGrowthMasks } from './growth-masks'
 import { initParameters } from './init'
 import type { ParamMap } from './layers/params'
 import { causalLmLoss, classificationLoss, maskedLmLoss, type LossTargets } from './losses'
@@ -74,25 +75,30 @@ function validatorFor<C extends ModelConfig>(...families: FamilyName[]): (config
 const common = { parameterShapes, init: initParameters, parameterGroup }
 
 function encoderFamily(name: 'bert' | 'roberta'): ModelFamily<EncoderConfig, TextInputs> {
-  return { ...common, name, modality: 'text', objective: 'masked-lm', validate: validatorFor(name), forward: encoderForward, loss: maskedLmLoss, noDecay: textNoDecay }
+  return { ...common, name, modality: 'text', objective: 'masked-lm', validate: validatorFor(name), forward: masked(encoderForward), loss: maskedLmLoss, noDecay: textNoDecay }
 }
 
 function vitFamily(name: 'vit' | 'deit'): ModelFamily<ViTConfig, VisionInputs> {
-  return { ...common, name, modality: 'vision', objective: 'classification', validate: validatorFor(name), forward: vitForward, loss: classificationLoss, noDecay: visionNoDecay }
+  return { ...common, name, modality: 'vision', objective: 'classification', validate: validatorFor(name), forward: masked(vitForward), loss: classificationLoss, noDecay: visionNoDecay }
 }
 
 export const FAMILIES = {
   bert: encoderFamily('bert'),
   roberta: encoderFamily('roberta'),
-  gpt2: { ...common, name: 'gpt2', modality: 'text', objective: 'causal-lm', validate: validatorFor<DecoderConfig>('gpt2'), forward: decoderForward, loss: causalLmLoss, noDecay: textNoDecay } as ModelFamily<DecoderConfig, TextInputs>,
+  gpt2: { ...common, name: 'gpt2', modality: 'text', objective: 'causal-lm', validate: validatorFor<DecoderConfig>('gpt2'), forward: masked(decoderForward), loss: causalLmLoss, noDecay: textNoDecay } as ModelFamily<DecoderConfig, TextInputs>,
   vit: vitFamily('vit'),
   deit: vitFamily('deit'),
-  cait: { ...common, name: 'cait', modality: 'vision', objective: 'classification', validate: validatorFor<CaiTConfig>('cait'), forward: caitForward, loss: classificationLoss, noDecay: visionNoDecay } as ModelFamily<CaiTConfig, VisionInputs>,
+  cait: { ...common, name: 'cait', modality: 'vision', objective: 'classification', validate: validatorFor<CaiTConfig>('cait'), forward: masked(caitForward), loss: classificationLoss, noDecay: visionNoDecay } as ModelFamily<CaiTConfig, VisionInputs>,
 } satisfies { [F in FamilyName]: ModelFamily<ConfigOf<F>, F extends 'bert' | 'roberta' | 'gpt2' ? TextInputs : VisionInputs> }
 
 export function getFamily(name: string): ModelFamily<ModelConfig, TextInputs | VisionInputs> {
   if (!Object.prototype.hasOwnProperty.call(FAMILIES, name)) throw new Error(`Unknown model family "${name}". Expected one of: ${Object.keys(FAMILIES).join(', ')}`)
   return FAMILIES[name as FamilyName] as unknown as ModelFamily<ModelConfig, TextInputs | VisionInputs>
+}
+
+/** A family's forward with the weight-side growth masks applied to its parameters (growth-masks.ts) when given. */
+function masked<C extends ModelConfig, I>(f: (params: ParamMap, config: C, inputs: I, options: ForwardOptions) => tf.Tensor) {
+  return (params: ParamMap, config: C, inputs: I, options: ForwardOptions): tf.Tensor => f(options.growthMasks ? applyGrowthMasks(params, config, options.growthMasks) : params, config, inputs, options)
 }
 
 /** Forward for any config: dispatches on config.family. */

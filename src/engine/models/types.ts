@@ -1,5 +1,6 @@
 /** Inputs and options of every family's forward function. */
 import type * as tf from '@tensorflow/tfjs-core'
+import type { GrowthMasks } from './growth-masks'
 import type { AttentionImplChoice } from './layers/attention'
 
 export interface TextInputs {
@@ -37,4 +38,9 @@ export interface ForwardOptions {
    * of a small model's FLOPs (docs/engine/measurements.md §3.4, `mlm15`).
    */
   outputPositions?: tf.Tensor
+  /**
+   * MSG's masks on the units, heads and blocks a grown model added (growth-masks.ts): at 0 the grown model computes
+   * its source's function, at 1 the plain large model. Absent everywhere else (nothing changes, nothing is computed).
+   */
+  growthMasks?: GrowthMasks
 }

@@ -8,6 +8,7 @@ import { prefixTokens, type ViTConfig } from './config'
 import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
 import { gelu } from './layers/gelu'
+import { liveUnits } from './growth-masks'
 import { layerNorm } from './layers/layer-norm'
 import { linear } from './layers/linear'
 import { mlp } from './layers/mlp'
@@ -28,6 +29,7 @@ export function vitHidden(params: ParamMap, config: ViTConfig, inputs: VisionInp
   const p = paramReader(params, config.family)
   const dropout = makeDropout(options.training, options.dropoutSeed)
   const settings: AttentionSettings = { numHeads: config.numHeads, impl: resolveAttentionImpl(options.attention), probsDropout: config.attentionDropout, dropout }
+  const live = liveUnits(options.growthMasks) // MSG's masked LayerNorms (growth-masks.ts); undefined otherwise
   const batch = inputs.pixels.shape[0]
   const patches = patchEmbed(inputs.pixels, p('embed.patch.weight'), p('embed.patch.bias'), layout) // [B, N, H]
   const prefix = [tokenRows(p('embed.cls'), batch)]
@@ -36,12 +38,12 @@ export function vitHidden(params: ParamMap, config: ViTConfig, inputs: VisionInp
   x = dropout(x, config.hiddenDropout)
   for (let i = 0; i < config.numLayers; i++) {
     const b = `blocks.${i}`
-    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps)
+    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps, live)
     x = tf.add(x, dropout(selfAttention(p, `${b}.attn`, normed1, settings), config.hiddenDropout))
-    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps)
+    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps, live)
     x = tf.add(x, dropout(mlp(p, `${b}.mlp`, normed2, gelu), config.hiddenDropout))
   }
-  return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps)
+  return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps, live)
 }
 
 /** Token `index` of [B, T, H] -> [B, H]. */

@@ -15,6 +15,8 @@
  *     weights get neither updates nor weight decay; a checkpoint holds the active stage's moments (zeros elsewhere);
  *   - stepFlops and startCounters: a per-step cost other than the plain step's and the work done before the first
  *     step (the growth phase), so a FLOPs or time budget covers all the work a method does (§3.3);
+ *   - growthMasksAt: the growth masks of a step, passed to every forward of that step, evaluations included (MSG,
+ *     docs/growth/msg.md: the new parts of a grown model enter through masks ramping 0 -> 1);
  *   - steps null + wallLimitSeconds: a wall-clock budget; the schedule's length is calibrated from the first
  *     CALIBRATION_STEPS steps' speed, then fixed (onHorizon stores it); excludeEvalTime keeps evaluations out of wall time.
  */
@@ -24,7 +26,8 @@ import type { ModelConfig } from '../models/config'
 import type { AttentionImplChoice } from '../models/layers/attention'
 import type { ParamMap } from '../models/layers/params'
 import { getFamily, type ModelFamily } from '../models/registry'
-import type { ModelInputs } from '../models/types'
+import type { GrowthMasks } from '../models/growth-masks'
+import type { ForwardOptions, ModelInputs } from '../models/types'
 import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
 import type { EvalMetrics, LrSchedule, MetricRecord } from '../../shared/train'
@@ -90,6 +93,8 @@ export interface TrainerOptions {
   stageAt?(step: number, steps: number): StageSpec
   /** The loss of update `step`; null or absent = the family's loss. */
   lossAt?(step: number, steps: number): StepLoss | null
+  /** The growth masks of update `step` (evaluations after it use the next step's); null or absent = none. */
+  growthMasksAt?(step: number, steps: number): GrowthMasks | null
   /**
    * Train these variables instead of the model's own parameters: the model's parameters are computed from them in
    * every step, inside the gradient tape (LiGO's operator phase: its coefficients, materialised into the large
@@ -237,7 +242,8 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
 
   const runEval = async (): Promise<EvalMetrics> => {
     const t0 = performance.now()
-    const metrics = await evaluate(family, config, data, options, paramsView())
+    const growthMasks = options.growthMasksAt?.(step, horizonFor()) ?? undefined
+    const metrics = await evaluate(family, config, data, { ...options, growthMasks }, paramsView())
     if (options.excludeEvalTime) evalSeconds += (performance.now() - t0) / 1000
     return metrics
   }
@@ -309,10 +315,11 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
       lastLr = learningRateAt(step, { peak: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: horizonFor(), kind: options.schedule })
       const dropoutSeed = hash32(seed, step)
       const stepLoss = options.lossAt?.(step, horizonFor()) ?? null
+      const growthMasks = options.growthMasksAt?.(step, horizonFor()) ?? undefined
       const active = optimizer!
       const result = tf.tidy(() => {
         const t = batchTensors(data.kind, batch, objective, config.family)
-        const forwardOptions = { training: true, dropoutSeed, attention: options.attention, ...t.forward }
+        const forwardOptions = { training: true, dropoutSeed, attention: options.attention, growthMasks, ...t.forward }
         const lossFrom = stepLoss ? stepLoss(t) : null
         const lossOf = () => {
           const logits = family.forward(paramsView(), config, t.inputs as ModelInputs, forwardOptions)
@@ -381,7 +388,13 @@ export async function train(options: TrainerOptions): Promise<TrainOutcome> {
  * Loss on up to evalBatches validation batches (dropout off), weighted by the positions/images each counts;
  * perplexity = exp(loss) for text, accuracy for images. One read-back at the end.
  */
-export async function evaluate(family: ModelFamily, config: ModelConfig, data: TrainingData, options: Pick<TrainerOptions, 'evalBatches' | 'attention'>, params: ParamMap): Promise<EvalMetrics> {
+export async function evaluate(
+  family: ModelFamily,
+  config: ModelConfig,
+  data: TrainingData,
+  options: Pick<TrainerOptions, 'evalBatches' | 'attention'> & Pick<ForwardOptions, 'growthMasks'>,
+  params: ParamMap,
+): Promise<EvalMetrics> {
   const iterator = data.validation()
   const batches = Math.min(options.evalBatches, iterator.batchesPerEpoch)
   let weightedLoss: tf.Scalar = tf.scalar(0)
@@ -393,7 +406,7 @@ export async function evaluate(family: ModelFamily, config: ModelConfig, data: T
     const next = tf.tidy(() => {
       const t = batchTensors(data.kind, batch, family.objective, 'eval')
       // DeiT evaluates its averaged heads (inference mode), so deitHeads is not passed here.
-      const logits = family.forward(params, config, t.inputs as ModelInputs, { training: false, attention: options.attention, outputPositions: t.forward.outputPositions })
+      const logits = family.forward(params, config, t.inputs as ModelInputs, { training: false, attention: options.attention, outputPositions: t.forward.outputPositions, growthMasks: options.growthMasks })
       const loss = tf.add(weightedLoss, tf.mul(family.loss(logits, t.targets), t.lossCount)) as tf.Scalar
       const hits = data.kind === 'image' ? tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), tf.cast(t.targets.labels, 'int32')), 'float32'))) : tf.clone(correct)
       return { loss, hits: hits as tf.Scalar, count: t.lossCount }

@@ -12,6 +12,7 @@ import { interpolationMethod } from './interpolation'
 import { kiMethod } from './ki'
 import { lemonMethod } from './lemon'
 import { ligoMethod } from './ligo'
+import { msgMethod } from './msg'
 import { msltMethod } from './mslt'
 import { net2netMethod } from './net2net'
 import { scratchMethod } from './scratch'
@@ -29,6 +30,7 @@ export const GROWTH_METHOD_LIST: readonly GrowthMethod[] = [
   kiMethod,
   lemonMethod,
   gstackMethod,
+  msgMethod,
 ]
 
 export const METHOD_NAMES: readonly string[] = GROWTH_METHOD_LIST.map((m) => m.name)
