@@ -11,7 +11,7 @@
 import { join, resolve } from 'node:path'
 import type * as tf from '@tensorflow/tfjs-core'
 import { DEFAULT_SPLIT, splitRecord, splitRecordJson, SPLIT_RECORD_FILE, type DataSplit } from '../data'
-import { getGrowthMethod, GrowthError, resolveSettings, type PreparedGrowth } from '../growth'
+import { getGrowthMethod, GrowthError, growthTarget, resolveSettings, type PreparedGrowth } from '../growth'
 import { exportCheckpoint, exportOperator } from '../io/export-checkpoint'
 import { writeFileAtomic } from '../io/atomic-write'
 import { DEFAULT_EXPORT_CLASS, type ShapedArray } from '../io/names'
@@ -47,7 +47,8 @@ export async function growCheckpoint(params: GrowParams, callbacks: GrowCallback
   const small = await loadSmallModel(params.from, seed)
   let prepared: PreparedGrowth | null = null
   try {
-    const large = resolveLargeConfig(params.to, small.config)
+    // The method may adjust the config it grows into (LEMON's LayerNorm eps); the written config is that one.
+    const large = growthTarget(method, small.config, resolveLargeConfig(params.to, small.config), settings)
     const support = method.supports(small.config, large)
     if (!support.ok) throw new GrowthError(`Cannot grow with ${method.name}: ${support.reason}`)
     const notes: string[] = []

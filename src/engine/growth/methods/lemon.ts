@@ -1,6 +1,6 @@
 /** lemon: a one-shot, function-preserving weight map (docs/growth/lemon.md). */
 import { mapPicture } from '../design/pictures'
-import { lemon, lemonDepthMap, lemonInexactness } from '../lemon'
+import { lemon, lemonDepthMap, lemonInexactness, lemonLayerNormEps } from '../lemon'
 import type { GrowthMethod } from '../method'
 import { weightMapMethod } from './one-shot'
 
@@ -16,7 +16,9 @@ const base = weightMapMethod(
 
 export const lemonMethod: GrowthMethod = {
   ...base,
-  // The grown model says where it is not an exact copy of the source (LayerNorm eps, post-LN depth).
+  // LEMON is exact only with the target's LayerNorm eps scaled by k·D1/D2 (pre-LN): the grown config carries it.
+  targetConfig: (small, large) => ({ ...large, layerNormEps: lemonLayerNormEps(small, large) }),
+  // The grown model says where it is not an exact copy of the source (post-LN depth; an eps set by hand).
   prepare: async (input) => {
     const prepared = await base.prepare(input)
     return { ...prepared, notes: [...prepared.notes, ...lemonInexactness(input.small, input.large)] }
