@@ -16,6 +16,7 @@ import { TRAIN_COMMAND } from './commands/train'
 import { FLOPS_COMMAND } from './commands/flops'
 import { GROW_COMMAND } from './commands/grow'
 import { COMPARE_COMMAND } from './commands/compare'
+import { PLAN_COMMAND } from './commands/plan'
 
 const info: CommandSpec<InfoFlags> = {
   name: 'info',
@@ -50,7 +51,7 @@ const serve: CommandSpec<ServeFlags> = {
   run: runServe,
 }
 
-export const COMMANDS: readonly CommandSpec<never>[] = [info, serve, INSPECT_COMMAND, FORWARD_COMMAND, EXPORT_COMMAND, TRAIN_COMMAND, FLOPS_COMMAND, GROW_COMMAND, COMPARE_COMMAND]
+export const COMMANDS: readonly CommandSpec<never>[] = [info, serve, INSPECT_COMMAND, FORWARD_COMMAND, EXPORT_COMMAND, TRAIN_COMMAND, FLOPS_COMMAND, GROW_COMMAND, COMPARE_COMMAND, PLAN_COMMAND]
 
 export function findCommand(name: string): CommandSpec<never> | undefined {
   return COMMANDS.find((command) => command.name === name)
