@@ -4,7 +4,7 @@
  * budget), the growth factor g with the paper's range, and the conversion between the paper's "speedup" and the
  * saving our tables report. No engine process: the planner is arithmetic.
  */
-import { GSTACK_DEFAULT_MAX_BASE_FRACTION, GSTACK_PAPER_FACTOR, planGStack, savingFromSpeedup, speedupFromSaving, type GStackPlan } from '../../engine/growth'
+import { GSTACK_MAX_BASE_FRACTION, GSTACK_PAPER_FACTOR, planGStack, savingFromSpeedup, speedupFromSaving, type GStackPlan } from '../../engine/growth'
 import { parameterCount } from '../../engine/models/param-count'
 import { getPreset, PRESET_IDS } from '../../engine/models/presets'
 import { realFlag, UsageError, type CommandSpec } from '../args'
@@ -114,7 +114,7 @@ export const PLAN_COMMAND: CommandSpec<PlanFlags> = {
   description:
     "G_stack (docs/growth/gstack.md) trains a base model on d tokens, then stacks it g times into the target. The paper's " +
     'fitted rule (Eq. 2) gives d from the target\'s parameters N and training tokens D; at desktop scale it asks for ' +
-    `more than the budget, so d is clamped to --max-base-fraction of D (default ${GSTACK_DEFAULT_MAX_BASE_FRACTION}). g = target layers / base ` +
+    `more than the budget, so d is clamped to --max-base-fraction of D (default ${GSTACK_MAX_BASE_FRACTION}). g = target layers / base ` +
     `layers; the paper found 2-4 best and used ${GSTACK_PAPER_FACTOR}. --speedup / --saving convert the paper's metric ` +
     '(C_scratch/C_method − 1) and the saving the comparison tables report (1 − C_method/C_scratch).',
   positionals: [{ name: 'method', help: `the method to plan (${PLANNERS.join(', ')})`, required: true }],
@@ -125,7 +125,7 @@ export const PLAN_COMMAND: CommandSpec<PlanFlags> = {
     { name: 'from', type: 'string', valueName: 'preset', help: 'The base model: its layers give g, its parameters the base training\'s FLOPs' },
     { name: 'base-layers', type: 'integer', valueName: 'L', min: 1, max: 100000, help: 'Layers of the base model, instead of --from' },
     { name: 'target-layers', type: 'integer', valueName: 'L', min: 1, max: 100000, help: 'Layers of the target, with --params' },
-    { name: 'max-base-fraction', type: 'string', valueName: 'share', default: String(GSTACK_DEFAULT_MAX_BASE_FRACTION), help: 'Most of the budget the base model may train on' },
+    { name: 'max-base-fraction', type: 'string', valueName: 'share', default: String(GSTACK_MAX_BASE_FRACTION), help: 'Most of the budget the base model may train on' },
     { name: 'speedup', type: 'string', valueName: 'x', help: "The paper's speedup to convert to a saving (0.546 for 54.6%)" },
     { name: 'saving', type: 'string', valueName: 's', help: 'A saving to convert to the paper\'s speedup (0.353 for 35.3%)' },
     { name: 'json', type: 'boolean', help: 'Print the plan as JSON' },

@@ -83,12 +83,6 @@ export function gstackBaseTokens(targetParameters: number, targetTokens: number)
 /** The paper's growth factor (it found the optimum between 2 and 4 and fixed g = 4, §4.2). */
 export const GSTACK_PAPER_FACTOR = 4
 
-/**
- * The default cap on the base model's tokens, as a share of the target's budget D: the fitted rule asks for more than
- * a desktop budget has (docs/growth/gstack.md); 10% is the top of the 2-10% range the operators notes suggest.
- */
-export const GSTACK_DEFAULT_MAX_BASE_FRACTION = 0.1
-
 export interface GStackPlanInput {
   /** Parameters of the large model (N) and the tokens it will train on (D: the budget). */
   targetParameters: number
