@@ -17,7 +17,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ByteLevelBpeTokenizer, DEFAULT_SPLIT, DEFAULT_VALIDATION_FRACTION, sameSplit, WordPieceTokenizer, writeTokenizerFiles, type DataSplit } from '../data'
-import { getGrowthMethod, type MethodSettings } from '../growth'
+import { getGrowthMethod, growthTarget, type MethodSettings } from '../growth'
 import { writeFileAtomic } from '../io/atomic-write'
 import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
@@ -317,9 +317,11 @@ interface RunMethodInput {
 
 /** One method and seed: resume its run folder if it has a checkpoint, otherwise grow and train from the start. */
 async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
-  const { method, seed, runDir, settings, small, large, data, options } = input
+  const { method, seed, runDir, settings, small, data, options } = input
   const descriptor = getGrowthMethod(method)
   const methodSettings = settings.methodSettings[method]
+  // The method may adjust the config it grows into (LEMON's LayerNorm eps): its run trains that config.
+  const large = growthTarget(descriptor, small.config, input.large, methodSettings)
   const hooks = methodHooks(descriptor, methodSettings, small.config, small.params, large, data)
   const common = {
     config: large,

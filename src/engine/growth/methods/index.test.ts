@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { resolveSettings, settingFlag } from '../method'
+import { tinyConfig, TINY_CONFIGS } from '../../models'
+import { growthTarget, resolveSettings, settingFlag } from '../method'
 import { GROWTH_OPERATORS } from '../registry'
 import { getGrowthMethod, GROWTH_METHOD_LIST, methodCatalog, METHOD_NAMES } from '.'
 
@@ -37,5 +38,13 @@ describe('growth method descriptors', () => {
   it('CLI flags of all settings are distinct', () => {
     const flags = GROWTH_METHOD_LIST.flatMap((m) => m.settings.map((s) => settingFlag(m, s)))
     expect(new Set(flags).size).toBe(flags.length)
+  })
+
+  it("growthTarget: LEMON's targetConfig sets the LayerNorm eps it needs; every other method keeps the asked config", () => {
+    const small = TINY_CONFIGS.gpt2
+    const large = tinyConfig('gpt2', { hiddenSize: 12, numHeads: 3, intermediateSize: 18 })
+    const lemon = getGrowthMethod('lemon')
+    expect(growthTarget(lemon, small, large, resolveSettings(lemon))).toEqual({ ...large, layerNormEps: (small.layerNormEps * 8) / 12 })
+    for (const method of GROWTH_METHOD_LIST.filter((m) => m.name !== 'lemon')) expect(growthTarget(method, small, large, resolveSettings(method))).toBe(large)
   })
 })
