@@ -5,7 +5,7 @@
  * a line that says so and where to report it.
  */
 import { StudioError } from '../shared'
-import { firstLine, isInputError } from '../engine/runtime/input-errors'
+import { firstLine, isInputError, systemErrorOf } from '../engine/runtime/input-errors'
 
 export const BUG_REPORT_HINT = 'This is a bug in ligo, not in your input: please report it with the lines above.'
 
@@ -19,14 +19,7 @@ export function errorReport(where: string, error: unknown, wording: (message: st
     // engine_error: the engine already logged the stack on stderr ("[engine] ... failed: ..."), just above.
     return error.code === 'engine_error' ? `${line(error.message)}${BUG_REPORT_HINT}\n` : line(error.message)
   }
-  if (isInputError(error) || isSystemError(error)) return line((error as Error).message)
+  if (isInputError(error) || systemErrorOf(error) !== null) return line((error as Error).message)
   const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
   return `${where}: ${text}\n${BUG_REPORT_HINT}\n`
-}
-
-/** Node's errors about the file system or the network (ENOENT, EACCES, EISDIR, EADDRINUSE...): the path or port is the user's. */
-function isSystemError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false
-  const { code, syscall } = error as NodeJS.ErrnoException
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof syscall === 'string'
 }

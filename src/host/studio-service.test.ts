@@ -133,9 +133,12 @@ describe('StudioService', () => {
     })
     afterEach(() => rmSync(root, { recursive: true, force: true }))
 
-    it('inspectPath checks and sniffs a path; a relative or missing one is refused', async () => {
-      expect(await service.invoke('inspectPath', { path: join(root, 'rows.jsonl') })).toEqual({
-        path: join(root, 'rows.jsonl'),
+    it('inspectPath checks and sniffs a path inside the workspace; a relative, missing or outside one is refused', async () => {
+      // Behind ligo serve a report (kind, size, content summary) would tell about any file: only the workspace's.
+      expect((await rejection(service.invoke('inspectPath', { path: join(root, 'rows.jsonl') }))).code).toBe('forbidden')
+      cpSync(join(root, 'rows.jsonl'), join(workspaceDir, 'rows.jsonl'))
+      expect(await service.invoke('inspectPath', { path: join(workspaceDir, 'rows.jsonl') })).toEqual({
+        path: join(workspaceDir, 'rows.jsonl'),
         name: 'rows.jsonl',
         isDirectory: false,
         sizeBytes: 16,
@@ -144,7 +147,7 @@ describe('StudioService', () => {
         source: 'path',
       })
       expect((await rejection(service.invoke('inspectPath', { path: 'rows.jsonl' }))).code).toBe('invalid_request')
-      expect((await rejection(service.invoke('inspectPath', { path: join(root, 'gone') }))).code).toBe('not_found')
+      expect((await rejection(service.invoke('inspectPath', { path: join(workspaceDir, 'gone') }))).code).toBe('not_found')
     })
 
     it('inspectUpload sniffs the uploaded head by name and size', async () => {

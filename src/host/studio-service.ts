@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { ComparisonRuns, COMPARISONS_FOLDER } from './comparison-runs'
 import { totalmem } from 'node:os'
 import { inspectPath as inspectCheckedPath, sniffBytes } from '../engine/io/sniff'
+import { classifyError } from '../engine/runtime/input-errors'
 import type { CatalogContext } from '../engine/library/catalog'
 import { ModelLibrary } from '../engine/library/model-library'
 import { modelArgument, resolveModelRef } from '../engine/library/model-ref'
@@ -126,7 +127,11 @@ export class StudioService {
     this.handlers = {
       getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
       getHardware: () => this.engine.call('hardware', {}),
-      inspectPath: ({ path }) => this.inspectLocalPath(path),
+      // Behind `ligo serve` only inside the workspace: a report (kind, size, config) tells about a file too.
+      inspectPath: async ({ path }) => {
+        const checked = await this.context.policy.checkReadable(path)
+        return inspectCheckedPath(checked.path, checked.stat)
+      },
       inspectUpload: async (params) => this.inspectUpload(params),
       benchmarkMatmul: (params) => this.benchmarkMatmul(params),
       cancelTask: async ({ taskId }) => ({ cancelled: this.cancel(taskId) }),
@@ -151,7 +156,15 @@ export class StudioService {
     if (this.disposed) throw new StudioError('unsupported', 'LiGO Studio is shutting down; the request was not run.')
     const valid = validateStudioParams(method, params) // throws unknown_method for a name outside the table
     const handler = this.handlers[method as StudioMethod] as (params: unknown) => Promise<unknown>
-    return handler(valid)
+    try {
+      return await handler(valid)
+    } catch (error) {
+      // Engine code also runs here (headers, config files, exports): its input errors and a missing or forbidden
+      // path get their code from the error table (shared/error-table.ts), as they would from the engine process.
+      if (error instanceof StudioError) throw error
+      const { code, message } = classifyError(error)
+      throw new StudioError(code, message)
+    }
   }
 
   /** Event batches (task progress, engine status, opened files); at most one batch per eventBatchMs. */

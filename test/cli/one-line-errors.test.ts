@@ -67,6 +67,10 @@ const CASES: Record<string, Case> = {
   'train with a missing data path': { argv: () => ['train', '--model', 'bert-mini', '--data', missing(), '--steps', '1', '--out', at('run2')], names: () => /does-not-exist/ },
   'train with 0 steps': { argv: () => ['train', '--model', 'bert-mini', '--data', at('texts'), '--steps', '0'], names: () => /--steps/ },
   'train with a negative learning rate': { argv: () => ['train', '--model', 'bert-mini', '--data', at('texts'), '--steps', '1', '--lr', '-1'], names: () => /--lr/ },
+  'train with a batch larger than the data': {
+    argv: () => ['train', '--model', 'bert-mini', '--data', at('texts'), '--batch', '65536', '--seq', '8', '--steps', '1', '--out', at('run3')],
+    names: () => /no full batch of --batch 65536/,
+  },
   'train --resume a missing run': { argv: () => ['train', '--resume', missing()], names: () => /does-not-exist/ },
   'grow with an unknown method': { argv: () => ['grow', '--from', bert, '--to', 'bert-mini', '--method', 'magic', '--out', at('g1')], names: () => /--method.*magic|magic.*--method/ },
   'grow from a missing checkpoint': { argv: () => ['grow', '--from', missing(), '--to', 'bert-mini', '--method', 'ligo', '--out', at('g2')], names: () => /does-not-exist/ },

@@ -42,6 +42,6 @@ describe('adaptImages', () => {
     const subset = adaptImages(data, { height: 7, width: 7, channels: 1 }, 'd', [1])
     expect([subset.images.count, subset.notice, Array.from(subset.images.labels)]).toEqual([1, null, [0]])
     const many = { ...data, count: 20_000 }
-    expect(() => adaptImages(many, { height: 224, width: 224, channels: 3 }, 'mnist')).toThrow('Data "mnist": 20000 images at 224x224x3 need more than 1 GiB; use a subset of at most 1783 images (--max-examples)')
+    expect(() => adaptImages(many, { height: 224, width: 224, channels: 3 }, 'mnist')).toThrow('Data "mnist": 20000 images at 224x224x3 need more than 1 GiB; use a subset of at most 1783 images (`maxExamples`)')
   })
 })

@@ -45,7 +45,7 @@ export function adaptImages(images: ImageDataset, target: ImageInputShape, name:
   const outSize = target.height * target.width * target.channels
   if (chosen.length * outSize * 4 > MAX_ADAPTED_BYTES) {
     const fits = Math.floor(MAX_ADAPTED_BYTES / (outSize * 4))
-    throw new ImageAdaptError(`Data "${name}": ${chosen.length} images at ${describeShape(target.height, target.width, target.channels)} need more than 1 GiB; use a subset of at most ${fits} images (--max-examples)`)
+    throw new ImageAdaptError(`Data "${name}": ${chosen.length} images at ${describeShape(target.height, target.width, target.channels)} need more than 1 GiB; use a subset of at most ${fits} images (\`maxExamples\`)`)
   }
   const inSize = h * w * c
   const pixels = new Float32Array(chosen.length * outSize)

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { causalLmBatches, maskedLmBatches, packForCausalLm, packForMaskedLm, type TokenBatch } from './batching'
 import { IGNORE_INDEX } from './objectives'
+import { DataSizeError, InputError } from '../runtime/input-error'
+import { classifyError } from '../runtime/input-errors'
 
 const specials = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 }
 const docs = [
@@ -79,5 +81,41 @@ describe('BatchIterator', () => {
     expect(b.shape).toEqual([4, 6])
     expect([...b.inputIds.subarray(0, 6)]).toEqual([...windows.ids.subarray(0, 6)])
     expect([...b.labels.subarray(0, 6)]).toEqual([...windows.ids.subarray(1, 7)])
+  })
+})
+
+describe('data too small for the request', () => {
+  const masking = { vocabSize: 100, maskId: 4, specialIds: [0, 1, 2, 3, 4] }
+
+  // Too little data is the user's input (issue 16): a typed input error naming the parameters, never a plain Error,
+  // which the engine would report as a bug with a stack.
+  const refusal = (make: () => unknown): Error => {
+    try {
+      make()
+    } catch (error) {
+      return error as Error
+    }
+    throw new Error('expected a refusal')
+  }
+
+  it('no full batch of `batchSize`: DataSizeError naming batchSize and seqLen', () => {
+    const three = packForMaskedLm([[10, 11, 12, 13, 14, 15, 16, 17, 18, 19]], 6, specials) // 3 sequences
+    expect(three.count).toBe(3)
+    const error = refusal(() => maskedLmBatches(three, { batchSize: 4, seed: 0, masking }))
+    expect(error).toBeInstanceOf(DataSizeError)
+    expect(error.message).toBe('3 examples make no full batch of `batchSize` 4; lower `batchSize` (for text, a shorter `seqLen` also makes more examples) or give more data')
+    // Validation keeps a partial batch, so 3 examples make one of 4 there.
+    expect(maskedLmBatches(three, { batchSize: 4, seed: 0, masking, shuffle: false }).batchesPerEpoch).toBe(1)
+  })
+
+  it('no tokens, no window, no special token: input errors, not bugs', () => {
+    expect(refusal(() => packForMaskedLm([[], []], 6, specials))).toBeInstanceOf(DataSizeError)
+    const window = refusal(() => packForCausalLm([[1]], 4, { eos: 99 }))
+    expect(window).toBeInstanceOf(DataSizeError)
+    expect(window.message).toContain('`seqLen` 4')
+    const special = refusal(() => packForMaskedLm(docs, 6, { pad: 0, sep: 3 }))
+    expect(special).toBeInstanceOf(InputError)
+    expect(special.message).toBe("The tokenizer has no [CLS] token, which this model's objective needs")
+    for (const error of [window, special]) expect(classifyError(error)).toEqual({ code: 'invalid_request', message: error.message })
   })
 })

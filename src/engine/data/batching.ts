@@ -6,6 +6,7 @@
  */
 import { causalLmTargets, imageClassificationBatch, maskTokens, type ImageBatch, type MaskingOptions } from './objectives'
 import { hash32, permutation, Rng } from './rng'
+import { DataSizeError, InputError } from '../runtime/input-error'
 import type { TextTokenizer } from './tokenizers/types'
 import type { ImageDataset, TextDocument } from './types'
 
@@ -23,7 +24,8 @@ export function tokenizeDocuments(documents: readonly TextDocument[], tokenizer:
 }
 
 function requireId(id: number | undefined, name: string): number {
-  if (id === undefined) throw new Error(`The tokenizer has no ${name} token, which this packing needs`)
+  // A checkpoint's own tokenizer of another kind (a GPT-2 BPE under a BERT model): the user's files, not a bug.
+  if (id === undefined) throw new InputError(`The tokenizer has no ${name} token, which this model's objective needs`)
   return id
 }
 
@@ -39,7 +41,7 @@ export function packForMaskedLm(documents: readonly number[][], seqLen: number, 
   const pad = requireId(specialIds.pad, '[PAD]')
   const stream: number[] = []
   for (const doc of documents) if (doc.length > 0) stream.push(...doc, sep)
-  if (stream.length === 0) throw new Error('Nothing to pack: the documents have no tokens')
+  if (stream.length === 0) throw new DataSizeError('Nothing to pack: the documents have no tokens')
   const body = seqLen - 2
   const count = Math.ceil(stream.length / body)
   const ids = new Int32Array(count * seqLen).fill(pad)
@@ -65,7 +67,7 @@ export function packForCausalLm(documents: readonly number[][], seqLen: number, 
   const stream: number[] = []
   for (const doc of documents) if (doc.length > 0) stream.push(...doc, eos)
   const count = Math.floor((stream.length - 1) / seqLen)
-  if (count < 1) throw new Error(`Not enough text: ${stream.length} tokens make no window of ${seqLen + 1}`)
+  if (count < 1) throw new DataSizeError(`Not enough text: ${stream.length} tokens make no window of ${seqLen + 1} (\`seqLen\` ${seqLen} + 1); lower \`seqLen\` or give more text`)
   const length = seqLen + 1
   const ids = new Int32Array(count * length)
   for (let s = 0; s < count; s++) ids.set(stream.slice(s * seqLen, s * seqLen + length), s * length)
@@ -117,7 +119,9 @@ export class BatchIterator<B> {
     this.shuffle = options.shuffle ?? true
     this.dropLast = options.dropLast ?? this.shuffle
     this.batchesPerEpoch = this.dropLast ? Math.floor(count / batchSize) : Math.ceil(count / batchSize)
-    if (this.batchesPerEpoch < 1) throw new Error(`${count} examples make no full batch of ${batchSize}`)
+    if (this.batchesPerEpoch < 1) {
+      throw new DataSizeError(`${count} examples make no ${this.dropLast ? 'full ' : ''}batch of \`batchSize\` ${batchSize}; lower \`batchSize\` (for text, a shorter \`seqLen\` also makes more examples) or give more data`)
+    }
   }
 
   get state(): IteratorState {

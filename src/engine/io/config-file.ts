@@ -56,7 +56,7 @@ export function configFromJson(json: unknown, where: string, source?: ModelConfi
       if (!PRESET_IDS.includes(target.preset)) fail(`${where}: unknown preset "${target.preset}" in the recipe's target`)
       return { config: getPreset(target.preset).config, kind: 'recipe', assumptions: [] }
     }
-    if (!source) return fail(`${where}: a growth recipe gives sizes relative to its source model; use it as --to of ligo grow or ligo compare`)
+    if (!source) return fail(`${where}: a growth recipe gives sizes relative to its source model; use it as the target (\`to\`) of a growth or a comparison`)
     return { config: wrap(where, () => validateConfig(applySizes(source as unknown as DesignConfig, target.sizes))), kind: 'recipe', assumptions: [] }
   }
   if (isHfConfigJson(json as JsonObject)) {

@@ -329,7 +329,7 @@ export function hfConfigJson(config: ModelConfig, className: string, source: Jso
         ...dtype,
       }
     case 'cait':
-      throw new Error('CaiT has no transformers class; export it with --format timm')
+      throw new Error('CaiT has no transformers class; export it with `format` timm')
   }
 }
 

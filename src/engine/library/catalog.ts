@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import type { LineageStep, ModelDetail, ModelQuery, ModelSource, ModelSummary } from '../../shared/models'
 import { PRESETS } from '../models/presets'
+import { InputError } from '../runtime/input-error'
 import { findSeedsDir, loadSeedIndex } from '../seeds'
 import { readCheckpointHeaders, type CheckpointHeaders } from './checkpoint-headers'
 import type { LibraryEntry } from './library-index'
@@ -140,7 +141,7 @@ export async function describeModel(id: string, context: CatalogContext, read: H
     const summary = cards.find((c) => c.id === id)!
     return { summary, config: { ...location.config }, weightsPath: null, sourceClass: null, tensors: [], lineage: lineageOf(id, context, cards) }
   }
-  if (location.kind === 'config') throw new Error(`${id} is a config file, not a model`)
+  if (location.kind === 'config') throw new InputError(`${id} is a config file, not a model`)
   const headers = await read(location.path, location.layout)
   const listed = cards.find((c) => c.id === id)
   const run = /^run:([^/]+)/.exec(id)?.[1]

@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { InputError } from '../runtime/input-error'
 
 export const WORKSPACE_ENV_VAR = 'LIGO_WORKSPACE'
 export const WORKSPACE_FOLDERS = ['library', 'runs', 'exports', 'uploads'] as const
@@ -31,7 +32,7 @@ export function defaultWorkspaceDir(env: Record<string, string | undefined> = pr
 
 /** The workspace at `root`, its folders created when missing. */
 export function openWorkspace(root: string): Workspace {
-  if (!isAbsolute(root)) throw new Error(`The workspace folder must be an absolute path, got "${root}"`)
+  if (!isAbsolute(root)) throw new InputError(`The workspace folder must be an absolute path, got "${root}"`)
   const absolute = resolve(root)
   const folders = Object.fromEntries(WORKSPACE_FOLDERS.map((name) => [name, join(absolute, name)])) as Record<WorkspaceFolder, string>
   for (const folder of Object.values(folders)) mkdirSync(folder, { recursive: true })

@@ -4,8 +4,10 @@
  * the file or argument and the problem, and no stack is logged for them; anything else thrown by engine code is an
  * `engine_error` whose stack goes to the engine log (issue 16). One list, used by the engine server, the CLI's
  * error boundary (for commands that read files in the CLI process) and the Studio API through the engine.
+ * Code without an error class of its own throws InputError or one of its subclasses (./input-error.ts, a leaf so
+ * that data/, train/ and io/ can import it without a cycle through this list).
  */
-import { StudioError, serializeError, type SerializedError } from '../../shared'
+import { StudioError, inputErrorCode, serializeError, systemErrorCode, type SerializedError } from '../../shared'
 import { BudgetError } from '../experiments/budget'
 import { CarbonError } from '../metrics/energy/carbon'
 import { FlopsShapeError } from '../metrics/flops'
@@ -14,6 +16,9 @@ import { JpegError } from '../data/jpeg'
 import { PngError } from '../data/png'
 import { TextSourceError } from '../data/text-sources'
 import { TokenizerLoadError } from '../data/tokenizers/load-tokenizer'
+import { ImageAdaptError } from '../data/adapt-images'
+import { SplitRecordError } from '../data/split-record'
+import { MethodSettingsError } from '../growth/method'
 import { AtomicWriteError } from '../io/atomic-write'
 import { UnknownArchitectureError } from '../io/detect'
 import { CheckpointExportError } from '../io/export-checkpoint'
@@ -23,9 +28,13 @@ import { SeedRegistryError } from '../seeds'
 import { CheckpointError } from '../train/checkpoint'
 import { RunFolderError } from '../train/run-folder'
 import { TrainingDataError } from '../train/training-data'
+import { DataSizeError, InputError } from './input-error'
+
+export { DataSizeError, InputError }
 
 /** Error classes whose messages are complete answers to a user's mistake. */
 export const INPUT_ERROR_CLASSES: ReadonlyArray<abstract new (...args: never[]) => Error> = [
+  InputError, // and its subclasses (DataSizeError)
   CheckpointFormatError,
   CheckpointImportError,
   CheckpointExportError,
@@ -35,6 +44,9 @@ export const INPUT_ERROR_CLASSES: ReadonlyArray<abstract new (...args: never[]) 
   RunFolderError,
   TrainingDataError,
   ImageFolderError,
+  ImageAdaptError,
+  SplitRecordError,
+  MethodSettingsError,
   PngError,
   JpegError,
   TextSourceError,
@@ -49,12 +61,25 @@ export function isInputError(error: unknown): boolean {
   return INPUT_ERROR_CLASSES.some((type) => error instanceof type)
 }
 
+/** The errno code of Node's errors about a file or the network (ENOENT, EACCES, EADDRINUSE...), else null. */
+export function systemErrorOf(error: unknown): string | null {
+  if (!(error instanceof Error)) return null
+  const { code, syscall } = error as NodeJS.ErrnoException
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof syscall === 'string' ? code : null
+}
+
 /**
- * {code, message} for the host: a user's mistake is `invalid_request` (StudioErrors keep their own code); the rest
- * is `engine_error`. A message is one line: a multi-line message from a library is cut at its first line.
+ * {code, message} for the host, by the error table of src/shared/error-table.ts: a user's mistake is
+ * `invalid_request` (StudioErrors keep their own code), a missing or forbidden path `not_found` / `forbidden`; the
+ * rest is `engine_error`. A message is one line: a multi-line message from a library is cut at its first line.
  */
 export function classifyError(error: unknown): SerializedError {
-  if (!(error instanceof StudioError) && isInputError(error)) return { code: 'invalid_request', message: firstLine((error as Error).message) }
+  if (!(error instanceof StudioError) && isInputError(error)) {
+    return { code: inputErrorCode((error as Error).name) ?? 'invalid_request', message: firstLine((error as Error).message) }
+  }
+  const errno = systemErrorOf(error)
+  const systemCode = errno === null ? null : systemErrorCode(errno)
+  if (systemCode !== null) return { code: systemCode, message: firstLine((error as Error).message) }
   const serialized = serializeError(error)
   return { ...serialized, message: firstLine(serialized.message) }
 }
