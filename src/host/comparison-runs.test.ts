@@ -47,7 +47,7 @@ function fakeEngine() {
 /** The host finishes its bookkeeping asynchronously; a loaded machine needs more than vi.waitFor's 1 s default. */
 const until = (check: () => void) => vi.waitFor(check, { timeout: 15_000, interval: 20 })
 
-const params = { from: 'preset-small', to: 'bert-mini', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'steps' as const, value: 40 }, evalEvery: 10 }
+const params = { from: 'bert-mini', to: 'bert-mini-grown', methods: ['scratch', 'ligo'], data: 'moby-dick', budget: { kind: 'steps' as const, value: 40 }, evalEvery: 10 }
 
 describe('ComparisonRuns', () => {
   let root: string

@@ -7,6 +7,10 @@ import { realpath, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { StudioError } from '../shared'
+import { MODEL_ID_PATTERN } from '../shared/models'
+import { CORPUS_IDS } from '../engine/data/corpora'
+import { PRESET_IDS } from '../engine/models/presets'
+import { isSeedName } from '../engine/seeds'
 
 export interface CheckedPath {
   /** Absolute, with symbolic links resolved. */
@@ -135,4 +139,13 @@ export class PathPolicy {
     }
     return resolve(input)
   }
+}
+
+/**
+ * A name the engine resolves without the file system of the request: a built-in corpus, a preset, a built-in seed
+ * or a zoo id. Any other string in a model, target or data field is a path and goes through the PathPolicy, even
+ * without a slash: the engine would resolve a bare "notes.json" against its own working folder.
+ */
+export function isBuiltInName(value: string, seedsDir?: string): boolean {
+  return CORPUS_IDS.includes(value) || PRESET_IDS.includes(value) || MODEL_ID_PATTERN.test(value) || isSeedName(value, seedsDir)
 }

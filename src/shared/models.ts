@@ -13,7 +13,8 @@
  * "run:<runId>/step-<N>"   one checkpoint of a run
  */
 export type ModelId = string
-export const MODEL_ID_PATTERN = /^(preset|seed|lib|run):[A-Za-z0-9._-]{1,128}(\/step-\d{1,12})?$/
+/** The name after the kind is one folder-safe segment, never "." or ".." ("run:.." would be the workspace itself). */
+export const MODEL_ID_PATTERN = /^(preset|seed|lib|run):(?!\.\.?(?:\/|$))[A-Za-z0-9._-]{1,128}(\/step-\d{1,12})?$/
 export const MODEL_ID_KINDS = ['preset', 'seed', 'lib', 'run'] as const
 export type ModelIdKind = (typeof MODEL_ID_KINDS)[number]
 

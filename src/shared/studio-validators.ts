@@ -12,7 +12,7 @@ import { LR_SCHEDULES } from './train'
 import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
 import { designGrowthParamsValidator, growthOperatorParamsValidator, runTargetValidator } from './growth-design'
 import type { StudioMethod, StudioParams } from './studio-api'
-import { array, boolean, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
+import { array, boolean, describeValidator, isPlainObject, nullable, number, object, oneOf, optional, string, type Validator } from './validate'
 
 /** Task ids are chosen by the caller so it can cancel before the first response arrives. */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
@@ -28,8 +28,10 @@ const noParams = object({}) as Validator<Record<string, never>>
 const count = (min: number, max = 1e9) => optional(number({ min, max, integer: true }))
 const rate = optional(number({ min: 0, max: 10 }))
 const seed = optional(number({ min: 0, max: 2 ** 32 - 1, integer: true }))
-/** A preset id, a built-in corpus id, a method name. */
+/** A preset id, a built-in corpus id. */
 const identifier = string({ minLength: 1, maxLength: 160 })
+/** A growth method's name (engine/growth/methods): checked here too, so no other string rides to the engine in it. */
+const methodName = string({ minLength: 1, maxLength: 40, pattern: /^[a-z0-9-]+$/ })
 const base64 = (maxBytes: number) => string({ maxLength: Math.ceil(maxBytes / 3) * 4, pattern: /^[A-Za-z0-9+/]*={0,2}$/ })
 
 const modelQuery = object({
@@ -121,8 +123,8 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
   startTrain: object({ model: modelId, data: identifierOrPath(), steps: number({ min: 1, max: 1e9, integer: true }), name, settings: trainSettings }) as Validator<
     StudioParams<'startTrain'>
   >,
-  startGrow: runStart({ from: modelId, to: runTargetValidator, method: identifier, name }) as Validator<StudioParams<'startGrow'>>,
-  startCompare: runStart({ from: modelId, to: runTargetValidator, methods: array(identifier, { minLength: 1, maxLength: 40 }), data: identifierOrPath(), name }) as Validator<
+  startGrow: runStart({ from: modelId, to: runTargetValidator, method: methodName, name }) as Validator<StudioParams<'startGrow'>>,
+  startCompare: runStart({ from: modelId, to: runTargetValidator, methods: array(methodName, { minLength: 1, maxLength: 40 }), data: identifierOrPath(), name }) as Validator<
     StudioParams<'startCompare'>
   >,
   forward: object({ taskId, model: modelId, input: forwardInput }) as Validator<StudioParams<'forward'>>,
@@ -152,7 +154,7 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
  * checked by the engine's own validator (engine/tasks/growth-tasks.ts) in the host before the run is queued.
  */
 function runStart(shape: Record<string, Validator<unknown>>): Validator<Record<string, unknown>> {
-  return (value, where) => {
+  return describeValidator<Validator<Record<string, unknown>>>((value, where) => {
     if (!isPlainObject(value)) throw new StudioError('invalid_request', `Invalid request: ${where} must be an object`)
     for (const key of ['out', 'force']) {
       if (key in value) throw new StudioError('invalid_request', `Invalid request: ${where} has field "${key}": the host chooses the run folder`)
@@ -164,7 +166,7 @@ function runStart(shape: Record<string, Validator<unknown>>): Validator<Record<s
       else out[key] = checked
     }
     return out
-  }
+  }, { kind: 'object', shape })
 }
 
 /** A built-in corpus id or a path (the host checks paths before use). */
@@ -173,6 +175,11 @@ function identifierOrPath(): Validator<string> {
 }
 
 export const STUDIO_METHODS = Object.keys(validators) as StudioMethod[]
+
+/** The params validator of a method (tests generate requests from it: validatorSpec in ./validate.ts). */
+export function studioParamsValidator(method: StudioMethod): Validator<unknown> {
+  return validators[method] as Validator<unknown>
+}
 
 export function isStudioMethod(name: unknown): name is StudioMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(validators, name)

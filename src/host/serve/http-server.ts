@@ -140,14 +140,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const handleRequest = async (request: IncomingMessage, response: ServerResponse) => {
     const headers = headersFor(request)
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      reply(response, 405, 'Method not allowed: ligo serve answers GET and HEAD only.', { ...headers, Allow: 'GET, HEAD' })
-      return
-    }
     const url = new URL(request.url ?? '/', 'http://serve.invalid')
+    // The token first: without it a client learns nothing, not even which methods or paths exist.
     const auth = authorised(request, url)
     if (!auth.ok) {
       reply(response, 401, 'Unauthorized: open the URL that "ligo serve" printed (it ends in ?token=...).', headers)
+      return
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      reply(response, 405, 'Method not allowed: ligo serve answers GET and HEAD only.', { ...headers, Allow: 'GET, HEAD' })
       return
     }
     if (auth.fromQuery && token !== null) headers['Set-Cookie'] = tokenCookie(port, token)

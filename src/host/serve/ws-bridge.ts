@@ -62,6 +62,19 @@ function send(socket: WebSocket, frame: WsServerFrame): void {
 export function createWsBridge(service: StudioEndpoint): WsBridge {
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
 
+  /** Uploads each socket began and has not finished: a client that goes away leaves no partial file behind. */
+  const uploadsOf = new WeakMap<WebSocket, Set<string>>()
+  const trackUploads = (socket: WebSocket, method: string, params: unknown, result: unknown) => {
+    const open = uploadsOf.get(socket) ?? new Set<string>()
+    uploadsOf.set(socket, open)
+    if (method === 'beginUpload' && isPlainObject(result) && typeof result.uploadId === 'string') open.add(result.uploadId)
+    if ((method === 'finishUpload' || method === 'cancelUpload') && isPlainObject(params) && typeof params.uploadId === 'string') open.delete(params.uploadId)
+  }
+  const cancelUploads = (socket: WebSocket) => {
+    for (const uploadId of uploadsOf.get(socket) ?? []) void service.invoke('cancelUpload', { uploadId }).catch(() => {})
+    uploadsOf.delete(socket)
+  }
+
   const handleMessage = (socket: WebSocket, data: RawData, isBinary: boolean) => {
     if (isBinary) {
       socket.close(CLOSE_UNSUPPORTED_DATA, 'Binary frames are not supported; send JSON text')
@@ -74,13 +87,19 @@ export function createWsBridge(service: StudioEndpoint): WsBridge {
       return
     }
     service.invoke(frame.method, frame.params).then(
-      (result) => send(socket, { kind: 'response', id: frame.id, ok: true, result }),
+      (result) => {
+        trackUploads(socket, frame.method, frame.params, result)
+        // The socket closed while the upload began: nobody can finish it.
+        if (socket.readyState !== socket.OPEN) cancelUploads(socket)
+        send(socket, { kind: 'response', id: frame.id, ok: true, result })
+      },
       (error: unknown) => send(socket, { kind: 'response', id: frame.id, ok: false, error: serializeError(error) }),
     )
   }
 
   server.on('connection', (socket) => {
     socket.on('message', (data, isBinary) => handleMessage(socket, data, isBinary))
+    socket.on('close', () => cancelUploads(socket))
     // Errors (a frame over maxPayload, a broken connection) close the socket; without a listener they would throw.
     socket.on('error', () => socket.terminate())
   })
