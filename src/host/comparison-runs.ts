@@ -6,10 +6,10 @@
  * a restart: it shows as interrupted and resumes from its runs' last checkpoints (the engine's compare resumes a
  * folder, engine/experiments/README.md). Metrics logs are read from a byte offset so a reopened window catches up.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import { writeFileAtomic } from '../engine/io/atomic-write'
+import { readMetricsFrom } from '../engine/train/metrics-log'
 import {
   COMPARISON_ID_PATTERN,
   StudioError,
@@ -28,13 +28,11 @@ import {
 import type { ComparisonReport } from '../shared/growth'
 import { MODEL_ID_PATTERN } from '../shared/models'
 import type { EngineHost } from './engine-types'
-import { resolveUserPath } from './path-check'
+import { isBuiltInName, resolveUserPath } from './path-check'
 
 export const RUN_RECORD_FILE = 'studio-run.json'
 /** The comparisons' folder inside a workspace (beside its runs/, which holds single training runs). */
 export const COMPARISONS_FOLDER = 'comparisons'
-/** At most this many bytes of a metrics log per read (a caller asks again from nextOffset). */
-const MAX_CHUNK_BYTES = 4 * 1024 * 1024
 
 interface RunRecord {
   format: 'ligo-studio-run'
@@ -132,9 +130,9 @@ export class ComparisonRuns {
     this.emit({ type: 'task.log', taskId: id, level: state === 'failed' ? 'error' : 'info', message: `comparison ${id}: ${state}${error ? ` (${error})` : ''}` })
   }
 
-  /** Model and data arguments that look like paths must exist (checked here, in the host). */
+  /** Model and data arguments that are not built-in names are paths: they must exist and pass the path check. */
   private async checkedParams(params: ComparisonStartParams): Promise<ComparisonStartParams> {
-    const pathLike = (value: string) => /[\\/]/.test(value) || value.startsWith('.') || value.startsWith('~')
+    const pathLike = (value: string) => !isBuiltInName(value)
     const out = { ...params }
     for (const key of ['from', 'to', 'data'] as const) {
       // A zoo card's model id ("Compare" on a card) goes through the zoo's resolver; paths are checked as before.
@@ -317,26 +315,9 @@ export class ComparisonRuns {
 
   async metrics(id: string, subRun: string, offset: number): Promise<ComparisonMetricsChunk> {
     if (!SUB_RUN_PATTERN.test(subRun)) throw new StudioError('invalid_request', `"${subRun}" is not a run of a comparison`)
-    const path = join(this.dir(id), subRun, 'metrics.jsonl')
-    if (!existsSync(path)) return { records: [], nextOffset: 0, reset: offset > 0 }
-    const size = statSync(path).size
-    // the log was cut back to a checkpoint on resume: read it again from the start
-    const reset = offset > size
-    const from = reset ? 0 : offset
-    const length = Math.min(size - from, MAX_CHUNK_BYTES)
-    if (length <= 0) return { records: [], nextOffset: from, reset }
-    const handle = await open(path, 'r')
-    try {
-      const buffer = Buffer.alloc(length)
-      await handle.read(buffer, 0, length, from)
-      // only whole lines: a line being written is read next time
-      const end = buffer.lastIndexOf(0x0a) + 1
-      const text = buffer.subarray(0, end).toString('utf8')
-      const records = text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as MetricRecord)
-      return { records, nextOffset: from + end, reset }
-    } finally {
-      await handle.close()
-    }
+    // Whole lines only; torn or damaged lines skipped; a log cut back on resume is read again (engine/train/metrics-log.ts).
+    const { records, nextOffset, reset } = await readMetricsFrom(join(this.dir(id), subRun, 'metrics.jsonl'), offset)
+    return { records, nextOffset, reset }
   }
 }
 

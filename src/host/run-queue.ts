@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, realpathSync } from 'node:fs'
-import { open, rm, stat } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { latestRunCheckpoint } from '../engine/io/run-checkpoint'
 import { modelArgument, readJsonOrNull, resolveModelRef } from '../engine/library/model-ref'
@@ -17,12 +17,12 @@ import { isInside } from '../engine/library/workspace'
 import { EXPERIMENT_FILE } from '../engine/experiments/compare'
 import { compareParamsValidator, growParamsValidator } from '../engine/tasks/growth-tasks'
 import { trainParamsValidator } from '../engine/tasks/train'
+import { readMetricsFrom } from '../engine/train/metrics-log'
 import { runTargetLabel } from '../shared/growth-design'
 import {
   StudioError,
   serializeError,
   type EngineEvent,
-  type MetricRecord,
   type RunCheckpoint,
   type RunDetail,
   type RunMetricsChunk,
@@ -31,8 +31,6 @@ import {
 import type { StudioContext } from './studio-context'
 import { engineTarget, inlineTargetConfig, writeTargetConfig } from './target-config'
 
-/** Largest slice readRunMetrics returns at once; the caller continues from nextOffset. */
-export const METRICS_CHUNK_BYTES = 4 * 1024 * 1024
 /** studio-run.json is rewritten at most this often while a run reports progress. */
 const PROGRESS_WRITE_MS = 2000
 
@@ -213,28 +211,10 @@ export class RunQueue {
     const file = series === undefined ? join(dir, 'metrics.jsonl') : join(dir, series, 'metrics.jsonl')
     if (!isInside(dir, file)) throw new StudioError('invalid_request', `Invalid series "${series}"`)
     if (!existsSync(file)) return { records: [], nextOffset: fromOffset, final }
-    const size = (await stat(file)).size
-    if (fromOffset > size) throw new StudioError('invalid_request', `Offset ${fromOffset} is past the end of ${file} (${size} bytes); the log was cut back on resume: read again from 0`)
-    const length = Math.min(size - fromOffset, METRICS_CHUNK_BYTES)
-    const buffer = Buffer.alloc(length)
-    const handle = await open(file, 'r')
-    try {
-      await handle.read(buffer, 0, length, fromOffset)
-    } finally {
-      await handle.close()
-    }
-    // Only whole lines: a line being written (or torn by a crash) waits for the next read.
-    const end = buffer.lastIndexOf(0x0a) + 1
-    const records: MetricRecord[] = []
-    for (const line of buffer.subarray(0, end).toString('utf8').split('\n')) {
-      if (line.trim() === '') continue
-      try {
-        records.push(JSON.parse(line) as MetricRecord)
-      } catch {
-        // a damaged line: skipped, the offset still moves past it
-      }
-    }
-    return { records, nextOffset: fromOffset + end, final: final && fromOffset + end >= size }
+    // Whole lines only; a torn or damaged line is skipped (engine/train/metrics-log.ts).
+    const read = await readMetricsFrom(file, fromOffset)
+    if (read.reset) throw new StudioError('invalid_request', `Offset ${fromOffset} is no longer a line of ${file} (${read.size} bytes); the log was cut back on resume: read again from 0`)
+    return { records: read.records, nextOffset: read.nextOffset, final: final && read.nextOffset >= read.size }
   }
 
   /** The engine method and params of a run; resolves zoo ids through the one resolver and checks the result. */

@@ -31,7 +31,7 @@ import type { Budget, CompareParams, CompareResult, GrowthPhaseCost, LrScheduleS
 import { TRAIN_DEFAULTS, type MetricRecord, type RunManifest } from '../../shared/train'
 import { ADAMW_DEFAULTS } from '../train/adamw'
 import { readCheckpointFiles } from '../train/checkpoint'
-import { RunFolder } from '../train/run-folder'
+import { droppedMetricsNotice, RunFolder } from '../train/run-folder'
 import { buildTrainingData, type TrainingData } from '../train/training-data'
 import { checkBudget, formatBudget, stepsWithinFlops } from './budget'
 import { DEFAULT_LADDER, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from './defaults'
@@ -358,7 +358,7 @@ async function runMethod(input: RunMethodInput): Promise<MethodRunRecord> {
     const latest = folder.latestCheckpoint()!
     const checkpoint = await readCheckpointFiles(latest.path)
     const dropped = await folder.truncateMetrics(checkpoint.state.step)
-    options.onLog?.(`${runKey(method, seed)}: resuming from step ${checkpoint.state.step}${dropped ? ` (dropped ${dropped} metrics line(s) after it)` : ''}`)
+    options.onLog?.(`${runKey(method, seed)}: resuming from step ${checkpoint.state.step}${droppedMetricsNotice(dropped)}`)
     const manifest = folder.manifest
     manifest.sessions.push({ startedAt: new Date().toISOString(), fromStep: checkpoint.state.step, backend: options.backend })
     await folder.writeManifest(manifest)

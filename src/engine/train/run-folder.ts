@@ -7,7 +7,7 @@
  *   <run>/checkpoints/step-NNNNNNN/   model.safetensors, optimizer.safetensors, trainer-state.json, config.json
  *
  * A checkpoint folder is built under a temporary name and renamed into place (then the parent folder is fsync'd),
- * so a crash leaves either the whole checkpoint or none. On resume the metrics log is cut back to the checkpoint's
+ * so a crash leaves either the whole checkpoint or none; an old one is renamed away before it is deleted. On resume the metrics log is cut back to the checkpoint's
  * step, so the log never holds steps the resumed run will redo.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
@@ -94,26 +94,35 @@ export class RunFolder<Manifest extends object = Record<string, unknown>> {
 
   /** Every complete line (a torn last line from a crash is skipped). */
   readMetrics(): MetricRecord[] {
-    if (!existsSync(this.metricsPath)) return []
+    return this.readMetricLines().records
+  }
+
+  /** The lines that parse, and how many did not (a line torn by a crash, or damaged). */
+  private readMetricLines(): { records: MetricRecord[]; damaged: number } {
+    if (!existsSync(this.metricsPath)) return { records: [], damaged: 0 }
     const records: MetricRecord[] = []
+    let damaged = 0
     for (const line of readFileSync(this.metricsPath, 'utf8').split('\n')) {
       if (line.trim() === '') continue
       try {
         records.push(JSON.parse(line) as MetricRecord)
       } catch {
-        // a partial line written when the process died
+        damaged++ // a partial line written when the process died
       }
     }
-    return records
+    return { records, damaged }
   }
 
-  /** Keeps the lines up to `step` (the checkpoint a resume starts from) and drops the rest, atomically. */
-  async truncateMetrics(step: number): Promise<number> {
+  /**
+   * Keeps the lines up to `step` (the checkpoint a resume starts from) and drops the rest, atomically, torn and
+   * damaged lines included. Says how many of each went, for the resume notice.
+   */
+  async truncateMetrics(step: number): Promise<{ dropped: number; torn: number }> {
     this.closeMetrics()
-    const all = this.readMetrics()
-    const kept = all.filter((r) => r.step <= step)
+    const { records, damaged } = this.readMetricLines()
+    const kept = records.filter((r) => r.step <= step)
     await writeFileAtomic(this.metricsPath, Buffer.from(kept.map((r) => JSON.stringify(r) + '\n').join('')))
-    return all.length - kept.length
+    return { dropped: records.length - kept.length, torn: damaged }
   }
 
   /** Complete checkpoints, oldest first. */
@@ -146,15 +155,23 @@ export class RunFolder<Manifest extends object = Record<string, unknown>> {
       await fill(temporary)
       fsyncDir(temporary)
       // Replacing the same step (a run resumed from it and cancelled again before its next step) is rare; the old
-      // copy holds the same state, so removing it first loses nothing.
-      rmSync(final, { recursive: true, force: true })
+      // copy holds the same state. It is renamed away, never deleted in place, so no half checkpoint is ever visible.
+      const replaced = join(parent, `.${checkpointName(step)}.partial-replaced-${process.pid}`)
+      if (existsSync(final)) renameSync(final, replaced)
       renameSync(temporary, final)
       fsyncDir(parent)
+      rmSync(replaced, { recursive: true, force: true })
     } catch (error) {
       rmSync(temporary, { recursive: true, force: true })
       throw error
     }
-    for (const old of this.listCheckpoints().slice(0, Math.max(0, this.listCheckpoints().length - keep))) rmSync(old.path, { recursive: true, force: true })
+    const all = this.listCheckpoints()
+    for (const old of all.slice(0, Math.max(0, all.length - keep))) {
+      // Out of sight first (one rename), then deleted: a kill mid-delete never leaves a half checkpoint under its name.
+      const doomed = join(parent, `.${checkpointName(old.step)}.partial-delete-${process.pid}`)
+      renameSync(old.path, doomed)
+      rmSync(doomed, { recursive: true, force: true })
+    }
     return final
   }
 
@@ -169,4 +186,11 @@ export class RunFolder<Manifest extends object = Record<string, unknown>> {
     if (this.metricsFd !== null) closeSync(this.metricsFd)
     this.metricsFd = null
   }
+}
+
+/** The resume notice's part about the metrics log: "" when nothing was dropped. */
+export function droppedMetricsNotice({ dropped, torn }: { dropped: number; torn: number }): string {
+  const parts = [dropped > 0 ? `dropped ${dropped} metrics line(s) logged after it` : '', torn > 0 ? `${torn} torn line${torn > 1 ? 's' : ''} of metrics.jsonl left by a crash dropped` : '']
+  const text = parts.filter((p) => p !== '').join('; ')
+  return text === '' ? '' : ` (${text})`
 }

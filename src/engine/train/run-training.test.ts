@@ -114,7 +114,7 @@ describe('runTraining', () => {
     writeFileSync(join(dir, 'metrics.jsonl'), readFileSync(join(dir, 'metrics.jsonl'), 'utf8') + '{"step": 7, "tor') // a torn line
     const logs: string[] = []
     const result = await runTraining({ runDir: dir, resume: true, backend: tf.getBackend(), onLog: (m) => logs.push(m) })
-    expect(logs.join('\n')).toContain('from step 4 (dropped 1 metrics line(s) logged after it)')
+    expect(logs.join('\n')).toContain('from step 4 (dropped 1 metrics line(s) logged after it; 1 torn line of metrics.jsonl left by a crash dropped)')
     expect(result.step).toBe(12)
     expectSameRun(readMetrics(dir), reference)
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as RunManifest

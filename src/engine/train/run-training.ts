@@ -22,7 +22,7 @@ import { importExportSource } from '../io/run-checkpoint'
 import type { ParamMap } from '../models/layers/params'
 import { ADAMW_DEFAULTS } from './adamw'
 import { readCheckpointFiles } from './checkpoint'
-import { RunFolder } from './run-folder'
+import { droppedMetricsNotice, RunFolder } from './run-folder'
 import { train, type TrainerOptions } from './trainer'
 import { runEnergySettings, startRunEnergy, type RunEnergyChoice } from '../metrics/energy/run-energy'
 import { buildTrainingData, type DataSource } from './training-data'
@@ -170,7 +170,7 @@ async function resumeRun(options: RunTrainingOptions): Promise<TrainResult> {
     tokenizer,
   })
   const dropped = await folder.truncateMetrics(checkpoint.state.step)
-  options.onLog?.(`Resuming ${options.runDir} from step ${checkpoint.state.step}${dropped ? ` (dropped ${dropped} metrics line(s) logged after it)` : ''}`)
+  options.onLog?.(`Resuming ${options.runDir} from step ${checkpoint.state.step}${droppedMetricsNotice(dropped)}`)
   manifest.training = settings
   manifest.sessions.push({ startedAt: new Date().toISOString(), fromStep: checkpoint.state.step, backend: options.backend })
   await folder.writeManifest(manifest)
