@@ -3,6 +3,7 @@
  * header-only by the engine's library code; several paths import one by one and a bad file fails alone.
  */
 import { describeModel, listCatalog, queryCards } from '../../engine/library/catalog'
+import { cachedHeaderReader } from '../../engine/library/header-cache'
 import { modelCard } from '../../engine/library/model-cards'
 import { resolveModelId } from '../../engine/library/model-ref'
 import type { ImportedEntry } from '../../engine/library/model-library'
@@ -33,9 +34,11 @@ export function importFailure(path: string, error: unknown): ImportOutcome {
 }
 
 export function createModelHandlers(context: StudioContext): Handlers<ModelMethods> {
+  // Each checkpoint's headers are parsed once while its files stay the same (engine/library/header-cache.ts).
+  const headers = cachedHeaderReader()
   return {
-    listModels: async ({ query }) => queryCards(await listCatalog(context.catalog()), query),
-    getModel: async ({ id }) => describeModel(id, context.catalog()),
+    listModels: async ({ query }) => queryCards(await listCatalog(context.catalog(), headers), query),
+    getModel: async ({ id }) => describeModel(id, context.catalog(), headers),
     importPaths: async ({ paths }) => {
       const outcomes: ImportOutcome[] = []
       for (const path of paths) {
