@@ -3,14 +3,14 @@
  * (test/reference/expected-keys.ts, independent of the name maps), round trips on every shared fixture (same
  * keys, shapes and bytes), re-import of exported models, sharding, safety rules, and LiGO operator export.
  */
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as expected from '../../../test/reference/expected-keys'
 import { SHARED_FIXTURES } from '../../../test/fixtures/bad-checkpoints/builders'
 import { makeConfig, type ModelConfig } from '../models/config'
 import { TINY_CONFIGS } from '../models/tiny-configs'
-import { exportCheckpoint, exportOperator, type ExportOptions } from './export-checkpoint'
+import { exportCheckpoint, exportOperator, planCheckpointExport, type ExportOptions } from './export-checkpoint'
 import { bytesOf } from './formats/dtypes'
 import { openCheckpointFile } from './formats/open-checkpoint'
 import { openSafetensors } from './formats/safetensors'
@@ -151,7 +151,7 @@ describe('export safety and errors', () => {
     const outDir = tempDir('nonempty')
     writeFileSync(join(outDir, 'notes.txt'), 'mine')
     const model = { config: tiny('gpt2'), params: deterministicParams(tiny('gpt2')) }
-    await expect(exportCheckpoint(model, { format: 'hf', outDir })).rejects.toThrow(/is not empty \(notes\.txt\).*--force/)
+    await expect(exportCheckpoint(model, { format: 'hf', outDir })).rejects.toThrow(/is not empty \(notes\.txt\).*`force`/)
     await exportCheckpoint(model, { format: 'hf', outDir, force: true })
     expect(readFileSync(join(outDir, 'notes.txt'), 'utf8')).toBe('mine')
     expect(existsSync(join(outDir, 'model.safetensors'))).toBe(true)
@@ -173,7 +173,7 @@ describe('export safety and errors', () => {
     params['blocks.0.attn.q.weight'] = { shape: [8, 7], data: new Float32Array(56) }
     await expect(exportCheckpoint({ config, params }, { format: 'hf', outDir: join(tempDir('bad'), 'o') })).rejects.toThrow('blocks.0.attn.q.weight has shape [8,7], the config needs [8,8]')
     const cait = { config: tiny('cait'), params: deterministicParams(tiny('cait')) }
-    await expect(exportCheckpoint(cait, { format: 'hf', outDir: join(tempDir('bad'), 'o') })).rejects.toThrow(/cannot be exported in hf format.*--format timm/)
+    await expect(exportCheckpoint(cait, { format: 'hf', outDir: join(tempDir('bad'), 'o') })).rejects.toThrow(/cannot be exported in hf format.*`format` timm/)
     await expect(exportCheckpoint({ config, params: deterministicParams(config) }, { format: 'hf', className: 'BertForMaskedLM', outDir: join(tempDir('bad'), 'o') })).rejects.toThrow(/BertForMaskedLM cannot hold a gpt2 model/)
     await expect(exportCheckpoint({ config, params: deterministicParams(config) }, { format: 'timm', outDir: join(tempDir('bad'), 'o') })).rejects.toThrow(/cannot be exported in timm format/)
   })
@@ -191,6 +191,33 @@ describe('export safety and errors', () => {
     const back = await importCheckpoint(outDir)
     expect(Object.keys(back.params).length).toBe(Object.keys(deterministicParams({ ...config, addPooler: false } as ModelConfig)).length)
   })
+})
+
+describe('the export plan', () => {
+  // The plan lists every file with its size without writing (the export dialog); it must be exactly what the export
+  // then writes: same paths in the same order, same byte counts, same README.
+  const cases: Array<[string, ModelConfig, Omit<ExportOptions, 'outDir'>, boolean]> = [
+    ['bert, hf, f32, with tokenizer files', tiny('bert'), { format: 'hf' }, true],
+    ['gpt2, hf, f16', tiny('gpt2'), { format: 'hf', dtype: 'F16' }, false],
+    ['bert, hf, bf16, sharded', tiny('bert'), { format: 'hf', dtype: 'BF16', maxShardBytes: 2000 }, false],
+    ['vit, timm', tiny('vit'), { format: 'timm', provenance: { source: 'a test' } }, false],
+    ['cait, timm, sharded', tiny('cait'), { format: 'timm', maxShardBytes: 1500 }, false],
+  ]
+  for (const [label, config, options, withTokenizer] of cases) {
+    it(`${label}: equals the files a real export writes, and writes nothing itself`, async () => {
+      const outDir = join(tempDir('plan'), 'out')
+      const tokenizerFiles = withTokenizer ? ['vocab.txt', 'tokenizer.json', 'tokenizer_config.json'].map((f) => join(SHARED_FIXTURES, 'bert-tiniest-lmhead', f)) : undefined
+      const model = { config, params: deterministicParams(config), tokenizerFiles }
+      const plan = await planCheckpointExport(model, { ...options, outDir })
+      expect(existsSync(outDir)).toBe(false)
+      const result = await exportCheckpoint(model, { ...options, outDir })
+      expect(plan.files.map((f) => f.path)).toEqual(result.files)
+      expect(plan.files.map((f) => f.bytes)).toEqual(result.files.map((f) => statSync(f).size))
+      expect(plan.readme).toBe(readFileSync(join(outDir, 'README.md'), 'utf8'))
+      expect(plan.className).toBe(result.className)
+      expect(plan.warnings).toEqual(result.warnings)
+    })
+  }
 })
 
 describe('exportOperator', () => {

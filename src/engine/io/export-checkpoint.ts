@@ -14,7 +14,7 @@ import { isVisionConfig, validateConfig, type ModelConfig } from '../models/conf
 import { writeFileAtomic } from './atomic-write'
 import { formatShape } from './formats/errors'
 import type { FloatDType } from './formats/dtypes'
-import { writeSafetensorsSharded } from './formats/safetensors-index'
+import { shardedLayout, writeSafetensorsSharded } from './formats/safetensors-index'
 import { writeSafetensors, type TensorToWrite } from './formats/safetensors'
 import { hfConfigJson, timmConfigJson, type JsonObject } from './hf-config'
 import { DEFAULT_EXPORT_CLASS, boundRulesFor, fileShapes, findClassLayout, formatOf, toFile, type ClassLayout, type ExportFormat, type ShapedArray } from './names'
@@ -86,7 +86,7 @@ export function chooseExportClass(config: ModelConfig, format: ExportFormat, cla
   const fallback = DEFAULT_EXPORT_CLASS[config.family][format]
   if (!fallback) {
     const other = format === 'hf' ? 'timm' : 'hf'
-    throw new CheckpointExportError(`a ${config.family} model cannot be exported in ${format} format (${format === 'hf' ? 'transformers has no such class' : 'timm has no such model'}); use --format ${other}`)
+    throw new CheckpointExportError(`a ${config.family} model cannot be exported in ${format} format (${format === 'hf' ? 'transformers has no such class' : 'timm has no such model'}); use \`format\` ${other}`)
   }
   return fallback
 }
@@ -119,13 +119,32 @@ async function prepareOutDir(outDir: string, force: boolean): Promise<void> {
   if (info) {
     const entries = (await readdir(outDir)).filter((name) => !name.startsWith('.'))
     if (entries.length > 0 && !force) {
-      throw new CheckpointExportError(`${outDir} is not empty (${entries.slice(0, 4).join(', ')}${entries.length > 4 ? ', ...' : ''}); choose an empty folder or pass --force to replace the files this export writes`)
+      throw new CheckpointExportError(`${outDir} is not empty (${entries.slice(0, 4).join(', ')}${entries.length > 4 ? ', ...' : ''}); choose an empty folder or pass \`force\` to replace the files this export writes`)
     }
   }
   await mkdir(outDir, { recursive: true })
 }
 
-export async function exportCheckpoint(model: ExportableModel, options: ExportOptions): Promise<ExportResult> {
+/** One file of an export and its exact size, known before anything is written. */
+export interface PlannedExportFile {
+  readonly path: string
+  readonly bytes: number
+}
+
+/** What an export will write: every file with its size, the README's text, the class and the warnings. */
+export interface ExportPlanned {
+  readonly outDir: string
+  readonly className: string
+  readonly format: ExportFormat
+  readonly dtype: FloatDType
+  /** In writing order (the order of ExportResult.files). */
+  readonly files: readonly PlannedExportFile[]
+  readonly readme: string
+  readonly warnings: readonly string[]
+}
+
+/** Everything an export decides before writing: checks, class, file layout, texts, sizes (planExport and exportCheckpoint). */
+async function prepareExport(model: ExportableModel, options: ExportOptions) {
   const config = validateConfig(model.config)
   const layout = chooseExportClass(config, options.format, options.className, model.sourceClass)
   checkExportParams(config, model.params)
@@ -141,6 +160,37 @@ export async function exportCheckpoint(model: ExportableModel, options: ExportOp
   if (options.format === 'timm' && config.layerNormEps !== 1e-6) {
     warnings.push(`timm hard-codes LayerNorm eps 1e-6; this model was trained with ${config.layerNormEps}, so outputs in timm differ slightly`)
   }
+  // The file tensors by name, dtype and shape (docs/formats/checkpoints.md §2.7): the values are converted only when written.
+  const specs = [...fileShapes(layout, config)].map(([name, shape]) => ({ name, dtype, shape }))
+  const outDir = resolve(options.outDir)
+  const metadata: Record<string, string> = { format: 'pt', ...(options.provenance ?? {}) }
+  const weights = shardedLayout(outDir, specs, metadata, options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES)
+
+  const configJson = isVisionConfig(config) && options.format === 'timm' ? timmConfigJson(config, model.configJson ?? null) : hfConfigJson(config, layout.className, model.configJson ?? null)
+  if (dtype !== 'F32' && options.format === 'hf') configJson.torch_dtype = dtype === 'F16' ? 'float16' : dtype === 'BF16' ? 'bfloat16' : 'float64'
+  const configText = Buffer.from(`${JSON.stringify(configJson, null, 2)}\n`)
+  const tokenizerCopies = await Promise.all((model.tokenizerFiles ?? []).map(async (source) => ({ source, target: join(outDir, basename(source)), bytes: (await stat(source)).size })))
+  const readme = exportReadme(config, layout, configJson, weights.index !== null)
+  const readmeBytes = Buffer.from(readme)
+  const files: PlannedExportFile[] = [
+    ...weights.shards.map(({ path, bytes }) => ({ path, bytes })),
+    ...(weights.index ? [{ path: weights.index.path, bytes: Buffer.byteLength(weights.index.text) }] : []),
+    { path: join(outDir, 'config.json'), bytes: configText.length },
+    ...tokenizerCopies.map(({ target, bytes }) => ({ path: target, bytes })),
+    { path: join(outDir, 'README.md'), bytes: readmeBytes.length },
+  ]
+  return { config, layout, dtype, warnings, outDir, metadata, configText, tokenizerCopies, readmeBytes, readme, files }
+}
+
+/** The files an export would write, with their sizes, without writing anything (the export dialog's plan). */
+export async function planCheckpointExport(model: ExportableModel, options: ExportOptions): Promise<ExportPlanned> {
+  const { layout, dtype, warnings, outDir, files, readme } = await prepareExport(model, options)
+  return { outDir, className: layout.className, format: options.format, dtype, files, readme, warnings }
+}
+
+export async function exportCheckpoint(model: ExportableModel, options: ExportOptions): Promise<ExportResult> {
+  const prepared = await prepareExport(model, options)
+  const { config, layout, dtype, outDir, metadata } = prepared
   const tensors = exportTensors(layout, config, model.params, dtype)
   // Self-check against the key set computed from the config (docs/formats/checkpoints.md §2.7).
   const expected = fileShapes(layout, config)
@@ -149,29 +199,22 @@ export async function exportCheckpoint(model: ExportableModel, options: ExportOp
     throw new CheckpointExportError(`internal error: the ${layout.className} key set does not match its own table`)
   }
 
-  const outDir = resolve(options.outDir)
   const protectedPaths = [...(model.sourceFiles ?? []), ...(model.tokenizerFiles ?? [])]
   await prepareOutDir(outDir, options.force ?? false)
-  const metadata: Record<string, string> = { format: 'pt', ...(options.provenance ?? {}) }
   const files: string[] = []
   const written = await writeSafetensorsSharded(outDir, tensors, metadata, { maxShardBytes: options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES, protectedPaths })
   files.push(...written.files)
-
-  const configJson = isVisionConfig(config) && options.format === 'timm' ? timmConfigJson(config, model.configJson ?? null) : hfConfigJson(config, layout.className, model.configJson ?? null)
-  if (dtype !== 'F32' && options.format === 'hf') configJson.torch_dtype = dtype === 'F16' ? 'float16' : dtype === 'BF16' ? 'bfloat16' : 'float64'
   const configPath = join(outDir, 'config.json')
-  await writeFileAtomic(configPath, Buffer.from(`${JSON.stringify(configJson, null, 2)}\n`), { protectedPaths })
+  await writeFileAtomic(configPath, prepared.configText, { protectedPaths })
   files.push(configPath)
-
-  for (const source of model.tokenizerFiles ?? []) {
-    const target = join(outDir, basename(source))
+  for (const { source, target } of prepared.tokenizerCopies) {
     await writeFileAtomic(target, await readFile(source), { protectedPaths })
     files.push(target)
   }
   const readmePath = join(outDir, 'README.md')
-  await writeFileAtomic(readmePath, Buffer.from(exportReadme(config, layout, configJson, written.indexPath !== null)), { protectedPaths })
+  await writeFileAtomic(readmePath, prepared.readmeBytes, { protectedPaths })
   files.push(readmePath)
-  return { outDir, className: layout.className, format: options.format, files, keys: new Map(tensors.map((t) => [t.name, [...t.shape]])), warnings }
+  return { outDir, className: layout.className, format: options.format, files, keys: new Map(tensors.map((t) => [t.name, [...t.shape]])), warnings: prepared.warnings }
 }
 
 /** README.md of an export: what it is and how to load it / keep training it on several GPUs. */

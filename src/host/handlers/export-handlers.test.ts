@@ -25,7 +25,7 @@ describe('planExport / exportModel', () => {
     expect(plan.files.every((f) => !f.exists)).toBe(true)
     expect(plan.recipe.accelerate).toMatch(/^accelerate launch run_mlm_no_trainer\.py/)
     expect(plan.recipe.torchrun).toMatch(/^torchrun/)
-    expect(readdirSync(join(h.workspaceDir, 'exports'))).toEqual([]) // the staging folder is gone
+    expect(readdirSync(join(h.workspaceDir, 'exports'))).toEqual([]) // the plan writes nothing
     const done = await h.invoke<ExportOutcome>('exportModel', { ...request, taskId: 'export-1' })
     expect(done.files).toEqual(plan.files.map(({ path, bytes }) => ({ path, bytes })))
     expect(readdirSync(destination).sort()).toEqual(plan.files.map((f) => f.path.slice(destination.length + 1)).sort())
@@ -40,7 +40,7 @@ describe('planExport / exportModel', () => {
     expect((await h.invoke<ExportPlan>('planExport', request)).files.every((f) => f.exists)).toBe(true)
     expect((await rejection(h.invoke('exportModel', { ...request, taskId: 'export-2' }))).message).toMatch(/not empty|force|overwrite/i)
     await h.invoke('exportModel', { ...request, taskId: 'export-3', overwrite: true })
-  })
+  }, 120_000) // three exports and two imports of a seed: a hang detector for a loaded machine, not a speed check
 
   it('behind ligo serve, also zips the export beside its folder and answers the download path', async () => {
     const serve = studioHarness({ seedsDir: SEEDS, host: 'serve' })

@@ -1,15 +1,15 @@
 /**
  * Export of any zoo model as an HF folder or a timm file (engine/io/export-checkpoint.ts, the same code as
- * `ligo export`). The plan is the export itself written into a staging folder of the workspace and measured, so the
- * files and sizes it lists are exactly what the export writes; the staging folder is deleted afterwards. The export
- * writes atomically (temp + rename) and refuses a non-empty destination unless `overwrite` is true. Without a
- * destination (and always behind `ligo serve`) it goes to <workspace>/exports/<name>.
+ * `ligo export`). The plan comes from the export's own preparation (planCheckpointExport: the same file layout,
+ * texts and safetensors headers, sizes from shapes and dtype), so it lists exactly the files and sizes the export
+ * writes, without writing anything. The export writes atomically (temp + rename) and refuses a non-empty
+ * destination unless `overwrite` is true. Without a destination (and always behind `ligo serve`) it goes to
+ * <workspace>/exports/<name>.
  */
-import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { rm, stat } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { exportCheckpoint, type ExportResult } from '../../engine/io/export-checkpoint'
+import { exportCheckpoint, planCheckpointExport, type ExportOptions, type ExportResult } from '../../engine/io/export-checkpoint'
 import type { FloatDType } from '../../engine/io/formats/dtypes'
 import { loadModelWeights, resolveModelRef } from '../../engine/library/model-ref'
 import { EXPORT_DOWNLOAD_PATH, StudioError, type ExportDtypeName, type ExportPlan, type ExportRequest } from '../../shared'
@@ -28,18 +28,24 @@ async function destinationOf(context: StudioContext, request: ExportRequest, mod
   return join(context.workspace().exports, name)
 }
 
-async function runExport(context: StudioContext, request: ExportRequest, outDir: string, force: boolean): Promise<{ result: ExportResult; dtype: ExportDtypeName }> {
+/** An engine error about the request (a class that cannot hold the model, a folder in the way) as the API's error. */
+function asRequestError(error: unknown): never {
+  throw error instanceof StudioError ? error : new StudioError('invalid_request', (error as Error).message)
+}
+
+/** The model's weights and the export options of a request: what the plan and the export both start from. */
+async function exportInput(context: StudioContext, request: ExportRequest, outDir: string, force: boolean) {
   const location = resolveModelRef(request.model, context.catalog())
-  const source = await loadModelWeights(location).catch((error: unknown) => {
-    throw error instanceof StudioError ? error : new StudioError('invalid_request', (error as Error).message)
-  })
+  const source = await loadModelWeights(location).catch(asRequestError)
   const dtype = request.dtype ?? DTYPE_NAMES[source.sourceDtype ?? 'F32'] ?? 'f32'
-  try {
-    const result = await exportCheckpoint(source, { format: request.format, outDir, force, dtype: DTYPES[dtype], provenance: { source: source.description, exporter: 'LiGO Studio' } })
-    return { result, dtype }
-  } catch (error) {
-    throw error instanceof StudioError ? error : new StudioError('invalid_request', (error as Error).message)
-  }
+  const options: ExportOptions = { format: request.format, outDir, force, dtype: DTYPES[dtype], provenance: { source: source.description, exporter: 'LiGO Studio' } }
+  return { source, dtype, options }
+}
+
+async function runExport(context: StudioContext, request: ExportRequest, outDir: string, force: boolean): Promise<{ result: ExportResult; dtype: ExportDtypeName }> {
+  const { source, dtype, options } = await exportInput(context, request, outDir, force)
+  const result = await exportCheckpoint(source, options).catch(asRequestError)
+  return { result, dtype }
 }
 
 async function sized(files: readonly string[]): Promise<Array<{ path: string; bytes: number }>> {
@@ -57,26 +63,18 @@ export function createExportHandlers(context: StudioContext): Handlers<'planExpo
     planExport: async (request) => {
       const location = resolveModelRef(request.model, context.catalog())
       const destination = await destinationOf(context, request, location.name)
-      const staging = join(context.workspace().exports, `.plan-${randomBytes(6).toString('hex')}`)
-      try {
-        const { result, dtype } = await runExport(context, request, staging, false)
-        const files = (await sized(result.files)).map(({ path, bytes }) => {
-          const target = join(destination, basename(path))
-          return { path: target, bytes, exists: existsSync(target) }
-        })
-        const readme = readFileSync(join(staging, 'README.md'), 'utf8')
-        return {
-          destination,
-          className: result.className,
-          format: request.format,
-          dtype,
-          files,
-          totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
-          recipe: recipeOf(readme),
-          warnings: [...result.warnings],
-        }
-      } finally {
-        await rm(staging, { recursive: true, force: true })
+      const { source, dtype, options } = await exportInput(context, request, destination, false)
+      const plan = await planCheckpointExport(source, options).catch(asRequestError)
+      const files = plan.files.map(({ path, bytes }) => ({ path, bytes, exists: existsSync(path) }))
+      return {
+        destination,
+        className: plan.className,
+        format: request.format,
+        dtype,
+        files,
+        totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
+        recipe: recipeOf(plan.readme),
+        warnings: [...plan.warnings],
       }
     },
     exportModel: async ({ taskId, overwrite, ...request }) => {

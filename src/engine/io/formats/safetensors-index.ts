@@ -12,7 +12,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path'
 import { writeFileAtomic, type AtomicWriteOptions } from '../atomic-write'
 import { DTYPE_INFO, elementCount } from './dtypes'
 import { CheckpointFormatError } from './errors'
-import { openSafetensors, writeSafetensors, type TensorToWrite } from './safetensors'
+import { openSafetensors, safetensorsLayout, writeSafetensors, type TensorSpec, type TensorToWrite } from './safetensors'
 import type { CheckpointReader, LoadedTensor, TensorInfo } from './types'
 
 export const SAFETENSORS_SINGLE_FILE = 'model.safetensors'
@@ -129,9 +129,9 @@ export interface ShardedWriteResult {
 }
 
 /** Greedy split in the given order: start a new shard when the next tensor would push it past the limit. */
-export function planShards(tensors: readonly TensorToWrite[], maxShardBytes: number): TensorToWrite[][] {
-  const shards: TensorToWrite[][] = []
-  let current: TensorToWrite[] = []
+export function planShards<T extends TensorSpec>(tensors: readonly T[], maxShardBytes: number): T[][] {
+  const shards: T[][] = []
+  let current: T[] = []
   let currentBytes = 0
   for (const tensor of tensors) {
     const bytes = tensorBytes(tensor)
@@ -147,10 +147,41 @@ export function planShards(tensors: readonly TensorToWrite[], maxShardBytes: num
   return shards
 }
 
+export interface ShardedLayout<T extends TensorSpec> {
+  /** The shards (or the single file) with their tensors and exact byte sizes, in writing order. */
+  readonly shards: ReadonlyArray<{ path: string; tensors: readonly T[]; bytes: number }>
+  /** The index file and its text, when there is more than one shard. */
+  readonly index: { path: string; text: string } | null
+}
+
 /**
- * Writes `model.safetensors` when everything fits in one shard, else `model-0000i-of-0000n.safetensors` plus
- * `model.safetensors.index.json` (written last, so a reader never sees an index whose shards are missing). The
- * index text matches transformers' `json.dumps(index, indent=2, sort_keys=True) + "\n"`.
+ * The files writeSafetensorsSharded writes, with their sizes, from names, dtypes and shapes alone: `model.safetensors`
+ * when everything fits in one shard, else `model-0000i-of-0000n.safetensors` plus `model.safetensors.index.json`.
+ */
+export function shardedLayout<T extends TensorSpec>(folder: string, tensors: readonly T[], metadata: Readonly<Record<string, string>> | null, maxShardBytes: number): ShardedLayout<T> {
+  const plan = planShards(tensors, maxShardBytes)
+  const sized = (path: string, shard: readonly T[]) => {
+    const layout = safetensorsLayout(path, shard, metadata)
+    return { path, tensors: shard, bytes: layout.prefix.length + layout.dataBytes }
+  }
+  if (plan.length === 1) return { shards: [sized(join(folder, SAFETENSORS_SINGLE_FILE), tensors)], index: null }
+  const digits = (n: number): string => String(n).padStart(5, '0')
+  const weightMap: Record<string, string> = {}
+  let totalSize = 0
+  const shards = plan.map((shard, i) => {
+    const name = `model-${digits(i + 1)}-of-${digits(plan.length)}.safetensors`
+    for (const tensor of shard) {
+      weightMap[tensor.name] = name
+      totalSize += tensorBytes(tensor)
+    }
+    return sized(join(folder, name), shard)
+  })
+  return { shards, index: { path: join(folder, SAFETENSORS_INDEX_FILE), text: formatIndexJson(totalSize, weightMap) } }
+}
+
+/**
+ * Writes the files of shardedLayout: the index last, so a reader never sees an index whose shards are missing.
+ * The index text matches transformers' `json.dumps(index, indent=2, sort_keys=True) + "\n"`.
  */
 export async function writeSafetensorsSharded(
   folder: string,
@@ -158,29 +189,12 @@ export async function writeSafetensorsSharded(
   metadata: Readonly<Record<string, string>> | null,
   options: ShardedWriteOptions,
 ): Promise<ShardedWriteResult> {
-  const plan = planShards(tensors, options.maxShardBytes)
-  if (plan.length === 1) {
-    const single = join(folder, SAFETENSORS_SINGLE_FILE)
-    await writeSafetensors(single, tensors, metadata, options)
-    return { files: [single], indexPath: null }
-  }
-  const digits = (n: number): string => String(n).padStart(5, '0')
-  const files: string[] = []
-  const weightMap: Record<string, string> = {}
-  let totalSize = 0
-  for (const [i, shard] of plan.entries()) {
-    const name = `model-${digits(i + 1)}-of-${digits(plan.length)}.safetensors`
-    const path = join(folder, name)
-    await writeSafetensors(path, shard, metadata, options)
-    files.push(path)
-    for (const tensor of shard) {
-      weightMap[tensor.name] = name
-      totalSize += tensorBytes(tensor)
-    }
-  }
-  const indexPath = join(folder, SAFETENSORS_INDEX_FILE)
-  await writeFileAtomic(indexPath, Buffer.from(formatIndexJson(totalSize, weightMap), 'utf8'), options)
-  return { files: [...files, indexPath], indexPath }
+  const layout = shardedLayout(folder, tensors, metadata, options.maxShardBytes)
+  for (const shard of layout.shards) await writeSafetensors(shard.path, shard.tensors, metadata, options)
+  const files = layout.shards.map((shard) => shard.path)
+  if (layout.index === null) return { files, indexPath: null }
+  await writeFileAtomic(layout.index.path, Buffer.from(layout.index.text, 'utf8'), options)
+  return { files: [...files, layout.index.path], indexPath: layout.index.path }
 }
 
 /** Python json.dumps(indent=2, sort_keys=True): keys sorted by code point, non-ASCII escaped as \uXXXX. */
@@ -198,6 +212,6 @@ export function formatIndexJson(totalSize: number, weightMap: Readonly<Record<st
   return `{\n  "metadata": {\n    "total_size": ${totalSize}\n  },\n  "weight_map": {\n${entries.join(',\n')}\n  }\n}\n`
 }
 
-function tensorBytes(tensor: TensorToWrite): number {
+function tensorBytes(tensor: TensorSpec): number {
   return (elementCount(tensor.shape) ?? 0) * DTYPE_INFO[tensor.dtype].bytes
 }

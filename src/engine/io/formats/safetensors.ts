@@ -218,13 +218,18 @@ export interface TensorToWrite {
   readonly data: TensorData
 }
 
-export interface EncodedSafetensors {
+/** What a tensor's place in a file depends on: its name, dtype and shape (not its values). */
+export type TensorSpec = Pick<TensorToWrite, 'name' | 'dtype' | 'shape'>
+
+export interface SafetensorsLayout<T extends TensorSpec = TensorSpec> {
   /** The 8-byte length and the padded header. */
   readonly prefix: Uint8Array
   /** Tensors in the order their bytes follow the header. */
-  readonly ordered: readonly TensorToWrite[]
+  readonly ordered: readonly T[]
   readonly dataBytes: number
 }
+
+export type EncodedSafetensors = SafetensorsLayout<TensorToWrite>
 
 /**
  * Lays out a file as the reference writer (`prepare` in tensor.rs) does: tensors sorted by dtype (enum order,
@@ -233,6 +238,15 @@ export interface EncodedSafetensors {
  * `metadata` null omits `__metadata__` (as timm writes); transformers needs {format: 'pt'} (doc §1.5).
  */
 export function encodeSafetensors(path: string, tensors: readonly TensorToWrite[], metadata: Readonly<Record<string, string>> | null): EncodedSafetensors {
+  for (const tensor of tensors) checkTensorToWrite(tensor, (problem) => { throw new CheckpointFormatError(path, problem) })
+  return safetensorsLayout(path, tensors, metadata)
+}
+
+/**
+ * The header and byte layout of a file from names, dtypes and shapes alone (encodeSafetensors without the values):
+ * a file's exact size is `prefix.length + dataBytes`, known before any tensor is converted or written.
+ */
+export function safetensorsLayout<T extends TensorSpec>(path: string, tensors: readonly T[], metadata: Readonly<Record<string, string>> | null): SafetensorsLayout<T> {
   const fail: (problem: string) => never = (problem) => {
     throw new CheckpointFormatError(path, problem)
   }
@@ -241,7 +255,7 @@ export function encodeSafetensors(path: string, tensors: readonly TensorToWrite[
     if (tensor.name === METADATA_KEY) fail(`'${METADATA_KEY}' cannot be a tensor name`)
     if (names.has(tensor.name)) fail(`tensor '${tensor.name}' is listed twice`)
     names.add(tensor.name)
-    checkTensorToWrite(tensor, fail)
+    checkTensorSpec(tensor, fail)
   }
   const utf8Names = new Map(tensors.map((t) => [t.name, Buffer.from(t.name, 'utf8')]))
   const ordered = [...tensors].sort(
@@ -270,12 +284,18 @@ export function encodeSafetensors(path: string, tensors: readonly TensorToWrite[
   return { prefix, ordered, dataBytes: offset }
 }
 
-function checkTensorToWrite(tensor: TensorToWrite, fail: (problem: string) => never): void {
+function checkTensorSpec(tensor: TensorSpec, fail: (problem: string) => never): void {
   const where = `tensor '${tensor.name}'`
   if (!isSupportedDType(tensor.dtype)) fail(`${where}: unknown dtype ${JSON.stringify(tensor.dtype)} (supported: ${SUPPORTED_DTYPES.join(', ')})`)
   if (!tensor.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`${where}: shape ${formatShape(tensor.shape)} must hold non-negative integers`)
+  if (elementCount(tensor.shape) === null) fail(`${where}: shape ${formatShape(tensor.shape)} has too many elements`)
+}
+
+/** The values fit the dtype and shape (the spec itself is checked by safetensorsLayout). */
+function checkTensorToWrite(tensor: TensorToWrite, fail: (problem: string) => never): void {
+  const where = `tensor '${tensor.name}'`
+  checkTensorSpec(tensor, fail)
   const count = elementCount(tensor.shape)
-  if (count === null) fail(`${where}: shape ${formatShape(tensor.shape)} has too many elements`)
   const convertible = tensor.data instanceof Float32Array && (tensor.dtype === 'F16' || tensor.dtype === 'BF16' || tensor.dtype === 'F64')
   if (!matchesDType(tensor.dtype, tensor.data) && !convertible) {
     fail(`${where}: dtype ${tensor.dtype} needs a ${DTYPE_INFO[tensor.dtype].array.name}, got a ${tensor.data.constructor.name}`)
