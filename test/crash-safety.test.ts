@@ -197,6 +197,9 @@ describe('a killed run', () => {
     const killed = await ligo(train('killed'), pastACheckpoint(at('killed'), 20))
     expect(killed.killedEngine, killed.stderr).toBe(true)
     expect(killed.code).not.toBe(0)
+    // The CLI says in one line that its engine died, without a stack trace.
+    expect(killed.stderr).toMatch(/ligo train: The engine process \(pid \d+\) .* while handling train/)
+    expect(killed.stderr).not.toMatch(/\n\s+at /)
     const stopped = checkpointSteps(at('killed')).at(-1)!
     expect(stopped, 'killed before the end').toBeLessThan(TRAIN_STEPS)
     await expectIntact(at('killed'))
