@@ -32,8 +32,9 @@ const fail = (message: string): never => {
 export const isJsonPath = (path: string): boolean => /\.json$/i.test(path)
 
 /**
- * Read `path` (named `flag` in errors, e.g. "--to"). `source` is the model being grown: an engine config may leave
- * out what growth keeps (vocabulary, positions, image), and a recipe's sizes apply to it.
+ * Read `path` (named `flag` in errors: the parameter in backticks, e.g. "`to`", which the CLI shows as its flag).
+ * `source` is the model being grown: an engine config may leave out what growth keeps (vocabulary, positions,
+ * image), and a recipe's sizes apply to it.
  */
 export function readConfigFile(path: string, flag: string, source?: ModelConfig): ConfigFromFile {
   const where = `${flag} ${basename(path)}`
