@@ -1,7 +1,7 @@
 /**
  * Crash safety of runs (issue 16): `ligo train` and `ligo compare` run as real processes (CLI and engine from
  * source, test/helpers/ligo-from-source.ts); the engine process is killed with SIGKILL after a checkpoint, while
- * it is logging the steps after it. Then:
+ * it is logging the steps after it, and before that around the write of a checkpoint. Then:
  * - the run folder is intact: manifest.json parses, every checkpoints/step-N holds all its files, complete
  *   (a checkpoint being written is only ever visible under a temporary name);
  * - a torn last line of metrics.jsonl (what a kill inside the line's write leaves; SIGKILL cannot be aimed inside
@@ -97,6 +97,13 @@ const pastACheckpoint = (runDir: string, after: number) => () => {
   return last !== undefined && last >= after && loggedSteps(runDir).some((step) => step > last)
 }
 
+/** Once checkpoint `step` is being written: its temporary folder (".step-N.partial-PID") or the renamed one exists. */
+const writingCheckpoint = (runDir: string, step: number) => () => {
+  const dir = join(runDir, 'checkpoints')
+  const name = `step-${String(step).padStart(7, '0')}`
+  return existsSync(dir) && readdirSync(dir).some((entry) => entry === name || entry.startsWith(`.${name}.partial-`))
+}
+
 /** Everything a crash could leave half-written, checked: manifest, every visible checkpoint, complete. */
 async function expectIntact(runDir: string): Promise<void> {
   expect(() => JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')), `${runDir}/manifest.json`).not.toThrow()
@@ -186,7 +193,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const TRAIN_STEPS = 80
+const TRAIN_STEPS = 100
 const train = (out: string) => ['train', '--model', at('small.json'), '--data', at('texts'), '--steps', String(TRAIN_STEPS), '--batch', '2', '--seq', '16', '--checkpoint-every', '20', '--eval-every', '40', '--out', at(out)]
 
 describe('a killed run', () => {
@@ -194,12 +201,21 @@ describe('a killed run', () => {
     const reference = await ligo(train('reference'))
     expect(reference.code, reference.stderr).toBe(0)
 
-    const killed = await ligo(train('killed'), pastACheckpoint(at('killed'), 20))
-    expect(killed.killedEngine, killed.stderr).toBe(true)
-    expect(killed.code).not.toBe(0)
+    // First kill: around the write of the step-40 checkpoint (its temporary folder or the renamed one is seen).
+    const first = await ligo(train('killed'), writingCheckpoint(at('killed'), 40))
+    expect(first.killedEngine, first.stderr).toBe(true)
+    expect(first.code).not.toBe(0)
     // The CLI says in one line that its engine died, without a stack trace.
-    expect(killed.stderr).toMatch(/ligo train: The engine process \(pid \d+\) .* while handling train/)
-    expect(killed.stderr).not.toMatch(/\n\s+at /)
+    expect(first.stderr).toMatch(/ligo train: The engine process \(pid \d+\) .* while handling train/)
+    expect(first.stderr).not.toMatch(/\n\s+at /)
+    await expectIntact(at('killed'))
+    const firstStop = checkpointSteps(at('killed')).at(-1)!
+    expect([20, 40]).toContain(firstStop)
+
+    // Second kill: the resumed run, after a later checkpoint, while it logs the steps after it.
+    const killed = await ligo(['train', '--resume', at('killed')], pastACheckpoint(at('killed'), 60))
+    expect(killed.killedEngine, killed.stderr).toBe(true)
+    expect(killed.stderr).toContain(`from step ${firstStop}`)
     const stopped = checkpointSteps(at('killed')).at(-1)!
     expect(stopped, 'killed before the end').toBeLessThan(TRAIN_STEPS)
     await expectIntact(at('killed'))
