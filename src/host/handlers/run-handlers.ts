@@ -1,8 +1,9 @@
 /**
- * Runs (train, grow, compare through the queue), the growth methods the designer offers, and forward passes of any
- * zoo model. The method list comes from the engine's registry (growth/methods), so a new method shows up here as
- * soon as it is registered.
+ * Runs (train, grow, compare: one queue), the growth methods the designer offers, the built-in datasets the
+ * training form offers, and forward passes of any zoo model. Methods and datasets come from the engine's
+ * registries (growth/methods, data/corpora.ts), so a new entry shows up here as soon as it is registered.
  */
+import { CORPORA } from '../../engine/data/corpora'
 import { methodCatalog } from '../../engine/growth/methods'
 import { modelArgument, resolveModelRef } from '../../engine/library/model-ref'
 import { StudioError } from '../../shared'
@@ -15,6 +16,7 @@ type RunMethods =
   | 'startGrow'
   | 'startCompare'
   | 'forward'
+  | 'listDatasets'
   | 'listRuns'
   | 'getRun'
   | 'readRunMetrics'
@@ -42,6 +44,7 @@ export function createRunHandlers(context: StudioContext, queue: () => RunQueue)
       if (location.kind !== 'checkpoint') throw new StudioError('invalid_request', `${location.name} has no weights to run (a preset or a config); grow or train it first`)
       return context.runTask(taskId, (signal, onEvent) => context.engine.call('checkpointForward', { checkpoint: modelArgument(location), input }, { signal, onEvent }))
     },
+    listDatasets: async () => CORPORA.map((c) => ({ id: c.id, modality: c.kind, title: c.title })),
     listRuns: () => queue().list(),
     getRun: ({ runId }) => queue().detail(runId),
     readRunMetrics: ({ runId, fromOffset, series }) => queue().metrics(runId, fromOffset, series),
