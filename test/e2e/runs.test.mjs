@@ -56,6 +56,7 @@ test('a training run started from the form (a zoo card\'s Train) progresses and 
   await form.locator('input[name=steps]').fill('12')
   await form.locator('input[name=batchSize]').fill('2')
   await form.locator('input[name=seqLen]').fill('16')
+  await form.locator('input[name=evalEvery]').fill('3')
   await form.locator('select[name=schedule]').selectOption('cosine')
   await page.getByTestId('start-train').click()
   await page.waitForFunction(() => /^#\/runs\?run=\d{8}T\d{6}-train-/.test(location.hash))
@@ -83,7 +84,7 @@ test('a training run started from the form (a zoo card\'s Train) progresses and 
   assert.deepEqual(browser.problems, [])
 })
 
-test('the runs list and the training form pass axe in English and Vietnamese, light and dark', { timeout: 120_000 }, async () => {
+test('the runs list and the training form pass axe in English and Vietnamese, light and dark', { timeout: 420_000 }, async () => {
   for (const language of ['en', 'vi']) {
     await chooseLanguage(page, language)
     for (const [hash, name] of [
@@ -92,7 +93,7 @@ test('the runs list and the training form pass axe in English and Vietnamese, li
     ]) {
       await page.evaluate((h) => (location.hash = h), hash)
       await page.locator('[data-testid^="run-"]').first().waitFor()
-      if (name === 'train-form') await page.getByTestId('new-train').waitFor()
+      if (name === 'train-form') await page.waitForFunction(() => document.querySelector('[data-testid=new-train] select[name=dataChoice]')?.value === 'moby-dick')
       for (const scheme of ['light', 'dark']) {
         await setColorScheme(page, scheme)
         await assertAccessible(page, `runs ${name} (${language}, ${scheme})`)

@@ -81,7 +81,7 @@ describe('RunsView', () => {
       model: 'seed:bert-moby',
       data: 'moby-dick',
       steps: 30,
-      settings: { batchSize: 4, seqLen: 128, learningRate: 0.001, schedule: 'cosine', seed: 0 },
+      settings: { batchSize: 4, seqLen: 128, learningRate: 0.001, schedule: 'cosine', seed: 0, evalEvery: 100 },
     })
     client().calls.startTrain[0].resolve({ id: '20261202T100000-train-abc123' } as RunSummary)
     await flushPromises()

@@ -18,9 +18,10 @@ export interface TrainFormValues {
   learningRate: number | string | null
   schedule: LrSchedule
   seed: number | string | null
+  evalEvery: number | string | null
 }
 
-export const NUMERIC_FIELDS = ['steps', 'batchSize', 'seqLen', 'learningRate', 'seed'] as const
+export const NUMERIC_FIELDS = ['steps', 'batchSize', 'seqLen', 'learningRate', 'seed', 'evalEvery'] as const
 export type TrainFormField = 'model' | 'data' | (typeof NUMERIC_FIELDS)[number]
 export type TrainFormProblems = Partial<Record<TrainFormField, TrainFieldProblem>>
 
@@ -28,14 +29,14 @@ export type TrainFormProblems = Partial<Record<TrainFormField, TrainFieldProblem
 export const DEFAULT_TRAIN_STEPS = 200
 
 export function defaultTrainForm(model = '', data = ''): TrainFormValues {
-  return { model, data, steps: DEFAULT_TRAIN_STEPS, batchSize: TRAIN_DEFAULTS.batchSize, seqLen: TRAIN_DEFAULTS.seqLen, learningRate: TRAIN_DEFAULTS.learningRate, schedule: TRAIN_DEFAULTS.schedule, seed: TRAIN_DEFAULTS.seed }
+  return { model, data, steps: DEFAULT_TRAIN_STEPS, batchSize: TRAIN_DEFAULTS.batchSize, seqLen: TRAIN_DEFAULTS.seqLen, learningRate: TRAIN_DEFAULTS.learningRate, schedule: TRAIN_DEFAULTS.schedule, seed: TRAIN_DEFAULTS.seed, evalEvery: TRAIN_DEFAULTS.evalEvery }
 }
 
 /** The form's values of a run's start params ("duplicate with changes", a zoo card's Train). */
 export function trainFormOf(params: StartTrainParams): TrainFormValues {
   const s = params.settings ?? {}
   const d = defaultTrainForm(params.model, params.data)
-  return { ...d, steps: params.steps, batchSize: s.batchSize ?? d.batchSize, seqLen: s.seqLen ?? d.seqLen, learningRate: s.learningRate ?? d.learningRate, schedule: s.schedule ?? d.schedule, seed: s.seed ?? d.seed }
+  return { ...d, steps: params.steps, batchSize: s.batchSize ?? d.batchSize, seqLen: s.seqLen ?? d.seqLen, learningRate: s.learningRate ?? d.learningRate, schedule: s.schedule ?? d.schedule, seed: s.seed ?? d.seed, evalEvery: s.evalEvery ?? d.evalEvery }
 }
 
 const numberOf = (value: number | string | null): number | null => (value === null || (typeof value === 'string' && value.trim() === '') ? null : Number(value))
@@ -56,13 +57,14 @@ export function trainFormProblems(values: TrainFormValues, modality: Modality): 
 /** The startTrain params of a valid form (empty optional fields take the engine's defaults). */
 export function trainFormParams(values: TrainFormValues, modality: Modality): StartTrainParams {
   const settings: NonNullable<StartTrainParams['settings']> = { schedule: values.schedule }
-  const set = (field: 'batchSize' | 'seqLen' | 'learningRate' | 'seed') => {
+  const set = (field: 'batchSize' | 'seqLen' | 'learningRate' | 'seed' | 'evalEvery') => {
     const value = numberOf(values[field])
     if (value !== null) settings[field] = value
   }
   set('batchSize')
   set('learningRate')
   set('seed')
+  set('evalEvery')
   if (modality === 'text') set('seqLen')
   return { model: values.model, data: values.data.trim(), steps: numberOf(values.steps) ?? DEFAULT_TRAIN_STEPS, settings }
 }
