@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { RunSummary, StartTrainParams } from '../../../shared/runs'
 import App from '../App.vue'
 import { installRunsSource } from '../stores/runs'
-import { fakeClientPerTest } from '../testing/fake-client-per-test'
+import { fakeClientPerTest, flushTasks } from '../testing/fake-client-per-test'
 import { sampleImport, sampleModel } from '../testing/models'
 import { withI18n } from '../testing/mount-options'
 
@@ -86,5 +86,26 @@ describe('RunsView', () => {
     client().calls.startTrain[0].resolve({ id: '20261202T100000-train-abc123' } as RunSummary)
     await flushPromises()
     expect(window.location.hash).toBe('#/runs?run=20261202T100000-train-abc123')
+  })
+
+  it('"Duplicate with changes" of a training run opens the training form with its settings', async () => {
+    window.location.hash = '#/runs'
+    wrapper = mount(App, { ...withI18n(), attachTo: document.body })
+    await flushPromises()
+    const summary = { id: 'r1', kind: 'train', name: 'bert-moby on sotu', status: 'completed', createdAt: '2026-12-02T09:00:00.000Z', done: 40, total: 40, unit: 'steps', etaSeconds: null, queuePosition: null, error: null, model: 'seed:bert-moby' }
+    client().calls.listRuns[0].resolve([summary as RunSummary])
+    await flushPromises()
+    await wrapper.get('[data-testid=run-r1]').findAll('button').find((b) => b.text() === 'Duplicate with changes')!.trigger('click')
+    await flushPromises()
+    const params = { model: 'seed:bert-moby', data: 'sotu', steps: 40, settings: { batchSize: 8, seqLen: 64, learningRate: 0.001, schedule: 'cosine', seed: 2, evalEvery: 10 } }
+    client().calls.getRun[0].resolve({ summary, params, series: [], facts: [], checkpoints: [], outputs: [], manifest: null, family: null, sourceLoss: {}, report: null } as never)
+    await flushPromises()
+    expect(window.location.hash).toBe('#/runs?new=train')
+    await flushTasks() // the hashchange event
+    await answerLists()
+    expect((input('steps').element as HTMLInputElement).value).toBe('40')
+    expect((input('seqLen').element as HTMLInputElement).value).toBe('64')
+    await wrapper.get('[data-testid=new-train]').trigger('submit')
+    expect(client().calls.startTrain[0].args[0]).toEqual(params)
   })
 })
