@@ -14,6 +14,7 @@ let server
 let browser
 let page
 let runUrl
+let trainRunUrl
 
 before(async () => {
   assertBuilt()
@@ -61,6 +62,7 @@ test('a training run started from the form (a zoo card\'s Train) progresses and 
   await page.getByTestId('start-train').click()
   await page.waitForFunction(() => /^#\/runs\?run=\d{8}T\d{6}-train-/.test(location.hash))
   const id = (await page.evaluate(() => location.hash)).split('=')[1]
+  trainRunUrl = `#/runs?run=${id}`
 
   // the list shows it with its kind, model, state and progress until it finishes
   await page.goto(`${server.origin}/#/runs`)
@@ -81,6 +83,15 @@ test('a training run started from the form (a zoo card\'s Train) progresses and 
   await page.waitForFunction(() => /([1-9]\d*) points so far/.test(document.body.textContent))
   await page.getByTestId('run-outputs').getByText(`run:${id}/step-12`).waitFor()
   await screenshot(page, 'runs-train-finished')
+
+  // train further: the run resumes from its checkpoint at step 12 and continues its log up to step 16
+  const before = await pointsSoFar()
+  await page.getByTestId('run-extend').locator('input[name=steps]').fill('16')
+  await page.getByRole('button', { name: 'Continue training' }).click()
+  await page.waitForFunction(() => ['queued', 'running'].includes(document.querySelector('[data-testid=run-state]')?.dataset.state), null, { timeout: 30_000 })
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.dataset.state === 'completed', null, { timeout: 240_000 })
+  await page.getByTestId('run-outputs').getByText(`run:${id}/step-16`).waitFor()
+  await page.waitForFunction((n) => Number(document.body.textContent.match(/(\d+) points so far/)?.[1]) > n, before)
   assert.deepEqual(browser.problems, [])
 })
 
@@ -90,9 +101,11 @@ test('the runs list and the training form pass axe in English and Vietnamese, li
     for (const [hash, name] of [
       ['#/runs', 'list'],
       ['#/runs?new=train&model=seed%3Abert-moby', 'train-form'],
+      [trainRunUrl, 'train-page'],
     ]) {
       await page.evaluate((h) => (location.hash = h), hash)
       await page.locator('[data-testid^="run-"]').first().waitFor()
+      if (name === 'train-page') await page.getByTestId('run-extend').waitFor()
       if (name === 'train-form') await page.waitForFunction(() => document.querySelector('[data-testid=new-train] select[name=dataChoice]')?.value === 'moby-dick')
       for (const scheme of ['light', 'dark']) {
         await setColorScheme(page, scheme)

@@ -17,7 +17,8 @@ export interface RunsSource {
   startCompare(params: StartCompareParams): Promise<RunSummary>
   datasets(): Promise<DatasetInfo[]>
   cancel(id: string): Promise<void>
-  resume(id: string): Promise<void>
+  /** `steps`: a training run continues up to this step (more than it has done). */
+  resume(id: string, steps?: number): Promise<void>
   remove(id: string): Promise<void>
   /** Something changed (progress, metrics, state, a run added or removed): the store re-reads. */
   onChange(listener: () => void): () => void
@@ -37,7 +38,7 @@ export function runsSourceFor(client: StudioClient, isRun: (taskId: string) => b
     startCompare: (params) => client.startCompare(params),
     datasets: () => client.listDatasets({}),
     cancel: async (runId) => void (await client.cancelRun({ runId })),
-    resume: async (runId) => void (await client.resumeRun({ runId })),
+    resume: async (runId, steps) => void (await client.resumeRun(steps === undefined ? { runId } : { runId, steps })),
     remove: async (runId) => void (await client.deleteRun({ runId })),
     onChange: (listener) => client.onEvents((events) => concernsRuns(events, isRun) && listener()),
   }

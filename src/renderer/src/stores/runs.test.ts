@@ -33,6 +33,7 @@ function fakeSource() {
     queuePosition: null,
   })
   const reads: Array<[string, number]> = []
+  const resumes: Array<number | undefined> = []
   const source: RunsSource = {
     list: async () => [item()],
     detail: async (): Promise<RunDetail> => ({
@@ -55,11 +56,11 @@ function fakeSource() {
     startCompare: async () => ({ ...item(), id: 'c2' }),
     datasets: async () => [],
     cancel: async () => void (state = 'cancelled'),
-    resume: async () => void (state = 'running'),
+    resume: async (_id, steps) => void ((state = 'running'), resumes.push(steps)),
     remove: async () => undefined,
     onChange: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
   }
-  return { source, logs, reads, setState: (s: RunStatus) => (state = s), changed: () => listeners.forEach((l) => l()) }
+  return { source, logs, reads, resumes, setState: (s: RunStatus) => (state = s), changed: () => listeners.forEach((l) => l()) }
 }
 
 describe('runs store', () => {
@@ -114,6 +115,8 @@ describe('runs store', () => {
     host.logs['scratch-seed0'].push(record(20))
     expect(await runs.act('cmp-c1', 'resume')).toBe(true)
     expect(runs.records['scratch-seed0'].map((r) => r.step)).toEqual([10, 20])
+    expect(await runs.act('cmp-c1', 'resume', 50)).toBe(true) // a training run continued to a later step
+    expect(host.resumes).toEqual([undefined, 50])
   })
 
   it("reads a training run's own log as one series, and says why the host refused a start", async () => {

@@ -128,9 +128,11 @@ export const useRunsStore = defineStore('runs', () => {
     offsets.clear()
   }
 
-  async function act(id: string, action: 'cancel' | 'resume' | 'remove'): Promise<boolean> {
+  /** `steps` (resume of a training run): continue it up to this step. */
+  async function act(id: string, action: 'cancel' | 'resume' | 'remove', steps?: number): Promise<boolean> {
     try {
-      await runsSource()[action](id)
+      if (action === 'resume') await runsSource().resume(id, steps)
+      else await runsSource()[action](id)
       announcer.announce(translate(`runs.actions.${action}Done`))
       if (action === 'remove' && openId.value === id) close()
       await refreshList()
