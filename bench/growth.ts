@@ -20,7 +20,7 @@
  *   options: --work <dir> (default .tmp/bench-growth), --fresh (delete earlier experiment folders), --backend <name>,
  *   --methods, --seed, --seq, --batch, --eval-every, --eval-batches; --no-tune (scratch's and the grown models' default
  *   schedules, said so); LiGO options for measuring them: --ligo-<setting> <value> (e.g. --ligo-depth-init net2net),
- *   --grown-schedule <schedule>, --tag <name> (a separate experiment folder per variant), --reuse <dir> (a variant
+ *   --ladder f,f (targets as fractions of the source's loss; default 1), --grown-schedule <schedule>, --tag <name> (a separate experiment folder per variant), --reuse <dir> (a variant
  *   against the scratch runs of the comparison in <dir>, same settings)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -195,7 +195,7 @@ async function runSuite(suite: Suite): Promise<string[]> {
   }
   if (option('--reuse')) reuseScratch(resolve(option('--reuse')!), out)
   const methods = option('--methods') ?? METHOD_NAMES.join(',')
-  const compareFlags = ['--methods', methods, '--seeds', String(seeds), '--seed', option('--seed') ?? '0', ...sizeFlags(size, size.budgetSteps, size.evalEvery), '--ladder', '1', ...schedules, ...(quick ? ['--no-energy'] : [])]
+  const compareFlags = ['--methods', methods, '--seeds', String(seeds), '--seed', option('--seed') ?? '0', ...sizeFlags(size, size.budgetSteps, size.evalEvery), '--ladder', option('--ladder') ?? '1', ...schedules, ...(quick ? ['--no-energy'] : [])]
   const text = await ligo(['compare', '--from', source.path, '--to', to, '--data', suite.data, ...compareFlags, ...common, '--out', out])
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ComparisonReport
   const curves = methodCurves(readExperiment(out))
