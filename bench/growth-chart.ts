@@ -47,8 +47,8 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
 }
 
 /**
- * The SVG. The y range runs from the lowest loss to a little above the source's loss, so the part where the methods
- * differ fills the plot (a random init's first losses are far above and are clipped).
+ * The SVG. The y range runs from the lowest loss to a little above the source's loss and scratch's final loss, so the
+ * part where the methods differ fills the plot (a random init's first losses are far above and are clipped).
  */
 export function lossFlopsSvg(curves: readonly MethodCurve[], options: { title: string; sourceLoss: number; scratchFinal: number; width?: number; height?: number }): string {
   const width = options.width ?? 820
@@ -57,7 +57,7 @@ export function lossFlopsSvg(curves: readonly MethodCurve[], options: { title: s
   const plot = { left: 64, top: 34, right: width - 16, bottom: height - 48 - 16 * legendRows }
   const all = curves.flatMap((c) => c.loss)
   const lo = Math.min(...all, options.scratchFinal)
-  const hi = Math.max(options.sourceLoss + 1.5 * Math.max(options.sourceLoss - lo, 0.05), options.scratchFinal)
+  const hi = Math.max(options.sourceLoss + 1.5 * Math.max(options.sourceLoss - lo, 0.05), options.scratchFinal + 0.5 * (options.scratchFinal - lo))
   const xMax = Math.max(...curves.flatMap((c) => c.flops), 1)
   const px = (x: number) => plot.left + (x / xMax) * (plot.right - plot.left)
   const py = (y: number) => plot.bottom - ((y - lo) / (hi - lo)) * (plot.bottom - plot.top)

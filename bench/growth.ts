@@ -200,7 +200,7 @@ async function runSuite(suite: Suite): Promise<string[]> {
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ComparisonReport
   const curves = methodCurves(readExperiment(out))
   const svg = join(out, 'loss-vs-flops.svg')
-  writeFileSync(svg, lossFlopsSvg(curves, { title: `${suite.seed} -> depth x2, width x1.5 on ${suite.data}: ${setting}, ${seeds} seed(s)`, sourceLoss: report.sourceLoss, scratchFinal: report.scratch.finalLoss.mean }))
+  writeFileSync(svg, lossFlopsSvg(curves, { title: `${suite.seed} grown x2 depth, x1.5 width on ${suite.data}: ${setting.split(' ')[0].toLowerCase()} setting, ${seeds} seed(s)`, sourceLoss: report.sourceLoss, scratchFinal: report.scratch.finalLoss.mean }))
   lines.push(text.trimEnd(), `Chart: ${svg}`, "LiGO against the best function-preserving baseline (FLOPs to each target):", ...ligoAgainstBest(report))
   lines.push(`${suite.name}: ${((performance.now() - t0) / 1000).toFixed(0)} s; load average (1, 5, 15 min) before ${loadBefore}, after ${load()}`)
   process.stdout.write(lines.slice(3).join('\n') + '\n')
