@@ -68,6 +68,12 @@ void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
   }
 }
 
+void ligo_sgemm_ld(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
+                   int ldb, float *c, int ldc) {
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
+              lda, b, ldb, 0.0f, c, ldc);
+}
+
 #if defined(LIGO_ACCELERATE)
 int ligo_blas_threads(void) { return 1; /* Accelerate threads its own GEMMs */ }
 void ligo_set_blas_threads(int threads) { (void)threads; }

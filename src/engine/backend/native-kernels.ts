@@ -41,6 +41,12 @@ export interface NativeAddon {
   /** x, y [items·heads·queries, keys]; keyMask [items, keys] (0 = padding) or null; causal needs queries = keys. */
   maskedSoftmaxForward(x: Float32Array, items: number, heads: number, queries: number, keys: number, scale: number, causal: boolean, keyMask: Float32Array | null, y: Float32Array): void
   maskedSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, keys: number, scale: number, dx: Float32Array): void
+  /**
+   * The attention core (kernels_attention.c): q, context [items, queries, heads·headDim]; k, v [items, keys, heads·headDim];
+   * probs [items, heads, queries, keys]; keyMask as maskedSoftmaxForward's.
+   */
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, causal: boolean, keyMask: Float32Array | null, probs: Float32Array, context: Float32Array): void
+  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
   /** x [outer, inner] -> out [inner] (Σ over rows) / out [outer] (Σ over columns). */
   sumOuter(x: Float32Array, outer: number, inner: number, out: Float32Array): void
@@ -285,6 +291,37 @@ const maskedSoftmaxGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, b
 }
 
 /**
+ * The attention core: q [B, Tq, H], k and v [B, Tk, H], keyMask [B, Tk] (optional), attrs {heads, scale, causal (0/1)}
+ * -> [context [B, Tq, H], probs [B, A, Tq, Tk]] (probs are kept for the gradient).
+ */
+const attentionKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, keyMask } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; keyMask?: TensorInfo }
+  const { heads, scale, causal } = attrs as { heads: number; scale: number; causal: number }
+  const [items, queries, width] = q.shape
+  const keys = k.shape[1]
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput([items, heads, queries, keys], 'float32')]
+  const view = heapF32(wasm)
+  const [context, probs] = outputs.map(view)
+  addon.attentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, scale, causal === 1, keyMask ? view(keyMask) : null, probs, context)
+  return outputs
+}
+
+/** q, k, v, probs and dy [B, Tq, H] (the context's gradient), attrs {heads, scale} -> [dq, dk, dv]. */
+const attentionGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, probs, dy } = inputs as Record<'q' | 'k' | 'v' | 'probs' | 'dy', TensorInfo>
+  const { heads, scale } = attrs as { heads: number; scale: number }
+  const [items, queries, width] = q.shape
+  const keys = k.shape[1]
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput(k.shape, 'float32'), wasm.makeOutput(v.shape, 'float32')]
+  const view = heapF32(wasm)
+  const [dq, dk, dv] = outputs.map(view)
+  addon.attentionBackward(view(q), view(k), view(v), view(probs), view(dy), items, heads, queries, keys, width / heads, scale, dq, dk, dv)
+  return outputs
+}
+
+/**
  * AdamW in place: param, m, v (float32, one shape, each the only tensor on its memory), grad -> no outputs.
  * attrs {lr, beta1, beta2, eps, weightDecay, step}. Writing a buffer that another tensor shares would change that
  * tensor too, so shared memory is refused (native-ops.ts adamwUpdateInPlace gives a variable its own copy first).
@@ -321,6 +358,8 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     wasm(FUSED_KERNELS.geluTanhGrad, unaryGradKernel(addon.geluTanhBackward.bind(addon))),
     wasm(FUSED_KERNELS.maskedSoftmax, maskedSoftmaxKernel(addon)),
     wasm(FUSED_KERNELS.maskedSoftmaxGrad, maskedSoftmaxGradKernel(addon)),
+    wasm(FUSED_KERNELS.attention, attentionKernel(addon)),
+    wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon)),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
   ]
 }
