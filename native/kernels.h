@@ -18,6 +18,15 @@ void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
                         const float *a, int64_t strideA, const float *b, int64_t strideB, float *c);
 
 /*
+ * A linear layer in torch's layout: y [rows, out] = x [rows, in] · wᵀ + b, w [out, in], b [out] or NULL; and its
+ * gradient dx [rows, in] = dy·w, dw [out, in] = dyᵀ·x, db [out] = Σ_rows dy (skipped when db is NULL). The GEMMs
+ * are ligo_sgemm_batched's (split over the pool).
+ */
+void ligo_linear_forward(const float *x, const float *w, const float *b, int rows, int in, int out, float *y);
+void ligo_linear_backward(const float *dy, const float *x, const float *w, int rows, int in, int out, float *dx, float *dw,
+                          float *db);
+
+/*
  * One GEMM on the calling thread with explicit row-major leading dimensions: C [m, n] (row stride ldc) =
  * alpha·op(A)·op(B), for kernels that multiply blocks of larger arrays in place (one head's columns of [T, H]).
  */

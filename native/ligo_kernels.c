@@ -147,6 +147,45 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* An optional float32 argument: NULL for a JavaScript null, else a Float32Array of at least `needed` elements. */
+static float *optional_f32(call_args *args, int index, int64_t needed) {
+  napi_valuetype type = napi_undefined;
+  if (!args->failed) napi_typeof(args->env, args->argv[index], &type);
+  return type == napi_null ? NULL : typed(args, index, napi_float32_array, needed);
+}
+
+/* linearForward(x, w, b | null, rows, in, out, y): y [rows, out] = x [rows, in] · wᵀ + b, w [out, in] */
+static napi_value js_linear_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 7, "linearForward")) return NULL;
+  if (!positive_dims(&args, 3, 3)) return NULL;
+  const int rows = (int)num(&args, 3), in = (int)num(&args, 4), out = (int)num(&args, 5); /* ints: products fit */
+  const float *x = typed(&args, 0, napi_float32_array, (int64_t)rows * in);
+  const float *w = typed(&args, 1, napi_float32_array, (int64_t)out * in);
+  const float *b = optional_f32(&args, 2, out);
+  float *y = typed(&args, 6, napi_float32_array, (int64_t)rows * out);
+  if (args.failed) return NULL;
+  if (rows > 0 && out > 0) ligo_linear_forward(x, w, b, rows, in, out, y);
+  return NULL;
+}
+
+/* linearBackward(dy, x, w, rows, in, out, dx, dw, db | null) */
+static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 9, "linearBackward")) return NULL;
+  if (!positive_dims(&args, 3, 3)) return NULL;
+  const int rows = (int)num(&args, 3), in = (int)num(&args, 4), out = (int)num(&args, 5);
+  const float *dy = typed(&args, 0, napi_float32_array, (int64_t)rows * out);
+  const float *x = typed(&args, 1, napi_float32_array, (int64_t)rows * in);
+  const float *w = typed(&args, 2, napi_float32_array, (int64_t)out * in);
+  float *dx = typed(&args, 6, napi_float32_array, (int64_t)rows * in);
+  float *dw = typed(&args, 7, napi_float32_array, (int64_t)out * in);
+  float *db = optional_f32(&args, 8, out);
+  if (args.failed) return NULL;
+  if (in > 0 && out > 0) ligo_linear_backward(dy, x, w, rows, in, out, dx, dw, db);
+  return NULL;
+}
+
 /* softmaxXentForward(logits, labels, rows, classes, lse) -> [summed loss, counted rows] */
 static napi_value js_xent_forward(napi_env env, napi_callback_info info) {
   call_args args;
@@ -324,9 +363,7 @@ static napi_value js_masked_softmax_forward(napi_env env, napi_callback_info inf
   if (!args.failed && causal && queries != keys) fail(&args, "(causal) needs as many queries as keys", 6, 1);
   const int64_t rows = items * heads * queries, size = rows * keys;
   const float *x = typed(&args, 0, napi_float32_array, size);
-  napi_valuetype mask_type = napi_undefined;
-  if (!args.failed) napi_typeof(env, args.argv[7], &mask_type);
-  const float *mask = mask_type == napi_null ? NULL : typed(&args, 7, napi_float32_array, items * keys);
+  const float *mask = optional_f32(&args, 7, items * keys);
   float *y = typed(&args, 8, napi_float32_array, size);
   if (args.failed) return NULL;
   if (rows > 0 && keys > 0) ligo_masked_softmax_forward(x, rows, queries, keys, scale, causal, mask, heads * queries, y);
@@ -385,9 +422,7 @@ static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
   const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
   const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
   const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
-  napi_valuetype mask_type = napi_undefined;
-  if (!args.failed) napi_typeof(env, args.argv[10], &mask_type);
-  const float *mask = mask_type == napi_null ? NULL : typed(&args, 10, napi_float32_array, (int64_t)dims.items * dims.keys);
+  const float *mask = optional_f32(&args, 10, (int64_t)dims.items * dims.keys);
   float *probs = typed(&args, 11, napi_float32_array, dims.probs_size);
   float *context = typed(&args, 12, napi_float32_array, dims.q_size);
   if (args.failed) return NULL;
@@ -444,6 +479,8 @@ static napi_value init(napi_env env, napi_value exports) {
   ligo_blas_init();
   const napi_property_descriptor methods[] = {
       {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linearForward", NULL, js_linear_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linearBackward", NULL, js_linear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"softmaxXentForward", NULL, js_xent_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"softmaxXentBackward", NULL, js_xent_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"layerNormForward", NULL, js_layer_norm_forward, NULL, NULL, NULL, napi_enumerable, NULL},

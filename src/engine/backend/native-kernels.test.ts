@@ -11,13 +11,14 @@ import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activateNativeKernels, loadNativeAddon, registerNativeKernels, unregisterNativeKernels, nativeMatMulActive, type NativeAddon } from './native-kernels'
-import { fusedAttention, geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
+import { fusedAttention, linearFused, geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
 import { fusedKernelActive, FUSED_KERNELS } from './kernel-availability'
 import { AdamW } from '../train/adamw'
 import { registerWasmKernels } from './wasm-kernels'
 import { getFamily } from '../models/registry'
 import { scaledDotProductAttention, type AttentionSettings } from '../models/layers/attention'
 import { makeDropout } from '../models/layers/dropout'
+import { linear } from '../models/layers/linear'
 import { TINY_CONFIGS, tinyInputs } from '../models/tiny-configs'
 import type { FamilyName } from '../models/config'
 
@@ -338,6 +339,25 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
   })
 
+  it.each([{ name: 'with bias', bias: true }, { name: 'without bias', bias: false }])('fused linear ($name): y, dx, dW and db of a 3-D input against the matmul path on cpu', async ({ bias }) => {
+    const [xShape, out] = [[2, 3, 7], 5]
+    const [xv, wv, bv, upstream] = [randomValues(42, 61), randomValues(35, 62), randomValues(5, 63), randomValues(30, 64)]
+    const run = () => {
+      const inputs = [tf.tensor(xv, xShape), tf.tensor2d(wv, [out, 7]), ...(bias ? [tf.tensor1d(bv)] : [])]
+      const f = (xi: tf.Tensor, wi: tf.Tensor, bi?: tf.Tensor) => tf.sum(tf.mul(linear(xi, wi, bi), tf.tensor(upstream, [2, 3, out])))
+      return [linear(inputs[0], inputs[1], inputs[2]), ...tf.grads(f)(inputs)]
+    }
+    await tf.setBackend('wasm')
+    expect((await tf.profile(() => tf.tidy(run))).kernelNames).toEqual(expect.arrayContaining([FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]))
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    expect(native.length).toBe(bias ? 4 : 3)
+    native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
+    expect(() => linearFused(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrow('linearFused takes x [N, in], weight [out, in]')
+    expect(() => addon!.linearForward(new Float32Array(6), new Float32Array(12), null, 2, 3, 4, new Float32Array(7))).toThrow(RangeError)
+  })
+
   it('fused attention rejects mismatched shapes, a causal mask on one query and a mask of the wrong shape', () => {
     const masks = { numHeads: 2, scale: 1, causal: false }
     expect(() => fusedAttention(tf.zeros([1, 3, 4]), tf.zeros([1, 3, 6]), tf.zeros([1, 3, 6]), masks)).toThrow('fusedAttention takes q [B, Tq, H] and k, v [B, Tk, H]')
@@ -346,7 +366,7 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 1, false, null, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
   })
 
-  it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core as op by op', (name) => {
+  it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core and linear layers as op by op', (name) => {
     const family = getFamily(name)
     const step = tinyStep(name)
     const params = family.init(step.config, 7)
@@ -358,11 +378,11 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
         return [logits(...names.map((n) => params[n])), value, ...grads].map((t) => t.dataSync() as Float32Array)
       })
     const fused = evaluate()
-    tf.unregisterKernel(FUSED_KERNELS.attention, 'wasm')
-    tf.unregisterKernel(FUSED_KERNELS.attentionGrad, 'wasm')
+    const fusedKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
+    for (const kernel of fusedKernels) tf.unregisterKernel(kernel, 'wasm')
     const opByOp = evaluate()
     registerNativeKernels(addon!)
-    expect(fusedKernelActive(FUSED_KERNELS.attention)).toBe(true)
+    expect(fusedKernels.every(fusedKernelActive)).toBe(true)
     expect(opByOp.length).toBe(names.length + 2)
     fused.forEach((values, i) => expectClose(values, opByOp[i], 1e-5))
     tf.dispose([...Object.values(params), ...Object.values(step.inputs), step.targets.labels])

@@ -28,6 +28,10 @@ export { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive }
 /** The addon's functions (native/ligo_kernels.c). Every array is float32 unless named labels (int32). */
 export interface NativeAddon {
   sgemm(transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, strideA: number, b: Float32Array, strideB: number, c: Float32Array): void
+  /** y [rows, out] = x [rows, in] · wᵀ + b, w [out, in]; b [out] or null. */
+  linearForward(x: Float32Array, w: Float32Array, b: Float32Array | null, rows: number, inFeatures: number, outFeatures: number, y: Float32Array): void
+  /** dx = dy·w, dw = dyᵀ·x, db = Σ_rows dy (db null: skipped). */
+  linearBackward(dy: Float32Array, x: Float32Array, w: Float32Array, rows: number, inFeatures: number, outFeatures: number, dx: Float32Array, dw: Float32Array, db: Float32Array | null): void
   /** Returns [Σ loss over counted rows, counted rows]; writes lse [rows]. */
   softmaxXentForward(logits: Float32Array, labels: Int32Array, rows: number, classes: number, lse: Float32Array): [number, number]
   softmaxXentBackward(logits: Float32Array, labels: Int32Array, lse: Float32Array, rows: number, classes: number, scale: number, dlogits: Float32Array): void
@@ -193,6 +197,30 @@ function segmentSumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc 
   }
 }
 
+/** x [N, in], w [out, in], b [out] (optional) -> y [N, out] = x·wᵀ + b. */
+const linearKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b?: TensorInfo }
+  const [[rows, inFeatures], [outFeatures]] = [x.shape, w.shape]
+  const wasm = backend as BackendWasm
+  const y = wasm.makeOutput([rows, outFeatures], 'float32')
+  const view = heapF32(wasm)
+  addon.linearForward(view(x), view(w), b ? view(b) : null, rows, inFeatures, outFeatures, view(y))
+  return y
+}
+
+/** dy [N, out], x [N, in], w [out, in], attrs {bias (0/1)} -> [dx [N, in], dw [out, in], (db [out] when bias)]. */
+const linearGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, x, w } = inputs as Record<'dy' | 'x' | 'w', TensorInfo>
+  const [[rows, inFeatures], [outFeatures]] = [x.shape, w.shape]
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput(x.shape, 'float32'), wasm.makeOutput(w.shape, 'float32')]
+  if ((attrs as { bias: number }).bias === 1) outputs.push(wasm.makeOutput([outFeatures], 'float32'))
+  const view = heapF32(wasm)
+  const [dx, dw, db] = outputs.map(view)
+  addon.linearBackward(view(dy), view(x), view(w), rows, inFeatures, outFeatures, dx, dw, db ?? null)
+  return outputs
+}
+
 /** logits [N, V], labels [N] int32 (outside [0, V) = not counted) -> [mean loss [], lse [N]]. */
 const softmaxXentKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
   const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo }
@@ -348,6 +376,8 @@ const replaced = new Map<string, KernelConfig>()
 function fusedConfigs(addon: NativeAddon): KernelConfig[] {
   const wasm = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'wasm', kernelFunc })
   return [
+    wasm(FUSED_KERNELS.linear, linearKernel(addon)),
+    wasm(FUSED_KERNELS.linearGrad, linearGradKernel(addon)),
     wasm(FUSED_KERNELS.softmaxXent, softmaxXentKernel(addon)),
     wasm(FUSED_KERNELS.softmaxXentGrad, softmaxXentGradKernel(addon)),
     wasm(FUSED_KERNELS.layerNorm, layerNormKernel(addon)),

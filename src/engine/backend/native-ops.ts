@@ -3,6 +3,7 @@
  * backend (native-kernels.ts, wasm + addon), otherwise the same math as plain TF.js ops. Both paths give the same
  * values within float32 rounding (native-kernels.test.ts checks it), so model code may call these everywhere.
  *
+ *   linearFused(x [N, in], W [out, in], b [out])   x·Wᵀ + b (native only)
  *   softmaxCrossEntropy(logits [N, V], labels [N])  mean over counted rows of -log softmax(logits)[label];
  *                                                   labels outside [0, V) (HF's -100) do not count
  *   layerNormFused(x [..., H], gamma [H], beta [H], eps)
@@ -48,6 +49,29 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Sc
     }
   })
   return op(logits) as tf.Scalar
+}
+
+/**
+ * y = x·Wᵀ + b for x [N, in], W [out, in] (torch layout), b [out] or none: one native kernel forward (the BLAS GEMM,
+ * then the bias over the rows) and one backward (dx, dW and db together), where the plain path runs a matmul, a
+ * broadcasting add (single-threaded in wasm) and, backward, two matmuls and a Sum, each with its reshapes and the
+ * copies TF.js saves for the gradient. Only where fusedKernelActive(FUSED_KERNELS.linear); models/layers/linear.ts
+ * keeps the plain path for the other backends.
+ */
+export function linearFused(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  if (x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1] || (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])))
+    throw new Error(`linearFused takes x [N, in], weight [out, in] and bias [out], got [${x.shape}], [${weight.shape}]${bias ? `, [${bias.shape}]` : ''}`)
+  const hasBias = bias !== undefined
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [input, w, b] = args as tf.Tensor[]
+    save([input, w])
+    return {
+      value: run(FUSED_KERNELS.linear, hasBias ? { x: input, w, b } : { x: input, w }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run(FUSED_KERNELS.linearGrad, { dy, x: saved[0], w: saved[1] }, { bias: hasBias ? 1 : 0 }) as tf.Tensor[],
+    }
+  })
+  return hasBias ? op(x, weight, bias) : op(x, weight)
 }
 
 /** (x - mean)/sqrt(var + eps)·gamma + beta over the last axis, biased variance (as torch and tf.moments). */
