@@ -173,7 +173,7 @@ export function familyTable(rows: FamilyRow[], threads: number[]): string {
     const rates = [...engineColumns, 'PyTorch 1T', 'PyTorch 2T'].map((c) => formatSpread(cellSpread(r, c), int))
     const versusTorch = r.family === 'reference' ? '–' : formatSpread(spreadOrNone(roundRatios(engine, torch)), times)
     const engineRate = formatSpread(spreadOrNone([...engineGflops.values()]), oneDecimal)
-    const versusReference = formatSpread(spreadOrNone(roundRatios(engineGflops, referenceGflops)), times)
+    const versusReference = r.family === 'reference' ? times(1) : formatSpread(spreadOrNone(roundRatios(engineGflops, referenceGflops)), times)
     const torchRate = torch.size > 0 ? formatSpread(scaled(spreadOf([...torch.values()]), gflopsPerItem), oneDecimal) : '–'
     lines.push(`| ${label} | ${r.unit}/s | ${rates.join(' | ')} | ${versusTorch} | ${engineRate} | ${versusReference} | ${torchRate} |`)
   }

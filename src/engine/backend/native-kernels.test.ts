@@ -366,7 +366,7 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 1, false, null, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
   })
 
-  it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core and linear layers as op by op', (name) => {
+  it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core and linear layers as op by op', async (name) => {
     const family = getFamily(name)
     const step = tinyStep(name)
     const params = family.init(step.config, 7)
@@ -378,6 +378,8 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
         return [logits(...names.map((n) => params[n])), value, ...grads].map((t) => t.dataSync() as Float32Array)
       })
     const fused = evaluate()
+    const forwardKernels = await tf.profile(() => tf.tidy(() => family.forward(params, step.config, step.inputs, { training: false, ...step.options })))
+    expect(forwardKernels.kernelNames).toEqual(expect.arrayContaining([FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
     const fusedKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
     for (const kernel of fusedKernels) tf.unregisterKernel(kernel, 'wasm')
     const opByOp = evaluate()
