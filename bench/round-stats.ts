@@ -15,11 +15,12 @@ export interface Spread {
   count: number
 }
 
-/** The middle sample (the upper one of the two middles for an even count, as the step medians elsewhere). */
+/** The middle sample; for an even count the mean of the two middle ones (with 2 rounds, not simply the larger). */
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no samples')
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 export function spreadOf(values: readonly number[]): Spread {

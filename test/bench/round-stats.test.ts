@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { formatSpread, median, roundRatios, spreadOf } from '../../bench/round-stats'
 
 describe('round statistics of bench:engine', () => {
-  it('median is the middle sample (upper middle for an even count) and refuses no samples', () => {
+  it('median is the middle sample (the mean of the two middles for an even count) and refuses no samples', () => {
     expect(median([3, 1, 2])).toBe(2)
-    expect(median([4, 1, 3, 2])).toBe(3)
+    expect(median([4, 1, 3, 2])).toBe(2.5)
+    expect(median([10, 30])).toBe(20)
     expect(() => median([])).toThrow(/no samples/)
   })
 
