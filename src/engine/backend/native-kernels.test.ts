@@ -76,6 +76,18 @@ describe('activateNativeKernels (no addon needed)', () => {
     expect(record).toEqual({ active: false, kernels: [], blas: null, threads: null, reason: 'addon not built: no BLAS found (install libopenblas-dev)' })
   })
 
+  it('an addon built before the linear and attention kernels existed registers the rest, not those two', async () => {
+    const older = { geluForward: () => {}, geluBackward: () => {}, geluTanhForward: () => {}, geluTanhBackward: () => {} } // no linear*/attention*
+    await tf.setBackend('wasm')
+    unregisterNativeKernels()
+    const names = registerNativeKernels(older as unknown as NativeAddon)
+    expect(names).toEqual(expect.arrayContaining([FUSED_KERNELS.layerNorm, FUSED_KERNELS.maskedSoftmax]))
+    expect(names).not.toEqual(expect.arrayContaining([FUSED_KERNELS.linear]))
+    expect(fusedKernelActive(FUSED_KERNELS.attention)).toBe(false)
+    unregisterNativeKernels()
+    if (addon) registerNativeKernels(addon)
+  })
+
   it('can be disabled with LIGO_NATIVE=0', () => {
     expect(loadNativeAddon({ LIGO_NATIVE: '0' })).toEqual({ ok: false, reason: 'disabled by LIGO_NATIVE=0' })
   })

@@ -375,9 +375,11 @@ const replaced = new Map<string, KernelConfig>()
 
 function fusedConfigs(addon: NativeAddon): KernelConfig[] {
   const wasm = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'wasm', kernelFunc })
+  // An addon built before a kernel existed (a checkout not rebuilt since) lacks its function: leave that kernel out,
+  // so the models take their plain path for it instead of failing mid-training.
+  const has = (...names: Array<keyof NativeAddon>) => names.every((name) => typeof addon[name] === 'function')
   return [
-    wasm(FUSED_KERNELS.linear, linearKernel(addon)),
-    wasm(FUSED_KERNELS.linearGrad, linearGradKernel(addon)),
+    ...(has('linearForward', 'linearBackward') ? [wasm(FUSED_KERNELS.linear, linearKernel(addon)), wasm(FUSED_KERNELS.linearGrad, linearGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.softmaxXent, softmaxXentKernel(addon)),
     wasm(FUSED_KERNELS.softmaxXentGrad, softmaxXentGradKernel(addon)),
     wasm(FUSED_KERNELS.layerNorm, layerNormKernel(addon)),
@@ -388,8 +390,7 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     wasm(FUSED_KERNELS.geluTanhGrad, unaryGradKernel(addon.geluTanhBackward.bind(addon))),
     wasm(FUSED_KERNELS.maskedSoftmax, maskedSoftmaxKernel(addon)),
     wasm(FUSED_KERNELS.maskedSoftmaxGrad, maskedSoftmaxGradKernel(addon)),
-    wasm(FUSED_KERNELS.attention, attentionKernel(addon)),
-    wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon)),
+    ...(has('attentionForward', 'attentionBackward') ? [wasm(FUSED_KERNELS.attention, attentionKernel(addon)), wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
   ]
 }
