@@ -1,10 +1,12 @@
 /**
  * The per-family part of `npm run bench:engine`: every family at the growth benchmark's size (bench/family-models.ts)
  * trained by the engine (wasm + native addon, 1 and 2 threads) and by its PyTorch peer (bench/torch_peer_families.py,
- * 1 and 2 threads), interleaved in rounds (engine, then PyTorch, then the next round) so that a load change on a
- * shared machine hits both sides alike; each cell is the median over rounds of each round's median step.
+ * 1 and 2 threads), interleaved in rounds: within a round each engine cell sits next to the PyTorch cell of the same
+ * thread count (engine first in odd rounds, PyTorch first in even ones), so a load change on a shared machine hits
+ * both sides of a ratio alike. Each cell is the median over rounds of each round's median step, with its range;
+ * ratios are taken within each round, then their median and range are reported (bench/round-stats.ts).
  * GFLOP/s come from the engine's FLOPs counter (engine/metrics/flops.ts), for both sides (the same model), and are
- * compared with the reference model's rate (bench/reference-model.ts, `full`) measured in the same rounds.
+ * compared with the reference model's rate (bench/reference-model.ts, `full`) measured at the start of each round.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -14,21 +16,17 @@ import { flopsShapeOf } from '../src/engine/metrics/model-flops'
 import { trainingStepFlops } from '../src/engine/metrics/flops'
 import { TEXT_BATCH, familyBench, familyTrainer, type BenchFamily, type FamilyBench } from './family-models'
 import { BATCH, SEQ, config as referenceConfig, engineLossFn, engineTrainer, makeInputs, makeVariables } from './reference-model'
+import { formatSpread, median, roundRatios, spreadOf, type Spread } from './round-stats'
 
 export interface FamilyRow {
   family: BenchFamily | 'reference'
   unit: 'tokens' | 'images'
-  /** Items per second, median over rounds; keys 'engine 1T', 'engine 2T', 'PyTorch 1T', 'PyTorch 2T'. */
-  rates: Record<string, number>
+  /** Items per second of every cell in every round; columns 'engine 1T', 'engine 2T', 'PyTorch 1T', 'PyTorch 2T'. */
+  samples: Array<{ round: number; column: string; rate: number }>
   stepFlops: number
   parameters: { engine: number; torch?: number }
   losses: { engine?: [number, number]; torch?: [number, number] }
   note?: string
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
 }
 
 /** Median ms per step of `steps` timed steps after `warmup`, and the first and last loss. */
@@ -63,61 +61,68 @@ function torchPeer(bench: FamilyBench, threads: number, steps: number, warmup: n
 
 export interface FamilyOptions { steps: number; warmup: number; rounds: number; torch: boolean; threads: number[] }
 
+/** The peer's thread counts (engine-measurements.md §2: 1 and 2 threads, OpenBLAS threads = torch threads). */
+const PEER_THREADS = [1, 2] as const
+
 /**
  * Measures each family (and, first, the reference model's FLOP rate) in `rounds` interleaved rounds. The addon must
- * be registered by the caller; `threads` are the engine's thread counts (the peer runs 1 and 2).
+ * be registered by the caller; `threads` are the engine's thread counts. Within a round each engine cell is followed
+ * by the PyTorch cell of the same thread count (and odd rounds put the engine first, even rounds PyTorch), so the two
+ * sides of a ratio run seconds apart and neither always runs first.
  */
 export function measureFamilies(families: readonly BenchFamily[], o: FamilyOptions, log: (line: string) => void): FamilyRow[] {
   const loaded = loadNativeAddon()
   if (!loaded.ok) throw new Error(`bench:engine --family needs the native addon: ${loaded.reason}`)
   const addon = loaded.addon
-  const samples = new Map<string, number[]>()
-  const add = (key: string, value: number) => samples.set(key, [...(samples.get(key) ?? []), value])
   const rows = new Map<string, FamilyRow>()
-
   const reference: FamilyRow = {
-    family: 'reference', unit: 'tokens', rates: {}, parameters: { engine: 0 }, losses: {},
+    family: 'reference', unit: 'tokens', samples: [], parameters: { engine: 0 }, losses: {},
     stepFlops: trainingStepFlops({ ...flopsShapeOf(referenceConfig, { seqLen: SEQ }), maskedFraction: 1 } as ReturnType<typeof flopsShapeOf>, BATCH),
   }
   rows.set('reference', reference)
   const benches = families.map(familyBench)
-  for (const b of benches) rows.set(b.family, { family: b.family, unit: b.unit, rates: {}, stepFlops: b.stepFlops, parameters: { engine: b.parameters }, losses: {} })
+  for (const b of benches) rows.set(b.family, { family: b.family, unit: b.unit, samples: [], stepFlops: b.stepFlops, parameters: { engine: b.parameters }, losses: {} })
+
+  const engineCell = (b: FamilyBench, round: number, threads: number) => {
+    const row = rows.get(b.family)!
+    addon.setThreads(threads, threads)
+    const { ms, losses } = timeSteps(familyTrainer(b, round), o.steps, o.warmup)
+    row.samples.push({ round, column: `engine ${threads}T`, rate: b.items / (ms / 1000) })
+    row.losses.engine = losses
+    log(`  ${b.family} engine ${threads}T: ${ms.toFixed(0)} ms/step, loss ${losses[0].toFixed(3)} -> ${losses[1].toFixed(3)}`)
+  }
+  const torchCell = (b: FamilyBench, round: number, threads: number) => {
+    const row = rows.get(b.family)!
+    const peer = torchPeer(b, threads, o.steps, o.warmup)
+    if (typeof peer === 'string') {
+      row.note = `PyTorch ${peer}`
+      return
+    }
+    row.samples.push({ round, column: `PyTorch ${threads}T`, rate: b.items / (peer.ms_per_step / 1000) })
+    row.parameters.torch = peer.parameters
+    row.losses.torch = [peer.first_loss, peer.final_loss]
+    log(`  ${b.family} PyTorch ${threads}T: ${peer.ms_per_step.toFixed(0)} ms/step, loss ${peer.first_loss.toFixed(3)} -> ${peer.final_loss.toFixed(3)}`)
+  }
 
   for (let round = 1; round <= o.rounds; round++) {
     log(`round ${round}/${o.rounds}, load ${loadAverage()}`)
     for (const threads of o.threads) {
       addon.setThreads(threads, threads)
-      const inputs = makeInputs()
-      const { ms } = timeSteps(engineTrainer(makeVariables(`ref-${round}-${threads}`), engineLossFn(inputs), 'full'), o.steps, o.warmup)
-      add(`reference|engine ${threads}T`, (BATCH * SEQ) / (ms / 1000))
+      const { ms } = timeSteps(engineTrainer(makeVariables(`ref-${round}-${threads}`), engineLossFn(makeInputs()), 'full'), o.steps, o.warmup)
+      reference.samples.push({ round, column: `engine ${threads}T`, rate: (BATCH * SEQ) / (ms / 1000) })
     }
     for (const b of benches) {
-      const row = rows.get(b.family)!
-      for (const threads of o.threads) {
-        addon.setThreads(threads, threads)
-        const { ms, losses } = timeSteps(familyTrainer(b, round), o.steps, o.warmup)
-        add(`${b.family}|engine ${threads}T`, b.items / (ms / 1000))
-        row.losses.engine = losses
-        log(`  ${b.family} engine ${threads}T: ${ms.toFixed(0)} ms/step, loss ${losses[0].toFixed(3)} -> ${losses[1].toFixed(3)}`)
-      }
-      if (!o.torch) continue
-      for (const threads of [1, 2]) {
-        const peer = torchPeer(b, threads, o.steps, o.warmup)
-        if (typeof peer === 'string') {
-          row.note = `PyTorch ${peer}`
-          continue
-        }
-        add(`${b.family}|PyTorch ${threads}T`, b.items / (peer.ms_per_step / 1000))
-        row.parameters.torch = peer.parameters
-        row.losses.torch = [peer.first_loss, peer.final_loss]
-        log(`  ${b.family} PyTorch ${threads}T: ${peer.ms_per_step.toFixed(0)} ms/step, loss ${peer.first_loss.toFixed(3)} -> ${peer.final_loss.toFixed(3)}`)
+      const pairs = Math.max(o.threads.length, o.torch ? PEER_THREADS.length : 0)
+      for (let i = 0; i < pairs; i++) {
+        const cells = [
+          ...(i < o.threads.length ? [() => engineCell(b, round, o.threads[i])] : []),
+          ...(o.torch && i < PEER_THREADS.length ? [() => torchCell(b, round, PEER_THREADS[i])] : []),
+        ]
+        for (const cell of round % 2 === 1 ? cells : cells.reverse()) cell()
       }
     }
   }
-  for (const [key, values] of samples) {
-    const [family, column] = key.split('|')
-    rows.get(family)!.rates[column] = median(values)
-  }
+  log(`end, load ${loadAverage()}`)
   return [...rows.values()]
 }
 
@@ -129,13 +134,30 @@ export const loadAverage = (): string => {
   }
 }
 
-const best = (rates: Record<string, number>, side: string) => Math.max(0, ...Object.entries(rates).filter(([k]) => k.startsWith(side)).map(([, v]) => v))
+/** Best rate of one side ('engine' or 'PyTorch') in each round: round -> items/s. */
+function bestByRound(row: FamilyRow, side: 'engine' | 'PyTorch'): Map<number, number> {
+  const best = new Map<number, number>()
+  for (const { round, column, rate } of row.samples) if (column.startsWith(side)) best.set(round, Math.max(best.get(round) ?? 0, rate))
+  return best
+}
 
-/** The markdown table: rates, the ratio of the best engine rate to the best PyTorch rate, GFLOP/s and their ratio to the reference's. */
+const cellSpread = (row: FamilyRow, column: string): Spread | undefined => {
+  const values = row.samples.filter((s) => s.column === column).map((s) => s.rate)
+  return values.length > 0 ? spreadOf(values) : undefined
+}
+const scaled = (s: Spread, by: number): Spread => ({ ...s, median: s.median * by, min: s.min * by, max: s.max * by })
+
+/**
+ * The markdown table: each cell the median over rounds with its range; × PyTorch is the best engine rate over the
+ * best PyTorch rate of the same round (median and range of those per-round ratios), GFLOP/s from the engine's
+ * counter, × reference the family's best engine FLOP rate over the reference model's in the same round.
+ */
 export function familyTable(rows: FamilyRow[], threads: number[]): string {
-  const fmt = (v?: number) => (v === undefined ? '–' : Math.round(v).toLocaleString('en-US'))
+  const int = (v: number) => Math.round(v).toLocaleString('en-US')
+  const times = (v: number) => `${v.toFixed(2)}×`
+  const oneDecimal = (v: number) => v.toFixed(1)
   const reference = rows.find((r) => r.family === 'reference')!
-  const referenceRate = (best(reference.rates, 'engine') * reference.stepFlops) / (BATCH * SEQ) / 1e9
+  const referenceGflops = new Map([...bestByRound(reference, 'engine')].map(([round, rate]) => [round, (rate * reference.stepFlops) / (BATCH * SEQ) / 1e9]))
   const engineColumns = threads.map((t) => `engine ${t}T`)
   const lines = [
     `| model | unit | ${engineColumns.join(' | ')} | PyTorch 1T | PyTorch 2T | × PyTorch (best / best) | engine GFLOP/s | × reference GFLOP/s | PyTorch GFLOP/s |`,
@@ -143,11 +165,17 @@ export function familyTable(rows: FamilyRow[], threads: number[]): string {
   ]
   for (const r of rows) {
     const items = r.family === 'reference' ? BATCH * SEQ : familyBench(r.family).items
-    const gflops = (rate: number) => (rate * r.stepFlops) / items / 1e9
-    const [engine, torch] = [best(r.rates, 'engine'), best(r.rates, 'PyTorch')]
+    const gflopsPerItem = r.stepFlops / items / 1e9
+    const [engine, torch] = [bestByRound(r, 'engine'), bestByRound(r, 'PyTorch')]
+    const engineGflops = new Map([...engine].map(([round, rate]) => [round, rate * gflopsPerItem]))
+    const spreadOrNone = (values: number[]) => (values.length > 0 ? spreadOf(values) : undefined)
     const label = r.family === 'reference' ? 'reference (BERT 2L/128, full)' : `${r.family} ${sizes(familyBench(r.family))}`
-    const ratio = torch > 0 ? `${(engine / torch).toFixed(2)}×` : '–'
-    lines.push(`| ${label} | ${r.unit}/s | ${engineColumns.map((c) => fmt(r.rates[c])).join(' | ')} | ${fmt(r.rates['PyTorch 1T'])} | ${fmt(r.rates['PyTorch 2T'])} | ${r.family === 'reference' ? '–' : ratio} | ${gflops(engine).toFixed(1)} | ${(gflops(engine) / referenceRate).toFixed(2)}× | ${torch > 0 ? gflops(torch).toFixed(1) : '–'} |`)
+    const rates = [...engineColumns, 'PyTorch 1T', 'PyTorch 2T'].map((c) => formatSpread(cellSpread(r, c), int))
+    const versusTorch = r.family === 'reference' ? '–' : formatSpread(spreadOrNone(roundRatios(engine, torch)), times)
+    const engineRate = formatSpread(spreadOrNone([...engineGflops.values()]), oneDecimal)
+    const versusReference = r.family === 'reference' ? times(1) : formatSpread(spreadOrNone(roundRatios(engineGflops, referenceGflops)), times)
+    const torchRate = torch.size > 0 ? formatSpread(scaled(spreadOf([...torch.values()]), gflopsPerItem), oneDecimal) : '–'
+    lines.push(`| ${label} | ${r.unit}/s | ${rates.join(' | ')} | ${versusTorch} | ${engineRate} | ${versusReference} | ${torchRate} |`)
   }
   const notes = rows.filter((r) => r.note || (r.parameters.torch !== undefined && r.parameters.torch !== r.parameters.engine))
   for (const r of notes) lines.push('', `${r.family}: ${r.note ?? `parameter counts differ: engine ${r.parameters.engine}, PyTorch ${r.parameters.torch}`}`)

@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   ]
   const parts = [header.join('\n')]
   if (reference) parts.push(reference.table)
-  if (familyRows.length > 0) parts.push(`Every family at the growth benchmark's size, median over ${ROUNDS} interleaved rounds (engine with the native addon):\n\n${familyTable(familyRows, threads)}`)
+  if (familyRows.length > 0) parts.push(`Every family at the growth benchmark's size, median (min–max) over ${ROUNDS} interleaved rounds, ratios taken within each round (engine with the native addon):\n\n${familyTable(familyRows, threads)}`)
   else if (!loaded.ok) parts.push(`Families: not measured (${loaded.reason})`)
   console.log(parts.join('\n\n'))
   if (args.includes('--json')) writeFileSync(args[args.indexOf('--json') + 1], JSON.stringify({ rows: reference?.rows ?? [], families: familyRows, steps: STEPS, warmup: WARMUP, rounds: ROUNDS }, null, 2))

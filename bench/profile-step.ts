@@ -7,6 +7,8 @@
  *     --family   a family's bench model (bench/family-models.ts: bert, roberta, gpt2, vit, deit, cait) instead
  *     --shapes   one line per kernel and input shapes
  *     --threads  threads of the native addon (its default: the online CPUs)
+ *     --cpu      the process's CPU time instead of wall time: on a loaded machine wall time counts the waits for a
+ *                core, CPU time only the work (with --threads 1 the kernels' own; more threads add up)
  */
 import '@tensorflow/tfjs' // gradients
 import * as tf from '@tensorflow/tfjs-core'
@@ -18,6 +20,13 @@ const args = process.argv.slice(2)
 const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const variant = option('--variant', 'mlm15') as LossVariant
 const STEPS = Number(option('--steps', '3'))
+/** Milliseconds of wall time, or of the process's CPU time with --cpu. */
+const clock = args.includes('--cpu')
+  ? () => {
+      const used = process.cpuUsage()
+      return (used.user + used.system) / 1000
+    }
+  : () => performance.now()
 
 /** Re-registers every wasm kernel with a timer around it; returns the totals (filled while `on()` is true). */
 function timeKernels(on: () => boolean): Map<string, { ms: number; calls: number }> {
@@ -29,11 +38,11 @@ function timeKernels(on: () => boolean): Map<string, { ms: number; calls: number
       ...config,
       kernelFunc: (a) => {
         if (!on()) return inner(a)
-        const start = performance.now()
+        const start = clock()
         const out = inner(a)
         const key = args.includes('--shapes') ? `${config.kernelName} ${Object.values(a.inputs).map((t) => `[${t?.shape}]`).join(' ')}` : config.kernelName
         const entry = totals.get(key) ?? { ms: 0, calls: 0 }
-        entry.ms += performance.now() - start
+        entry.ms += clock() - start
         entry.calls += 1
         totals.set(key, entry)
         return out
@@ -58,12 +67,12 @@ async function main(): Promise<void> {
   const trainer = family ? familyTrainer(familyBench(family)) : engineTrainer(makeVariables('profile'), engineLossFn(makeInputs()), variant)
   trainer.step() // warm-up: first-call allocations and heap growth
   timing = true
-  const start = performance.now()
+  const start = clock()
   for (let i = 0; i < STEPS; i++) trainer.step()
-  const wall = performance.now() - start
+  const wall = clock() - start
   const sorted = [...totals].sort((a, b) => b[1].ms - a[1].ms)
   const inKernels = sorted.reduce((s, [, e]) => s + e.ms, 0)
-  console.log(`${family ?? variant}, native ${native}: ${(wall / STEPS).toFixed(1)} ms/step, ${(inKernels / STEPS).toFixed(1)} ms in kernels`)
+  console.log(`${family ?? variant}, native ${native}: ${(wall / STEPS).toFixed(1)} ms${args.includes('--cpu') ? ' CPU' : ''}/step, ${(inKernels / STEPS).toFixed(1)} ms in kernels`)
   for (const [name, e] of sorted.slice(0, 25)) console.log(`${name.padEnd(60)} ${(e.ms / STEPS).toFixed(2).padStart(8)} ms ${String(e.calls / STEPS).padStart(6)} calls`)
 }
 

@@ -18,6 +18,22 @@ void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
                         const float *a, int64_t strideA, const float *b, int64_t strideB, float *c);
 
 /*
+ * A linear layer in torch's layout: y [rows, out] = x [rows, in] · wᵀ + b, w [out, in], b [out] or NULL; and its
+ * gradient dx [rows, in] = dy·w, dw [out, in] = dyᵀ·x, db [out] = Σ_rows dy (skipped when db is NULL). The GEMMs
+ * are ligo_sgemm_batched's (split over the pool).
+ */
+void ligo_linear_forward(const float *x, const float *w, const float *b, int rows, int in, int out, float *y);
+void ligo_linear_backward(const float *dy, const float *x, const float *w, int rows, int in, int out, float *dx, float *dw,
+                          float *db);
+
+/*
+ * One GEMM on the calling thread with explicit row-major leading dimensions: C [m, n] (row stride ldc) =
+ * alpha·op(A)·op(B), for kernels that multiply blocks of larger arrays in place (one head's columns of [T, H]).
+ */
+void ligo_sgemm_ld(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
+                   int ldb, float *c, int ldc);
+
+/*
  * Threads for the GEMMs. The BLAS itself runs single-threaded; ligo_sgemm_batched splits the batch, the rows or the
  * columns over the pool (thread_pool.c), which keeps working on a loaded machine. Accelerate keeps its own threads.
  */
@@ -88,6 +104,23 @@ void ligo_masked_softmax_forward(const float *x, int64_t rows, int queries, int 
                                  const float *keyMask, int64_t rowsPerItem, float *y);
 /* dx = scale·y ⊙ (dy - Σ_k dy·y), per row. */
 void ligo_masked_softmax_backward(const float *y, const float *dy, int64_t rows, int keys, float scale, float *dx);
+
+/*
+ * Scaled dot-product attention of all heads in one call (the core between the q/k/v and output projections):
+ *   q [items, queries, heads·d], k and v [items, keys, heads·d] (head a = columns a·d .. a·d+d-1, as HF/timm),
+ *   probs [items, heads, queries, keys] = softmax over keys of scale·q_a·k_aᵀ with the masks of
+ *   ligo_masked_softmax_forward (keyMask [items, keys] or NULL), context [items, queries, heads·d] = probs·v_a.
+ * No head split or merge copies: each (item, head) multiplies its column block in place.
+ */
+void ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
+                            int headDim, float scale, int causal, const float *keyMask, float *probs, float *context);
+/*
+ * Its gradient from dcontext [items, queries, heads·d] and the saved probs: dq, dk, dv (shapes of q, k, v).
+ * Returns 0, or -1 when its scratch (one probs-sized array) could not be allocated.
+ */
+int ligo_attention_backward(const float *q, const float *k, const float *v, const float *probs, const float *dcontext,
+                             int items, int heads, int queries, int keys, int headDim, float scale, float *dq, float *dk,
+                             float *dv);
 
 /* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */
 

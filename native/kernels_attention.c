@@ -7,9 +7,14 @@
  *   logit[k] = scale·x[k] + (causal && k > q ? -1e9 : 0) + (keyMask[b, k] == 0 ? -1e9 : 0)
  * so a row whose keys are all masked gets the same probabilities as there (not NaN).
  *   backward: dx = scale · y ⊙ (dy - Σ_k dy·y)   (masked keys have y = 0, hence dx = 0)
+ *
+ * The attention core (ligo_attention_forward/backward) goes further: from q, k, v [B, T, H] straight to the context
+ * [B, T, H], the same softmax in between, so the head split/merge copies and the separate matmul and softmax kernels
+ * (about 30 TF.js kernel calls per block, forward and backward) become one call each way.
  */
 #include "kernels.h"
 #include "approx_math.h"
+#include <stdlib.h>
 
 #define MASKED_LOGIT (-1e9f)
 
@@ -21,57 +26,63 @@ typedef struct {
   float scale;
 } softmax_job;
 
+/*
+ * One row: y[k] = softmax over k of scale·x[k] + masks, for query q; mask = the item's key mask or NULL. Inlined
+ * into each LIGO_CLONES caller, so it is vectorised for the caller's target.
+ */
+static inline void softmax_row(const float *x, float *y, int keys, int q, float scale, int causal, const float *mask) {
+  float max = -INFINITY;
+  for (int k = 0; k < keys; k++) {
+    float logit = scale * x[k];
+    if (causal && k > q) logit += MASKED_LOGIT;
+    if (mask && mask[k] == 0.0f) logit += MASKED_LOGIT;
+    y[k] = logit;
+    max = logit > max ? logit : max;
+  }
+  float lanes[LANES] = {0};
+  int k = 0;
+  for (; k + LANES <= keys; k += LANES)
+    for (int l = 0; l < LANES; l++) {
+      float e = exp_approx(y[k + l] - max);
+      y[k + l] = e;
+      lanes[l] += e;
+    }
+  float sum = 0.0f;
+  for (; k < keys; k++) {
+    float e = exp_approx(y[k] - max);
+    y[k] = e;
+    sum += e;
+  }
+  for (int l = 0; l < LANES; l++) sum += lanes[l];
+  const float inv = 1.0f / sum;
+  for (k = 0; k < keys; k++) y[k] *= inv;
+}
+
+/* One row of the backward pass: dx = scale·y ⊙ (dy - Σ_k dy·y). dx may be dy (in place). */
+static inline void softmax_row_backward(const float *y, const float *dy, float *dx, int keys, float scale) {
+  float lanes[LANES] = {0};
+  int k = 0;
+  for (; k + LANES <= keys; k += LANES)
+    for (int l = 0; l < LANES; l++) lanes[l] += dy[k + l] * y[k + l];
+  float dot = 0.0f;
+  for (; k < keys; k++) dot += dy[k] * y[k];
+  for (int l = 0; l < LANES; l++) dot += lanes[l];
+  for (k = 0; k < keys; k++) dx[k] = scale * y[k] * (dy[k] - dot);
+}
+
 LIGO_CLONES static void masked_softmax_rows(void *ctx, int64_t begin, int64_t end) {
   softmax_job *job = (softmax_job *)ctx;
   const int keys = job->keys;
   for (int64_t r = begin; r < end; r++) {
-    const float *x = job->x + r * keys;
-    float *y = job->out + r * keys;
     const float *mask = job->key_mask ? job->key_mask + (r / job->rows_per_item) * keys : NULL;
-    const int q = (int)(r % job->queries);
-    float max = -INFINITY;
-    for (int k = 0; k < keys; k++) {
-      float logit = job->scale * x[k];
-      if (job->causal && k > q) logit += MASKED_LOGIT;
-      if (mask && mask[k] == 0.0f) logit += MASKED_LOGIT;
-      y[k] = logit;
-      max = logit > max ? logit : max;
-    }
-    float lanes[LANES] = {0};
-    int k = 0;
-    for (; k + LANES <= keys; k += LANES)
-      for (int l = 0; l < LANES; l++) {
-        float e = exp_approx(y[k + l] - max);
-        y[k + l] = e;
-        lanes[l] += e;
-      }
-    float sum = 0.0f;
-    for (; k < keys; k++) {
-      float e = exp_approx(y[k] - max);
-      y[k] = e;
-      sum += e;
-    }
-    for (int l = 0; l < LANES; l++) sum += lanes[l];
-    const float inv = 1.0f / sum;
-    for (k = 0; k < keys; k++) y[k] *= inv;
+    softmax_row(job->x + r * keys, job->out + r * keys, keys, (int)(r % job->queries), job->scale, job->causal, mask);
   }
 }
 
 LIGO_CLONES static void masked_softmax_backward_rows(void *ctx, int64_t begin, int64_t end) {
   softmax_job *job = (softmax_job *)ctx;
   const int keys = job->keys;
-  for (int64_t r = begin; r < end; r++) {
-    const float *y = job->y_in + r * keys, *dy = job->dy + r * keys;
-    float *dx = job->out + r * keys;
-    float lanes[LANES] = {0};
-    int k = 0;
-    for (; k + LANES <= keys; k += LANES)
-      for (int l = 0; l < LANES; l++) lanes[l] += dy[k + l] * y[k + l];
-    float dot = 0.0f;
-    for (; k < keys; k++) dot += dy[k] * y[k];
-    for (int l = 0; l < LANES; l++) dot += lanes[l];
-    for (k = 0; k < keys; k++) dx[k] = job->scale * y[k] * (dy[k] - dot);
-  }
+  for (int64_t r = begin; r < end; r++) softmax_row_backward(job->y_in + r * keys, job->dy + r * keys, job->out + r * keys, keys, job->scale);
 }
 
 void ligo_masked_softmax_forward(const float *x, int64_t rows, int queries, int keys, float scale, int causal,
@@ -86,4 +97,79 @@ void ligo_masked_softmax_backward(const float *y, const float *dy, int64_t rows,
   softmax_job job = {0};
   job.y_in = y, job.dy = dy, job.out = dx, job.keys = keys, job.scale = scale;
   ligo_parallel_for(rows, ROWS_PER_THREAD(keys), masked_softmax_backward_rows, &job);
+}
+
+/* ---- The attention core in one call per direction ---------------------------------------------------------- */
+
+/*
+ * Work item = one (batch item, head) pair. Its q/k/v/context blocks are the head's d columns of the item's rows in
+ * [items, rows, heads·d] arrays (leading dimension heads·d), so the GEMMs read and write them in place: no
+ * [B, T, A, d] -> [B·A, T, d] transposes, no separate scale, mask, softmax or matmul kernels.
+ */
+typedef struct {
+  const float *q, *k, *v, *key_mask, *probs_in, *dcontext;
+  float *probs, *context, *scratch, *dq, *dk, *dv;
+  int heads, queries, keys, d, causal;
+  float scale;
+} attention_job;
+
+/* Offset of head `pair % heads` of item `pair / heads` in an [items, rows, heads·d] array. */
+static inline int64_t head_block(const attention_job *j, int64_t pair, int rows) {
+  return (pair / j->heads) * rows * (int64_t)j->heads * j->d + (pair % j->heads) * (int64_t)j->d;
+}
+
+LIGO_CLONES static void attention_forward_pairs(void *ctx, int64_t begin, int64_t end) {
+  const attention_job *j = (const attention_job *)ctx;
+  const int width = j->heads * j->d, queries = j->queries, keys = j->keys;
+  for (int64_t pair = begin; pair < end; pair++) {
+    const float *k = j->k + head_block(j, pair, keys), *v = j->v + head_block(j, pair, keys);
+    const float *mask = j->key_mask ? j->key_mask + (pair / j->heads) * keys : NULL;
+    float *p = j->probs + pair * queries * keys;
+    ligo_sgemm_ld(0, 1, queries, keys, j->d, 1.0f, j->q + head_block(j, pair, queries), width, k, width, p, keys); /* q·kᵀ */
+    for (int r = 0; r < queries; r++) softmax_row(p + r * keys, p + r * keys, keys, r, j->scale, j->causal, mask);
+    ligo_sgemm_ld(0, 0, queries, j->d, keys, 1.0f, p, keys, v, width, j->context + head_block(j, pair, queries), width);
+  }
+}
+
+LIGO_CLONES static void attention_backward_pairs(void *ctx, int64_t begin, int64_t end) {
+  const attention_job *j = (const attention_job *)ctx;
+  const int width = j->heads * j->d, queries = j->queries, keys = j->keys, d = j->d;
+  for (int64_t pair = begin; pair < end; pair++) {
+    const int64_t qBlock = head_block(j, pair, queries), kBlock = head_block(j, pair, keys);
+    const float *p = j->probs_in + pair * queries * keys, *dc = j->dcontext + qBlock;
+    float *ds = j->scratch + pair * queries * keys;
+    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, p, keys, dc, width, j->dv + kBlock, width);       /* dv = pᵀ·dc */
+    ligo_sgemm_ld(0, 1, queries, keys, d, 1.0f, dc, width, j->v + kBlock, width, ds, keys);       /* dp = dc·vᵀ */
+    for (int r = 0; r < queries; r++) softmax_row_backward(p + r * keys, ds + r * keys, ds + r * keys, keys, j->scale);
+    ligo_sgemm_ld(0, 0, queries, d, keys, 1.0f, ds, keys, j->k + kBlock, width, j->dq + qBlock, width); /* dq = ds·k */
+    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, ds, keys, j->q + qBlock, width, j->dk + kBlock, width);  /* dk = dsᵀ·q */
+  }
+}
+
+/* Pairs per chunk: enough multiply-adds that a chunk outweighs claiming it. */
+static int64_t pairs_per_thread(int queries, int keys, int d) {
+  const int64_t work = (int64_t)queries * keys * (d > 0 ? d : 1);
+  return work >= 65536 ? 1 : 65536 / (work + 1) + 1;
+}
+
+void ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
+                            int headDim, float scale, int causal, const float *keyMask, float *probs, float *context) {
+  attention_job job = {0};
+  job.q = q, job.k = k, job.v = v, job.key_mask = keyMask, job.probs = probs, job.context = context;
+  job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.causal = causal, job.scale = scale;
+  ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_forward_pairs, &job);
+}
+
+int ligo_attention_backward(const float *q, const float *k, const float *v, const float *probs, const float *dcontext,
+                            int items, int heads, int queries, int keys, int headDim, float scale, float *dq, float *dk,
+                            float *dv) {
+  attention_job job = {0};
+  /* dp / ds of every pair, [items, heads, queries, keys] like probs (the saved probs are a tensor: never written). */
+  job.scratch = (float *)malloc(sizeof(float) * (size_t)items * heads * queries * keys);
+  if (!job.scratch) return -1;
+  job.q = q, job.k = k, job.v = v, job.probs_in = probs, job.dcontext = dcontext, job.dq = dq, job.dk = dk, job.dv = dv;
+  job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.scale = scale;
+  ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_backward_pairs, &job);
+  free(job.scratch);
+  return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include "kernels.h"
 #include "approx_math.h"
+#include "elementwise.h"
 #include <math.h>
 #include <string.h>
 
@@ -203,38 +204,17 @@ void ligo_layer_norm_backward(const float *dy, const float *x, const float *gamm
 
 /* ---- GELU (erf) ------------------------------------------------------------------------------------- */
 
-typedef struct {
-  const float *x, *dy;
-  float *out;
-} gelu_job;
+/* y = 0.5·x·(1 + erf(x/√2)) = x·Φ(x) */
+static inline float gelu_value(float x) { return 0.5f * x * (1.0f + erf_approx(x * 0.70710678118654752f)); }
 
-LIGO_CLONES static void gelu_forward_range(void *ctx, int64_t begin, int64_t end) {
-  gelu_job *job = (gelu_job *)ctx;
-  for (int64_t i = begin; i < end; i++) {
-    float x = job->x[i];
-    job->out[i] = 0.5f * x * (1.0f + erf_approx(x * 0.70710678118654752f));
-  }
+/* dy/dx = Φ(x) + x·φ(x) */
+static inline float gelu_slope(float x) {
+  float cdf = 0.5f * (1.0f + erf_approx(x * 0.70710678118654752f));
+  float pdf = 0.39894228040143268f * exp_approx(-0.5f * x * x);
+  return cdf + x * pdf;
 }
 
-LIGO_CLONES static void gelu_backward_range(void *ctx, int64_t begin, int64_t end) {
-  gelu_job *job = (gelu_job *)ctx;
-  for (int64_t i = begin; i < end; i++) {
-    float x = job->x[i];
-    float cdf = 0.5f * (1.0f + erf_approx(x * 0.70710678118654752f));
-    float pdf = 0.39894228040143268f * exp_approx(-0.5f * x * x);
-    job->out[i] = job->dy[i] * (cdf + x * pdf);
-  }
-}
-
-void ligo_gelu_forward(const float *x, int64_t size, float *y) {
-  gelu_job job = {x, NULL, y};
-  ligo_parallel_for(size, 32768, gelu_forward_range, &job);
-}
-
-void ligo_gelu_backward(const float *dy, const float *x, int64_t size, float *dx) {
-  gelu_job job = {x, dy, dx};
-  ligo_parallel_for(size, 32768, gelu_backward_range, &job);
-}
+LIGO_ELEMENTWISE_ACTIVATION(gelu, gelu_value, gelu_slope)
 
 /* ---- AdamW ------------------------------------------------------------------------------------------ */
 

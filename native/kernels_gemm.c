@@ -1,5 +1,6 @@
 /* Batched, strided SGEMM over the platform BLAS: OpenBLAS (or any CBLAS) on Linux/Windows, Accelerate on macOS. */
 #include "kernels.h"
+#include "approx_math.h"
 
 #if defined(LIGO_ACCELERATE)
 #include <Accelerate/Accelerate.h>
@@ -66,6 +67,42 @@ void ligo_sgemm_batched(int transA, int transB, int batch, int m, int n, int k,
     job.item = i;
     ligo_parallel_for_threads(threads, job.split == 1 ? m : n, job.split == 1 ? 32 : 64, gemm_range, &job);
   }
+}
+
+/* ---- Linear layers: y = x·wᵀ + b and its gradient, one call each way ------------------------------------- */
+
+typedef struct {
+  const float *bias;
+  float *y;
+  int out;
+} bias_job;
+
+LIGO_CLONES static void add_bias_rows(void *ctx, int64_t begin, int64_t end) {
+  const bias_job *job = (const bias_job *)ctx;
+  for (int64_t r = begin; r < end; r++) {
+    float *row = job->y + r * job->out;
+    for (int c = 0; c < job->out; c++) row[c] += job->bias[c];
+  }
+}
+
+void ligo_linear_forward(const float *x, const float *w, const float *b, int rows, int in, int out, float *y) {
+  ligo_sgemm_batched(0, 1, 1, rows, out, in, x, 0, w, 0, y); /* x [rows, in] · wᵀ, w [out, in] */
+  if (!b) return;
+  bias_job job = {b, y, out};
+  ligo_parallel_for(rows, out >= 16384 ? 1 : 16384 / (out + 1) + 1, add_bias_rows, &job);
+}
+
+void ligo_linear_backward(const float *dy, const float *x, const float *w, int rows, int in, int out, float *dx, float *dw,
+                          float *db) {
+  ligo_sgemm_batched(0, 0, 1, rows, in, out, dy, 0, w, 0, dx); /* dx = dy [rows, out] · w [out, in] */
+  ligo_sgemm_batched(1, 0, 1, out, in, rows, dy, 0, x, 0, dw); /* dw = dyᵀ · x */
+  if (db) ligo_sum_outer(dy, rows, out, db);                   /* db = Σ over rows of dy */
+}
+
+void ligo_sgemm_ld(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda, const float *b,
+                   int ldb, float *c, int ldc) {
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, alpha, a,
+              lda, b, ldb, 0.0f, c, ldc);
 }
 
 #if defined(LIGO_ACCELERATE)

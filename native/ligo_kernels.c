@@ -147,6 +147,45 @@ static napi_value js_sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* An optional float32 argument: NULL for a JavaScript null, else a Float32Array of at least `needed` elements. */
+static float *optional_f32(call_args *args, int index, int64_t needed) {
+  napi_valuetype type = napi_undefined;
+  if (!args->failed) napi_typeof(args->env, args->argv[index], &type);
+  return type == napi_null ? NULL : typed(args, index, napi_float32_array, needed);
+}
+
+/* linearForward(x, w, b | null, rows, in, out, y): y [rows, out] = x [rows, in] · wᵀ + b, w [out, in] */
+static napi_value js_linear_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 7, "linearForward")) return NULL;
+  if (!positive_dims(&args, 3, 3)) return NULL;
+  const int rows = (int)num(&args, 3), in = (int)num(&args, 4), out = (int)num(&args, 5); /* ints: products fit */
+  const float *x = typed(&args, 0, napi_float32_array, (int64_t)rows * in);
+  const float *w = typed(&args, 1, napi_float32_array, (int64_t)out * in);
+  const float *b = optional_f32(&args, 2, out);
+  float *y = typed(&args, 6, napi_float32_array, (int64_t)rows * out);
+  if (args.failed) return NULL;
+  if (rows > 0 && out > 0) ligo_linear_forward(x, w, b, rows, in, out, y);
+  return NULL;
+}
+
+/* linearBackward(dy, x, w, rows, in, out, dx, dw, db | null) */
+static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 9, "linearBackward")) return NULL;
+  if (!positive_dims(&args, 3, 3)) return NULL;
+  const int rows = (int)num(&args, 3), in = (int)num(&args, 4), out = (int)num(&args, 5);
+  const float *dy = typed(&args, 0, napi_float32_array, (int64_t)rows * out);
+  const float *x = typed(&args, 1, napi_float32_array, (int64_t)rows * in);
+  const float *w = typed(&args, 2, napi_float32_array, (int64_t)out * in);
+  float *dx = typed(&args, 6, napi_float32_array, (int64_t)rows * in);
+  float *dw = typed(&args, 7, napi_float32_array, (int64_t)out * in);
+  float *db = optional_f32(&args, 8, out);
+  if (args.failed) return NULL;
+  if (in > 0 && out > 0) ligo_linear_backward(dy, x, w, rows, in, out, dx, dw, db);
+  return NULL;
+}
+
 /* softmaxXentForward(logits, labels, rows, classes, lse) -> [summed loss, counted rows] */
 static napi_value js_xent_forward(napi_env env, napi_callback_info info) {
   call_args args;
@@ -324,9 +363,7 @@ static napi_value js_masked_softmax_forward(napi_env env, napi_callback_info inf
   if (!args.failed && causal && queries != keys) fail(&args, "(causal) needs as many queries as keys", 6, 1);
   const int64_t rows = items * heads * queries, size = rows * keys;
   const float *x = typed(&args, 0, napi_float32_array, size);
-  napi_valuetype mask_type = napi_undefined;
-  if (!args.failed) napi_typeof(env, args.argv[7], &mask_type);
-  const float *mask = mask_type == napi_null ? NULL : typed(&args, 7, napi_float32_array, items * keys);
+  const float *mask = optional_f32(&args, 7, items * keys);
   float *y = typed(&args, 8, napi_float32_array, size);
   if (args.failed) return NULL;
   if (rows > 0 && keys > 0) ligo_masked_softmax_forward(x, rows, queries, keys, scale, causal, mask, heads * queries, y);
@@ -346,6 +383,70 @@ static napi_value js_masked_softmax_backward(napi_env env, napi_callback_info in
   float *dx = typed(&args, 5, napi_float32_array, rows * keys);
   if (args.failed) return NULL;
   if (rows > 0 && keys > 0) ligo_masked_softmax_backward(y, dy, rows, keys, scale, dx);
+  return NULL;
+}
+
+/* Sizes of an attention call: q and context [items·queries·width], k and v [items·keys·width], probs [items·heads·queries·keys]. */
+typedef struct {
+  int items, heads, queries, keys, head_dim;
+  int64_t q_size, kv_size, probs_size;
+} attention_dims;
+
+static int attention_dims_of(call_args *args, int first, attention_dims *dims) {
+  if (!positive_dims(args, first, 5)) return 0;
+  dims->items = (int)num(args, first), dims->heads = (int)num(args, first + 1);
+  dims->queries = (int)num(args, first + 2), dims->keys = (int)num(args, first + 3), dims->head_dim = (int)num(args, first + 4);
+  const int64_t width = (int64_t)dims->heads * dims->head_dim; /* ints: every product below fits in int64 */
+  dims->q_size = checked_mad((int64_t)dims->items * dims->queries, width, 0);
+  dims->kv_size = checked_mad((int64_t)dims->items * dims->keys, width, 0);
+  dims->probs_size = checked_mad((int64_t)dims->items * dims->heads, (int64_t)dims->queries * dims->keys, 0);
+  if (dims->q_size < 0 || dims->kv_size < 0 || dims->probs_size < 0) {
+    fail(args, "(the sizes) overflow int64", first, 1);
+    return 0;
+  }
+  return 1;
+}
+
+/*
+ * attentionForward(q, k, v, items, heads, queries, keys, headDim, scale, causal, keyMask | null, probs, context)
+ * (kernels_attention.c): q, context [items, queries, heads·headDim]; k, v [items, keys, heads·headDim];
+ * keyMask [items, keys] or null; probs [items, heads, queries, keys].
+ */
+static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  attention_dims dims;
+  if (!read_args(env, info, &args, 13, "attentionForward") || !attention_dims_of(&args, 3, &dims)) return NULL;
+  float scale = (float)num(&args, 8);
+  int causal = flag(&args, 9);
+  if (!args.failed && causal && dims.queries != dims.keys) fail(&args, "(causal) needs as many queries as keys", 9, 1);
+  const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
+  const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
+  const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
+  const float *mask = optional_f32(&args, 10, (int64_t)dims.items * dims.keys);
+  float *probs = typed(&args, 11, napi_float32_array, dims.probs_size);
+  float *context = typed(&args, 12, napi_float32_array, dims.q_size);
+  if (args.failed) return NULL;
+  if (dims.probs_size > 0) ligo_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, causal, mask, probs, context);
+  return NULL;
+}
+
+/* attentionBackward(q, k, v, probs, dcontext, items, heads, queries, keys, headDim, scale, dq, dk, dv) */
+static napi_value js_attention_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  attention_dims dims;
+  if (!read_args(env, info, &args, 14, "attentionBackward") || !attention_dims_of(&args, 5, &dims)) return NULL;
+  float scale = (float)num(&args, 10);
+  const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
+  const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
+  const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
+  const float *probs = typed(&args, 3, napi_float32_array, dims.probs_size);
+  const float *dcontext = typed(&args, 4, napi_float32_array, dims.q_size);
+  float *dq = typed(&args, 11, napi_float32_array, dims.q_size);
+  float *dk = typed(&args, 12, napi_float32_array, dims.kv_size);
+  float *dv = typed(&args, 13, napi_float32_array, dims.kv_size);
+  if (args.failed) return NULL;
+  if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, dq, dk, dv) != 0)
+    napi_throw_error(env, "LIGO_NATIVE", "attentionBackward: out of memory for its scratch array");
   return NULL;
 }
 
@@ -378,6 +479,8 @@ static napi_value init(napi_env env, napi_value exports) {
   ligo_blas_init();
   const napi_property_descriptor methods[] = {
       {"sgemm", NULL, js_sgemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linearForward", NULL, js_linear_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linearBackward", NULL, js_linear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"softmaxXentForward", NULL, js_xent_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"softmaxXentBackward", NULL, js_xent_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"layerNormForward", NULL, js_layer_norm_forward, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -388,6 +491,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluTanhBackward", NULL, js_gelu_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxForward", NULL, js_masked_softmax_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxBackward", NULL, js_masked_softmax_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"attentionForward", NULL, js_attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"attentionBackward", NULL, js_attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamwUpdate", NULL, js_adamw, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumOuter", NULL, js_sum_outer, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumInner", NULL, js_sum_inner, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -88,6 +88,7 @@ describe('runs: queue, status, metrics, cancel, resume, delete', () => {
     const checkpoint = join(runs, id, 'checkpoints', 'step-0000010')
     mkdirSync(checkpoint, { recursive: true })
     writeFileSync(join(runs, id, 'manifest.json'), '{}')
+    writeFileSync(join(runs, id, 'metrics.jsonl'), `${JSON.stringify({ step: 10, trainLoss: 6 })}\n`)
     writeFileSync(join(checkpoint, 'trainer-state.json'), '{}')
     writeFileSync(join(checkpoint, 'model.safetensors'), '')
     const record: RunRecord = {
@@ -112,6 +113,10 @@ describe('runs: queue, status, metrics, cancel, resume, delete', () => {
     expect(h.engine.calls).toEqual([])
     const detail = await h.invoke<RunDetail>('getRun', { runId: id })
     expect(detail.checkpoints).toEqual([{ step: 10, modelId: `run:${id}/step-10` }])
+    // its own metrics log is the one series to draw, read without a series name
+    expect(detail.series).toEqual([{ key: '', method: 'train', seed: 0, status: 'stopped', initial: null, createdAt: null }])
+    expect(detail.facts).toContainEqual(['model', 'preset:bert-mini'])
+    expect((await h.invoke<RunMetricsChunk>('readRunMetrics', { runId: id, fromOffset: 0 })).records).toEqual([{ step: 10, trainLoss: 6 }])
     await h.invoke('resumeRun', { runId: id, steps: 60 })
     await until(() => h.engine.calls.length === 1)
     expect(h.engine.calls[0]).toMatchObject({ method: 'train', params: { runDir: join(runs, id), resume: true, steps: 60 } })

@@ -4,14 +4,11 @@
  * Every payload is validated here, so neither transport can skip the checks. The handlers live by domain in
  * ./handlers; this file owns the shared parts: tasks, events, the workspace and its library.
  */
-import { join } from 'node:path'
-import { ComparisonRuns, COMPARISONS_FOLDER } from './comparison-runs'
 import { totalmem } from 'node:os'
 import { inspectPath as inspectCheckedPath, sniffBytes } from '../engine/io/sniff'
 import { classifyError } from '../engine/runtime/input-errors'
 import type { CatalogContext } from '../engine/library/catalog'
 import { ModelLibrary } from '../engine/library/model-library'
-import { modelArgument, resolveModelRef } from '../engine/library/model-ref'
 import { listRunRecords } from '../engine/library/run-records'
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../engine/library/workspace'
 import {
@@ -98,7 +95,6 @@ export class StudioService {
   readonly context: StudioContext
   private readonly uploads: UploadHandlers
   private readonly handlers: AllHandlers
-  private readonly comparisons: ComparisonRuns
 
   constructor(options: StudioServiceOptions) {
     this.options = options
@@ -117,13 +113,6 @@ export class StudioService {
     this.context = this.createContext()
     this.uploads = createUploadHandlers(this.context, this.appInfo.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES)
     const { dispose: _dispose, ...uploadHandlers } = this.uploads
-    this.comparisons = new ComparisonRuns({
-      engine: this.engine,
-      root: () => join(this.workspace().root, COMPARISONS_FOLDER),
-      emit: (event) => this.emit(event),
-      resolveModel: (id) => modelArgument(resolveModelRef(id, this.context.catalog())),
-      checkReadable: async (path) => (await this.context.policy.checkReadable(path)).path,
-    })
     this.handlers = {
       getAppInfo: async () => ({ ...this.appInfo, features: [...this.appInfo.features], workspace: this.workspace().root }),
       getHardware: () => this.engine.call('hardware', {}),
@@ -147,7 +136,6 @@ export class StudioService {
         return { path }
       },
       ...createDesignHandlers(this.context),
-      ...this.comparisons.handlers,
     }
   }
 
@@ -197,7 +185,6 @@ export class StudioService {
     this.tasks.clear()
     this.opened?.runs.stop()
     void this.uploads.dispose()
-    this.comparisons.dispose()
     this.stopStatus()
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null

@@ -57,7 +57,7 @@ const runStatus = (status: RunSummary['status'], extra: Partial<RunSummary> = {}
   type: 'run.status',
   run: {
     id: 'run-7', kind: 'compare', name: 'bert-moby → bert-base', status, createdAt: '2026-12-02T07:00:00Z', updatedAt: '2026-12-02T07:30:00Z',
-    model: 'seed:bert-moby', target: 'bert-base', method: 'ligo,scratch', done: 0, total: 300, lastCheckpointStep: null, error: null, queuePosition: null, ...extra,
+    model: 'seed:bert-moby', target: 'bert-base', method: 'ligo,scratch', done: 0, total: 300, unit: 'steps', etaSeconds: null, lastCheckpointStep: null, error: null, queuePosition: null, ...extra,
   },
 })
 

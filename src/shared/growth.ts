@@ -146,8 +146,11 @@ export interface MethodTargetSummary {
 }
 
 export interface TargetSummary {
-  /** 'scratch-final' (the paper's target, per seed), 'source' (the small model's own loss), 'ladder'. */
-  kind: 'scratch-final' | 'source' | 'ladder'
+  /**
+   * 'scratch-final' (the paper's target, per seed), 'source' (the small model's own loss), 'between' (levels between
+   * the source's loss and scratch's final loss, per seed), 'ladder' (fractions of the source's loss).
+   */
+  kind: 'scratch-final' | 'source' | 'between' | 'ladder'
   /** Mean target loss over seeds (scratch-final differs per seed). */
   loss: number
   label: string
@@ -181,6 +184,16 @@ export interface ComparisonReport {
   seeds: number[]
   /** The small model's validation loss on the comparison's validation split (evaluated once, not charged). */
   sourceLoss: number
+  /**
+   * The unigram (text) or class-prior (images) loss on the same validation batches, mean over seeds: the source is
+   * worth growing when clearly below it. Absent in reports of older experiments.
+   */
+  priorLoss?: number | null
+  /**
+   * Why the paper's headline saving (to scratch's final loss) is refused, one line per seed where scratch did not
+   * pass the source model's loss; empty when every seed's scratch passed it.
+   */
+  headlineRefused?: string[]
   scratch: {
     /** Mean over seeds of scratch's steps, FLOPs and wall seconds. */
     steps: number

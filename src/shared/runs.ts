@@ -1,10 +1,11 @@
 /**
- * Runs across the Studio API: a training, growth or comparison job with its folder under the workspace's runs/.
- * One run executes at a time (a queue); a run whose engine died shows as 'interrupted' and resumes from its last
- * checkpoint. A reopened window catches up with readRunMetrics(runId, fromOffset).
+ * Runs across the Studio API: a training, growth or comparison job with its folder under the workspace's runs/
+ * (comparisons started before the queues merged keep theirs under comparisons/). One queue for every kind, one run
+ * executes at a time; a run whose engine died shows as 'interrupted' and resumes from its last checkpoint. A
+ * reopened window catches up with readRunMetrics(runId, fromOffset[, series]).
  */
 import type { ModelId } from './models'
-import type { CompareParams, GrowParams } from './growth'
+import type { CompareParams, ComparisonReport, GrowParams } from './growth'
 import type { RunTarget } from './growth-design/contract'
 import type { MetricRecord, TrainParams } from './train'
 
@@ -55,9 +56,12 @@ export interface RunSummary {
   target: string | null
   /** Grow: the method; compare: the methods joined by commas. */
   method: string | null
-  /** Progress in the run's own unit (steps). */
+  /** Progress in `unit`: steps (a comparison: over every method and seed), or finished runs of a comparison whose budget is FLOPs or minutes. */
   done: number
   total: number
+  unit: 'steps' | 'runs'
+  /** Seconds left as the engine estimates them while the run is running; null otherwise. */
+  etaSeconds: number | null
   /** Last complete checkpoint step, null before the first. */
   lastCheckpointStep: number | null
   /** failed / interrupted: why, in words. */
@@ -72,15 +76,47 @@ export interface RunCheckpoint {
   modelId: ModelId
 }
 
+/** The series key of a training run's own metrics log (readRunMetrics without `series`). */
+export const OWN_SERIES = ''
+
+/** One metrics log of a run: a training run's own, or one method-and-seed run of a comparison ("ligo-seed0"). */
+export interface RunSeries {
+  /** OWN_SERIES, or the comparison's run folder name (readRunMetrics `series`). */
+  key: string
+  /** The growth method, or the trained model's family for a training run. */
+  method: string
+  seed: number
+  /** 'stopped': started, not finished, and the run is not running now. */
+  status: 'pending' | 'running' | 'stopped' | 'done' | 'skipped'
+  /** A comparison's grown model before training (its manifest's growth.initial). */
+  initial: { loss: number; flops: number; wallSeconds: number; joules: number | null } | null
+  /** ISO time the log's run folder was created (TensorBoard wall times). */
+  createdAt: string | null
+}
+
+/** Fact keys the renderer translates (runs.facts.<key>); values are data (paths, numbers, names). */
+export const RUN_FACT_KEYS = ['model', 'from', 'to', 'method', 'methods', 'data', 'steps', 'budget', 'seeds', 'seed', 'batch', 'learningRate', 'schedule', 'evalEvery', 'backend', 'cpu', 'energy', 'grid', 'folder'] as const
+export type RunFactKey = (typeof RUN_FACT_KEYS)[number]
+
 export interface RunDetail {
   summary: RunSummary
-  /** The start params as given (with the model ids). */
+  /** The start params as given (with the model ids); "duplicate with changes" starts from them. */
   params: StartTrainParams | StartGrowParams | StartCompareParams
   /** manifest.json of a training run, growth.json of a growth, the report of a comparison; null until written. */
   manifest: Record<string, unknown> | null
   checkpoints: RunCheckpoint[]
   /** The models the run produced (grown model, checkpoints) as zoo ids. */
   outputs: ModelId[]
+  /** The model's family (a comparison: the large model's, for the paper pair of its headline); null until known. */
+  family: string | null
+  /** Settings, hardware and folder, in display order. */
+  facts: Array<[RunFactKey, string]>
+  /** The metrics logs to draw; none for a growth. */
+  series: RunSeries[]
+  /** A comparison's source model validation loss per seed ({} otherwise). */
+  sourceLoss: Record<string, number>
+  /** A finished comparison's report; null otherwise. */
+  report: ComparisonReport | null
 }
 
 /** A slice of a run's metrics log from a byte offset; pass nextOffset back to continue. */
@@ -90,4 +126,13 @@ export interface RunMetricsChunk {
   nextOffset: number
   /** The run is not running any more: no more lines will come. */
   final: boolean
+  /** The log was cut back (a resume restarts from the last checkpoint): read from 0, these records replace what was read. */
+  reset: boolean
+}
+
+/** A built-in dataset the engine ships (engine/data/corpora.ts), for the training form's choices. */
+export interface DatasetInfo {
+  id: string
+  modality: 'text' | 'image'
+  title: string
 }

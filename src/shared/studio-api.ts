@@ -7,14 +7,13 @@
  * and may cancelTask(taskId). Runs (train, grow, compare) are queued jobs that outlive a window: their events carry
  * the run id as taskId, and run.status events say when they start, finish or stop.
  */
-import type { ComparisonMethods } from './comparison-runs'
 import type { CheckpointForwardInput, CheckpointForwardResult } from './checkpoint'
 import type { DroppedItemReport } from './dropped'
 import type { ExportOutcome, ExportPlan, ExportRequest } from './export'
 import type { HardwareRecord } from './hardware'
 import type { StudioEvent } from './events'
 import type { ImportOutcome, ModelDetail, ModelId, ModelQuery, ModelSummary } from './models'
-import type { RunDetail, RunMetricsChunk, RunSummary, StartCompareParams, StartGrowParams, StartTrainParams } from './runs'
+import type { DatasetInfo, RunDetail, RunMetricsChunk, RunSummary, StartCompareParams, StartGrowParams, StartTrainParams } from './runs'
 import type { Settings, SettingsPatch, SettingsUpdate } from './settings'
 import type { UploadProgress, UploadStart } from './upload'
 import type { DesignGrowthParams, DesignGrowthResult, GrowthOperatorParams, GrowthOperatorResult } from './growth-design'
@@ -69,7 +68,7 @@ export interface GrowthSettingDescriptor {
 type NoParams = Record<string, never>
 
 /** Request/response methods: name -> params and result types. */
-export interface StudioMethods extends ComparisonMethods {
+export interface StudioMethods {
   getAppInfo: { params: NoParams; result: AppInfo }
   getHardware: { params: NoParams; result: HardwareRecord }
   /** Desktop: a path the preload obtained from a dropped File (webUtils.getPathForFile). Main checks it. */
@@ -115,10 +114,12 @@ export interface StudioMethods extends ComparisonMethods {
   /** Forward pass of any zoo model on HuggingFace-named inputs; a task. */
   forward: { params: { taskId: string; model: ModelId; input: CheckpointForwardInput }; result: CheckpointForwardResult }
 
-  // Runs
+  // Runs (one queue for every kind: train, grow, compare)
+  /** The built-in datasets (a training run's `data` may also be a path the user chose). */
+  listDatasets: { params: NoParams; result: DatasetInfo[] }
   listRuns: { params: NoParams; result: RunSummary[] }
   getRun: { params: { runId: string }; result: RunDetail }
-  /** Metrics lines from a byte offset (0 = from the start). `series` picks a comparison's method/seed sub-run. */
+  /** Metrics lines from a byte offset (0 = from the start); `series` picks a comparison's method-and-seed log (RunDetail.series). */
   readRunMetrics: { params: { runId: string; fromOffset: number; series?: string }; result: RunMetricsChunk }
   /** A running run stops at its next step with a checkpoint; a queued one leaves the queue. */
   cancelRun: { params: { runId: string }; result: RunSummary }

@@ -2,13 +2,12 @@
  * Params validators of every Studio method (src/shared/studio-api.ts). The renderer's clients run them before
  * sending and the host runs them again before handling, so a payload that fails here never reaches the engine.
  */
-import { comparisonValidators } from './comparison-runs'
 import { StudioError } from './errors'
 import { EXPORT_DTYPES, EXPORT_FORMATS } from './export'
 import { MODEL_ID_PATTERN, MODEL_SOURCE_KINDS } from './models'
 import { RUN_ID_PATTERN } from './runs'
 import { BACKEND_SETTINGS, LANGUAGES, THEMES } from './settings'
-import { LR_SCHEDULES } from './train'
+import { TRAIN_SETTING_LIMITS, trainSettingsValidator } from './train'
 import { UPLOAD_CHUNK_BYTES, UPLOAD_ID_PATTERN } from './upload'
 import { designGrowthParamsValidator, growthOperatorParamsValidator, runTargetValidator } from './growth-design'
 import type { StudioMethod, StudioParams } from './studio-api'
@@ -25,10 +24,7 @@ const runId = string({ pattern: RUN_ID_PATTERN })
 const path = string({ minLength: 1, maxLength: 4096 })
 const name = optional(string({ minLength: 1, maxLength: 120 }))
 const noParams = object({}) as Validator<Record<string, never>>
-const count = (min: number, max = 1e9) => optional(number({ min, max, integer: true }))
-const rate = optional(number({ min: 0, max: 10 }))
-const seed = optional(number({ min: 0, max: 2 ** 32 - 1, integer: true }))
-/** A preset id, a built-in corpus id. */
+/** A preset id, a built-in corpus id, a method name. */
 const identifier = string({ minLength: 1, maxLength: 160 })
 /** A growth method's name (engine/growth/methods): checked here too, so no other string rides to the engine in it. */
 const methodName = string({ minLength: 1, maxLength: 40, pattern: /^[a-z0-9-]+$/ })
@@ -52,22 +48,9 @@ const exportRequest = {
   name: optional(string({ minLength: 1, maxLength: 120, pattern: /^[A-Za-z0-9][A-Za-z0-9._ -]*$/ })),
 }
 
+/** The settings a Studio training run may set (shared/runs.ts TrainSettings); limits from the shared table. */
 const trainSettings = optional(
-  object({
-    batchSize: count(1, 65536),
-    seqLen: count(3, 65536),
-    learningRate: rate,
-    warmupSteps: count(0),
-    schedule: optional(oneOf(LR_SCHEDULES)),
-    weightDecay: rate,
-    clipNorm: optional(number({ min: 0, max: 1e6 })),
-    seed,
-    evalEvery: count(0),
-    evalBatches: count(1),
-    checkpointEvery: count(0),
-    logEvery: count(1),
-    maxExamples: count(2),
-  }),
+  trainSettingsValidator(['batchSize', 'seqLen', 'learningRate', 'warmupSteps', 'schedule', 'weightDecay', 'clipNorm', 'seed', 'evalEvery', 'evalBatches', 'checkpointEvery', 'logEvery', 'maxExamples']),
 )
 
 /** Forward inputs are checked against the model's config by the engine; here only their outer shape. */
@@ -120,7 +103,7 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
   listGrowthMethods: noParams,
   designGrowth: designGrowthParamsValidator,
   growthOperator: growthOperatorParamsValidator,
-  startTrain: object({ model: modelId, data: identifierOrPath(), steps: number({ min: 1, max: 1e9, integer: true }), name, settings: trainSettings }) as Validator<
+  startTrain: object({ model: modelId, data: identifierOrPath(), steps: number(TRAIN_SETTING_LIMITS.steps), name, settings: trainSettings }) as Validator<
     StudioParams<'startTrain'>
   >,
   startGrow: runStart({ from: modelId, to: runTargetValidator, method: methodName, name }) as Validator<StudioParams<'startGrow'>>,
@@ -129,11 +112,12 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
   >,
   forward: object({ taskId, model: modelId, input: forwardInput }) as Validator<StudioParams<'forward'>>,
 
+  listDatasets: noParams,
   listRuns: noParams,
   getRun: object({ runId }),
   readRunMetrics: object({ runId, fromOffset: number({ min: 0, integer: true }), series: optional(string({ minLength: 1, maxLength: 200, pattern: /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/ })) }),
   cancelRun: object({ runId }),
-  resumeRun: object({ runId, steps: count(1) }),
+  resumeRun: object({ runId, steps: optional(number(TRAIN_SETTING_LIMITS.steps)) }),
   deleteRun: object({ runId }),
 
   getSettings: noParams,
@@ -146,7 +130,6 @@ const validators: { [M in StudioMethod]: Validator<StudioParams<M>> } = {
       theme: optional(oneOf(THEMES)),
     }),
   }) as Validator<StudioParams<'updateSettings'>>,
-  ...comparisonValidators(),
 }
 
 /**

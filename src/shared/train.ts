@@ -4,6 +4,7 @@
  */
 import type { MetricEnergy, RunEnergyManifest } from './energy'
 import type { HardwareRecord } from './hardware'
+import { number, object, oneOf, optional, type Validator } from './validate'
 
 /** Decay after warmup: docs/engine/schedules.md (wsd-*: warmup-stable-decay; accelerated: LEMON's shortened decay). */
 export const LR_SCHEDULES = ['linear', 'cosine', 'wsd-linear', 'wsd-cosine', 'accelerated'] as const
@@ -63,6 +64,54 @@ export const TRAIN_DEFAULTS = {
   logEvery: 10,
   keepCheckpoints: 3,
 } as const satisfies Required<Omit<TrainParams, 'model' | 'data' | 'steps' | 'runDir' | 'resume' | 'maxExamples'>>
+
+/**
+ * The numeric training settings' limits: one table for the engine's `train` validator, the Studio API's startTrain
+ * and the training form's per-field messages.
+ */
+export const TRAIN_SETTING_LIMITS = {
+  steps: { min: 1, max: 1e9, integer: true },
+  batchSize: { min: 1, max: 65536, integer: true },
+  /** Three tokens at least: a text sequence needs room for its special tokens and one to predict. */
+  seqLen: { min: 3, max: 65536, integer: true },
+  learningRate: { min: 0, max: 10, integer: false },
+  warmupSteps: { min: 0, max: 1e9, integer: true },
+  weightDecay: { min: 0, max: 10, integer: false },
+  clipNorm: { min: 0, max: 1e6, integer: false },
+  seed: { min: 0, max: 2 ** 32 - 1, integer: true },
+  evalEvery: { min: 0, max: 1e9, integer: true },
+  evalBatches: { min: 1, max: 1e9, integer: true },
+  checkpointEvery: { min: 0, max: 1e9, integer: true },
+  logEvery: { min: 1, max: 1e9, integer: true },
+  keepCheckpoints: { min: 1, max: 1e9, integer: true },
+  /** Two at least: one for training, one for validation. */
+  maxExamples: { min: 2, max: 1e9, integer: true },
+} as const satisfies Record<string, { min: number; max: number; integer: boolean }>
+export type TrainSettingName = keyof typeof TRAIN_SETTING_LIMITS
+
+/** Validators of TrainParams' settings (every field but model, data, runDir and resume), all optional. */
+export const trainSettingValidators = {
+  ...(Object.fromEntries(Object.entries(TRAIN_SETTING_LIMITS).map(([name, limits]) => [name, optional(number(limits))])) as Record<TrainSettingName, Validator<number | undefined>>),
+  schedule: optional(oneOf(LR_SCHEDULES)),
+}
+
+/** Only the given settings, validated (the Studio API's startTrain `settings` takes a subset). */
+export function trainSettingsValidator<K extends keyof typeof trainSettingValidators>(names: readonly K[]): Validator<Partial<Pick<TrainParams, K & keyof TrainParams>>> {
+  return object(Object.fromEntries(names.map((name) => [name, trainSettingValidators[name]]))) as unknown as Validator<Partial<Pick<TrainParams, K & keyof TrainParams>>>
+}
+
+/** What is wrong with one numeric field of a training form (the renderer words it); null when it is fine. */
+export type TrainFieldProblem = { kind: 'required' } | { kind: 'number' } | { kind: 'integer' } | { kind: 'range'; min: number; max: number }
+
+/** `value` null or undefined: the field is empty (a problem only when required); NaN: it holds no number. */
+export function trainFieldProblem(name: TrainSettingName, value: number | null | undefined, required = false): TrainFieldProblem | null {
+  const limits = TRAIN_SETTING_LIMITS[name]
+  if (value === null || value === undefined) return required ? { kind: 'required' } : null
+  if (!Number.isFinite(value)) return { kind: 'number' }
+  if (limits.integer && !Number.isInteger(value)) return { kind: 'integer' }
+  if (value < limits.min || value > limits.max) return { kind: 'range', min: limits.min, max: limits.max }
+  return null
+}
 
 /** The hyper-parameters a run was started with (manifest.json `training`). */
 export interface TrainingSettings {

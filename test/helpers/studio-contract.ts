@@ -14,7 +14,6 @@ const OPAQUE_SAMPLES: Record<string, unknown> = {
   'designGrowth.to': { preset: 'bert-small' },
   'growthOperator.to': { preset: 'bert-small' },
   'forward.input': { input_ids: [[1, 2, 3]] },
-  'startComparison.params.settings': undefined,
 }
 
 /**

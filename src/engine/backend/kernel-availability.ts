@@ -23,6 +23,12 @@ export const FUSED_KERNELS = {
   /** Attention probabilities with the causal and padding masks applied on the fly (native-ops.ts maskedSoftmax). */
   maskedSoftmax: 'LigoMaskedSoftmax',
   maskedSoftmaxGrad: 'LigoMaskedSoftmaxGrad',
+  /** A linear layer y = x·Wᵀ + b (torch layout W [out, in]) and its three gradients (native-ops.ts linearFused). */
+  linear: 'LigoLinear',
+  linearGrad: 'LigoLinearGrad',
+  /** The attention core of all heads from q, k, v [B, T, H] to the context [B, T, H] (native-ops.ts fusedAttention). */
+  attention: 'LigoAttention',
+  attentionGrad: 'LigoAttentionGrad',
   /** In place on param, m, v (see native-ops.ts adamwUpdateInPlace); returns no tensor. */
   adamw: 'LigoAdamWUpdate',
 } as const

@@ -11,11 +11,14 @@ import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activateNativeKernels, loadNativeAddon, registerNativeKernels, unregisterNativeKernels, nativeMatMulActive, type NativeAddon } from './native-kernels'
-import { geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
+import { fusedAttention, linearFused, geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
 import { fusedKernelActive, FUSED_KERNELS } from './kernel-availability'
 import { AdamW } from '../train/adamw'
 import { registerWasmKernels } from './wasm-kernels'
 import { getFamily } from '../models/registry'
+import { scaledDotProductAttention, type AttentionSettings } from '../models/layers/attention'
+import { makeDropout } from '../models/layers/dropout'
+import { linear } from '../models/layers/linear'
 import { TINY_CONFIGS, tinyInputs } from '../models/tiny-configs'
 import type { FamilyName } from '../models/config'
 
@@ -71,6 +74,18 @@ describe('activateNativeKernels (no addon needed)', () => {
   it('passes the build script’s reason through when the addon is absent', () => {
     const record = activateNativeKernels('wasm', () => ({ ok: false, reason: 'addon not built: no BLAS found (install libopenblas-dev)' }))
     expect(record).toEqual({ active: false, kernels: [], blas: null, threads: null, reason: 'addon not built: no BLAS found (install libopenblas-dev)' })
+  })
+
+  it('an addon built before the linear and attention kernels existed registers the rest, not those two', async () => {
+    const older = { geluForward: () => {}, geluBackward: () => {}, geluTanhForward: () => {}, geluTanhBackward: () => {} } // no linear*/attention*
+    await tf.setBackend('wasm')
+    unregisterNativeKernels()
+    const names = registerNativeKernels(older as unknown as NativeAddon)
+    expect(names).toEqual(expect.arrayContaining([FUSED_KERNELS.layerNorm, FUSED_KERNELS.maskedSoftmax]))
+    expect(names).not.toEqual(expect.arrayContaining([FUSED_KERNELS.linear]))
+    expect(fusedKernelActive(FUSED_KERNELS.attention)).toBe(false)
+    unregisterNativeKernels()
+    if (addon) registerNativeKernels(addon)
   })
 
   it('can be disabled with LIGO_NATIVE=0', () => {
@@ -308,6 +323,83 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     const probe = [0, 7, 24, 61]
     const fd = finiteDifferences(objective, scores, probe, 1e-2)
     probe.forEach((i, j) => expect(native[1][i]).toBeCloseTo(fd[j], 2))
+  })
+
+  // The attention core in one kernel per direction (q, k, v [B, T, H], 3 heads of 4): on cpu the same call runs the
+  // op-by-op path (head split, matmuls, additive-bias softmax, merge) and TF.js's registered gradients.
+  const attentionCases = [
+    { name: 'no mask', queries: 5, causal: false, mask: false },
+    { name: 'causal + padding', queries: 5, causal: true, mask: true },
+    { name: 'padding', queries: 5, causal: false, mask: true },
+    { name: 'one query: class attention', queries: 1, causal: false, mask: false },
+  ]
+  it.each(attentionCases)('fused attention ($name): context, dq, dk and dv against the op-by-op path on cpu', async ({ queries, causal, mask }) => {
+    const [batch, keys, hidden, heads] = [2, 5, 12, 3]
+    const [qShape, kShape] = [[batch, queries, hidden], [batch, keys, hidden]]
+    const [qv, kv, vv, upstream] = [randomValues(batch * queries * hidden, 51), randomValues(batch * keys * hidden, 52), randomValues(batch * keys * hidden, 53), randomValues(batch * queries * hidden, 54)]
+    const settings = (): AttentionSettings => ({ numHeads: heads, impl: 'batched', probsDropout: 0, dropout: makeDropout(false), causal, keyMask: mask ? tf.tensor2d(keyMask) : undefined })
+    const run = () => {
+      const [q, k, v] = [tf.tensor(qv, qShape), tf.tensor(kv, kShape), tf.tensor(vv, kShape)]
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(scaledDotProductAttention(a, b, c, settings()), tf.tensor(upstream, qShape)))
+      return [scaledDotProductAttention(q, k, v, settings()), ...tf.grads(f)([q, k, v])]
+    }
+    await tf.setBackend('wasm')
+    expect((await tf.profile(() => tf.tidy(run))).kernelNames).toEqual(expect.arrayContaining([FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad]))
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
+  })
+
+  it.each([{ name: 'with bias', bias: true }, { name: 'without bias', bias: false }])('fused linear ($name): y, dx, dW and db of a 3-D input against the matmul path on cpu', async ({ bias }) => {
+    const [xShape, out] = [[2, 3, 7], 5]
+    const [xv, wv, bv, upstream] = [randomValues(42, 61), randomValues(35, 62), randomValues(5, 63), randomValues(30, 64)]
+    const run = () => {
+      const inputs = [tf.tensor(xv, xShape), tf.tensor2d(wv, [out, 7]), ...(bias ? [tf.tensor1d(bv)] : [])]
+      const f = (xi: tf.Tensor, wi: tf.Tensor, bi?: tf.Tensor) => tf.sum(tf.mul(linear(xi, wi, bi), tf.tensor(upstream, [2, 3, out])))
+      return [linear(inputs[0], inputs[1], inputs[2]), ...tf.grads(f)(inputs)]
+    }
+    await tf.setBackend('wasm')
+    expect((await tf.profile(() => tf.tidy(run))).kernelNames).toEqual(expect.arrayContaining([FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]))
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run)
+    await tf.setBackend('wasm')
+    expect(native.length).toBe(bias ? 4 : 3)
+    native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
+    expect(() => linearFused(tf.zeros([2, 3]), tf.zeros([4, 2]))).toThrow('linearFused takes x [N, in], weight [out, in]')
+    expect(() => addon!.linearForward(new Float32Array(6), new Float32Array(12), null, 2, 3, 4, new Float32Array(7))).toThrow(RangeError)
+  })
+
+  it('fused attention rejects mismatched shapes, a causal mask on one query and a mask of the wrong shape', () => {
+    const masks = { numHeads: 2, scale: 1, causal: false }
+    expect(() => fusedAttention(tf.zeros([1, 3, 4]), tf.zeros([1, 3, 6]), tf.zeros([1, 3, 6]), masks)).toThrow('fusedAttention takes q [B, Tq, H] and k, v [B, Tk, H]')
+    expect(() => fusedAttention(tf.zeros([1, 1, 4]), tf.zeros([1, 3, 4]), tf.zeros([1, 3, 4]), { ...masks, causal: true })).toThrow('as many queries as keys')
+    expect(() => fusedAttention(tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), { ...masks, keyMask: tf.ones([1, 3]) })).toThrow('keyMask must be [2, 3], got [1,3]')
+    expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 1, false, null, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
+  })
+
+  it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core and linear layers as op by op', async (name) => {
+    const family = getFamily(name)
+    const step = tinyStep(name)
+    const params = family.init(step.config, 7)
+    const names = Object.keys(params).filter((k) => !k.startsWith('pooler.'))
+    const evaluate = (): Float32Array[] =>
+      tf.tidy(() => {
+        const logits = (...values: tf.Tensor[]) => family.forward({ ...params, ...Object.fromEntries(names.map((n, i) => [n, values[i]])) }, step.config, step.inputs, { training: false, ...step.options })
+        const { value, grads } = tf.valueAndGrads((...values: tf.Tensor[]) => family.loss(logits(...values), step.targets))(names.map((n) => params[n]))
+        return [logits(...names.map((n) => params[n])), value, ...grads].map((t) => t.dataSync() as Float32Array)
+      })
+    const fused = evaluate()
+    const forwardKernels = await tf.profile(() => tf.tidy(() => family.forward(params, step.config, step.inputs, { training: false, ...step.options })))
+    expect(forwardKernels.kernelNames).toEqual(expect.arrayContaining([FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
+    const fusedKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
+    for (const kernel of fusedKernels) tf.unregisterKernel(kernel, 'wasm')
+    const opByOp = evaluate()
+    registerNativeKernels(addon!)
+    expect(fusedKernels.every(fusedKernelActive)).toBe(true)
+    expect(opByOp.length).toBe(names.length + 2)
+    fused.forEach((values, i) => expectClose(values, opByOp[i], 1e-5))
+    tf.dispose([...Object.values(params), ...Object.values(step.inputs), step.targets.labels])
   })
 
   it('masked softmax rejects a causal mask on non-square scores and a mask of the wrong shape', () => {

@@ -28,6 +28,10 @@ export { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive }
 /** The addon's functions (native/ligo_kernels.c). Every array is float32 unless named labels (int32). */
 export interface NativeAddon {
   sgemm(transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, a: Float32Array, strideA: number, b: Float32Array, strideB: number, c: Float32Array): void
+  /** y [rows, out] = x [rows, in] · wᵀ + b, w [out, in]; b [out] or null. */
+  linearForward(x: Float32Array, w: Float32Array, b: Float32Array | null, rows: number, inFeatures: number, outFeatures: number, y: Float32Array): void
+  /** dx = dy·w, dw = dyᵀ·x, db = Σ_rows dy (db null: skipped). */
+  linearBackward(dy: Float32Array, x: Float32Array, w: Float32Array, rows: number, inFeatures: number, outFeatures: number, dx: Float32Array, dw: Float32Array, db: Float32Array | null): void
   /** Returns [Σ loss over counted rows, counted rows]; writes lse [rows]. */
   softmaxXentForward(logits: Float32Array, labels: Int32Array, rows: number, classes: number, lse: Float32Array): [number, number]
   softmaxXentBackward(logits: Float32Array, labels: Int32Array, lse: Float32Array, rows: number, classes: number, scale: number, dlogits: Float32Array): void
@@ -41,6 +45,12 @@ export interface NativeAddon {
   /** x, y [items·heads·queries, keys]; keyMask [items, keys] (0 = padding) or null; causal needs queries = keys. */
   maskedSoftmaxForward(x: Float32Array, items: number, heads: number, queries: number, keys: number, scale: number, causal: boolean, keyMask: Float32Array | null, y: Float32Array): void
   maskedSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, keys: number, scale: number, dx: Float32Array): void
+  /**
+   * The attention core (kernels_attention.c): q, context [items, queries, heads·headDim]; k, v [items, keys, heads·headDim];
+   * probs [items, heads, queries, keys]; keyMask as maskedSoftmaxForward's.
+   */
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, causal: boolean, keyMask: Float32Array | null, probs: Float32Array, context: Float32Array): void
+  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
   /** x [outer, inner] -> out [inner] (Σ over rows) / out [outer] (Σ over columns). */
   sumOuter(x: Float32Array, outer: number, inner: number, out: Float32Array): void
@@ -187,6 +197,30 @@ function segmentSumKernel(addon: NativeAddon, original: KernelFunc): KernelFunc 
   }
 }
 
+/** x [N, in], w [out, in], b [out] (optional) -> y [N, out] = x·wᵀ + b. */
+const linearKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
+  const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b?: TensorInfo }
+  const [[rows, inFeatures], [outFeatures]] = [x.shape, w.shape]
+  const wasm = backend as BackendWasm
+  const y = wasm.makeOutput([rows, outFeatures], 'float32')
+  const view = heapF32(wasm)
+  addon.linearForward(view(x), view(w), b ? view(b) : null, rows, inFeatures, outFeatures, view(y))
+  return y
+}
+
+/** dy [N, out], x [N, in], w [out, in], attrs {bias (0/1)} -> [dx [N, in], dw [out, in], (db [out] when bias)]. */
+const linearGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { dy, x, w } = inputs as Record<'dy' | 'x' | 'w', TensorInfo>
+  const [[rows, inFeatures], [outFeatures]] = [x.shape, w.shape]
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput(x.shape, 'float32'), wasm.makeOutput(w.shape, 'float32')]
+  if ((attrs as { bias: number }).bias === 1) outputs.push(wasm.makeOutput([outFeatures], 'float32'))
+  const view = heapF32(wasm)
+  const [dx, dw, db] = outputs.map(view)
+  addon.linearBackward(view(dy), view(x), view(w), rows, inFeatures, outFeatures, dx, dw, db ?? null)
+  return outputs
+}
+
 /** logits [N, V], labels [N] int32 (outside [0, V) = not counted) -> [mean loss [], lse [N]]. */
 const softmaxXentKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend }) => {
   const { logits, labels } = inputs as { logits: TensorInfo; labels: TensorInfo }
@@ -285,6 +319,37 @@ const maskedSoftmaxGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, b
 }
 
 /**
+ * The attention core: q [B, Tq, H], k and v [B, Tk, H], keyMask [B, Tk] (optional), attrs {heads, scale, causal (0/1)}
+ * -> [context [B, Tq, H], probs [B, A, Tq, Tk]] (probs are kept for the gradient).
+ */
+const attentionKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, keyMask } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; keyMask?: TensorInfo }
+  const { heads, scale, causal } = attrs as { heads: number; scale: number; causal: number }
+  const [items, queries, width] = q.shape
+  const keys = k.shape[1]
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput([items, heads, queries, keys], 'float32')]
+  const view = heapF32(wasm)
+  const [context, probs] = outputs.map(view)
+  addon.attentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, scale, causal === 1, keyMask ? view(keyMask) : null, probs, context)
+  return outputs
+}
+
+/** q, k, v, probs and dy [B, Tq, H] (the context's gradient), attrs {heads, scale} -> [dq, dk, dv]. */
+const attentionGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, probs, dy } = inputs as Record<'q' | 'k' | 'v' | 'probs' | 'dy', TensorInfo>
+  const { heads, scale } = attrs as { heads: number; scale: number }
+  const [items, queries, width] = q.shape
+  const keys = k.shape[1]
+  const wasm = backend as BackendWasm
+  const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput(k.shape, 'float32'), wasm.makeOutput(v.shape, 'float32')]
+  const view = heapF32(wasm)
+  const [dq, dk, dv] = outputs.map(view)
+  addon.attentionBackward(view(q), view(k), view(v), view(probs), view(dy), items, heads, queries, keys, width / heads, scale, dq, dk, dv)
+  return outputs
+}
+
+/**
  * AdamW in place: param, m, v (float32, one shape, each the only tensor on its memory), grad -> no outputs.
  * attrs {lr, beta1, beta2, eps, weightDecay, step}. Writing a buffer that another tensor shares would change that
  * tensor too, so shared memory is refused (native-ops.ts adamwUpdateInPlace gives a variable its own copy first).
@@ -310,7 +375,11 @@ const replaced = new Map<string, KernelConfig>()
 
 function fusedConfigs(addon: NativeAddon): KernelConfig[] {
   const wasm = (kernelName: string, kernelFunc: KernelFunc): KernelConfig => ({ kernelName, backendName: 'wasm', kernelFunc })
+  // An addon built before a kernel existed (a checkout not rebuilt since) lacks its function: leave that kernel out,
+  // so the models take their plain path for it instead of failing mid-training.
+  const has = (...names: Array<keyof NativeAddon>) => names.every((name) => typeof addon[name] === 'function')
   return [
+    ...(has('linearForward', 'linearBackward') ? [wasm(FUSED_KERNELS.linear, linearKernel(addon)), wasm(FUSED_KERNELS.linearGrad, linearGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.softmaxXent, softmaxXentKernel(addon)),
     wasm(FUSED_KERNELS.softmaxXentGrad, softmaxXentGradKernel(addon)),
     wasm(FUSED_KERNELS.layerNorm, layerNormKernel(addon)),
@@ -321,6 +390,7 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     wasm(FUSED_KERNELS.geluTanhGrad, unaryGradKernel(addon.geluTanhBackward.bind(addon))),
     wasm(FUSED_KERNELS.maskedSoftmax, maskedSoftmaxKernel(addon)),
     wasm(FUSED_KERNELS.maskedSoftmaxGrad, maskedSoftmaxGradKernel(addon)),
+    ...(has('attentionForward', 'attentionBackward') ? [wasm(FUSED_KERNELS.attention, attentionKernel(addon)), wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
   ]
 }

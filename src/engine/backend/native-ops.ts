@@ -3,6 +3,7 @@
  * backend (native-kernels.ts, wasm + addon), otherwise the same math as plain TF.js ops. Both paths give the same
  * values within float32 rounding (native-kernels.test.ts checks it), so model code may call these everywhere.
  *
+ *   linearFused(x [N, in], W [out, in], b [out])   x·Wᵀ + b (native only)
  *   softmaxCrossEntropy(logits [N, V], labels [N])  mean over counted rows of -log softmax(logits)[label];
  *                                                   labels outside [0, V) (HF's -100) do not count
  *   layerNormFused(x [..., H], gamma [H], beta [H], eps)
@@ -10,6 +11,7 @@
  *   geluTanhFused(x)                                GPT-2's tanh GELU ("gelu_new")
  *   maskedSoftmax(x [B, A, Tq, Tk], mask)           attention probabilities of scale·x with the causal and padding
  *                                                   masks applied inside the kernel (no mask tensor)
+ *   fusedAttention(q, k, v [B, T, H], settings)     the whole attention core of every head (native only)
  *   adamwUpdateInPlace(...)                         one AdamW step on a variable's own memory (native only)
  *
  * Like kernel-availability.ts this file imports only @tensorflow/tfjs-core, so engine/models and engine/train may
@@ -47,6 +49,29 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Sc
     }
   })
   return op(logits) as tf.Scalar
+}
+
+/**
+ * y = x·Wᵀ + b for x [N, in], W [out, in] (torch layout), b [out] or none: one native kernel forward (the BLAS GEMM,
+ * then the bias over the rows) and one backward (dx, dW and db together), where the plain path runs a matmul, a
+ * broadcasting add (single-threaded in wasm) and, backward, two matmuls and a Sum, each with its reshapes and the
+ * copies TF.js saves for the gradient. Only where fusedKernelActive(FUSED_KERNELS.linear); models/layers/linear.ts
+ * keeps the plain path for the other backends.
+ */
+export function linearFused(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  if (x.rank !== 2 || weight.rank !== 2 || x.shape[1] !== weight.shape[1] || (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])))
+    throw new Error(`linearFused takes x [N, in], weight [out, in] and bias [out], got [${x.shape}], [${weight.shape}]${bias ? `, [${bias.shape}]` : ''}`)
+  const hasBias = bias !== undefined
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [input, w, b] = args as tf.Tensor[]
+    save([input, w])
+    return {
+      value: run(FUSED_KERNELS.linear, hasBias ? { x: input, w, b } : { x: input, w }) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => run(FUSED_KERNELS.linearGrad, { dy, x: saved[0], w: saved[1] }, { bias: hasBias ? 1 : 0 }) as tf.Tensor[],
+    }
+  })
+  return hasBias ? op(x, weight, bias) : op(x, weight)
 }
 
 /** (x - mean)/sqrt(var + eps)·gamma + beta over the last axis, biased variance (as torch and tf.moments). */
@@ -176,6 +201,47 @@ export function maskedSoftmax(x: tf.Tensor, masks: AttentionMasks): tf.Tensor {
     }
   })
   return mask ? op(x, float(mask)) : op(x)
+}
+
+/** Settings of the fused attention core: the masks and scale of maskedSoftmax, and the head count. */
+export interface FusedAttentionSettings extends AttentionMasks {
+  numHeads: number
+}
+
+/**
+ * The attention core of every head in one native kernel per direction: q [B, Tq, H], k and v [B, Tk, H] ->
+ * context [B, Tq, H], context_a = softmax(scale·q_a·k_aᵀ + masks)·v_a for head a = columns a·d .. a·d+d-1 (as
+ * models/layers/attention.ts splits them). It replaces the head split and merge transposes, both batched matmuls
+ * and the masked softmax of the op-by-op path, forward and backward (kernels_attention.c). Only where
+ * fusedKernelActive(FUSED_KERNELS.attention); callers keep the op-by-op path for the other backends.
+ */
+export function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: FusedAttentionSettings): tf.Tensor {
+  const [batch, queries, hidden] = q.shape
+  const keys = k.shape[1] as number
+  if (q.rank !== 3 || k.rank !== 3 || v.rank !== 3 || k.shape[0] !== batch || k.shape[2] !== hidden || !tf.util.arraysEqual(k.shape, v.shape))
+    throw new Error(`fusedAttention takes q [B, Tq, H] and k, v [B, Tk, H], got [${q.shape}], [${k.shape}], [${v.shape}]`)
+  if ((hidden as number) % s.numHeads !== 0) throw new Error(`fusedAttention: hidden size ${hidden} is not a multiple of ${s.numHeads} heads`)
+  if (s.causal && queries !== keys) throw new Error(`fusedAttention: a causal mask needs as many queries as keys, got ${queries} and ${keys}`)
+  const mask = s.keyMask
+  if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== keys)) throw new Error(`fusedAttention: keyMask must be [${batch}, ${keys}], got [${mask.shape}]`)
+  const attrs = { heads: s.numHeads, scale: s.scale, causal: s.causal ? 1 : 0 }
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [query, key, value] = args as tf.Tensor[]
+    const keyMask = args.length === 5 ? (args[3] as tf.Tensor) : undefined
+    const maskShape = keyMask?.shape // as in maskedSoftmax: the mask is an input only so that it outlives the tidy
+    const [context, probs] = run(FUSED_KERNELS.attention, keyMask ? { q: query, k: key, v: value, keyMask } : { q: query, k: key, v: value }, attrs) as tf.Tensor[]
+    save([query, key, value, probs])
+    return {
+      value: context,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sq, sk, sv, sp] = saved
+        const grads = run(FUSED_KERNELS.attentionGrad, { q: sq, k: sk, v: sv, probs: sp, dy }, { heads: s.numHeads, scale: s.scale }) as tf.Tensor[]
+        return maskShape ? [...grads, tf.zeros(maskShape)] : grads
+      },
+    }
+  })
+  return mask ? op(q, k, v, mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')) : op(q, k, v)
 }
 
 export interface AdamWStep {

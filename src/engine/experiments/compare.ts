@@ -37,6 +37,7 @@ import { checkBudget, formatBudget, stepsWithinFlops } from './budget'
 import { DEFAULT_LADDER, DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from './defaults'
 import { disposePrepared, methodHooks, prepareMethod, resolveMethodSettings } from './method-plan'
 import { evaluateParams, trainMethod } from './method-trainer'
+import { priorLoss } from './prior-loss'
 import { buildReport, formatReport, type RunSeries } from './report'
 import { disposeSmall, loadSmallModel, resolveLargeConfig, type SmallModel } from './source'
 import { carbonAssumptions, resolveEnergySettings } from '../settings/energy-settings'
@@ -79,6 +80,8 @@ export interface ExperimentRecord {
   runs: Record<string, MethodRunRecord>
   /** The small model's validation loss per seed (same examples; MLM masks and batch order follow the seed). */
   sourceLoss: Record<string, number>
+  /** The unigram / class-prior loss on the same validation batches, per seed (prior-loss.ts); absent in older records. */
+  priorLoss?: Record<string, number>
   /** What the source model was trained on (SmallModel.trainedOn), which fixed `settings.split`. */
   sourceTrainedOn?: SmallModel['trainedOn']
 }
@@ -253,6 +256,10 @@ async function compareWith(out: string, settings: ComparisonSettings, small: Sma
       record.sourceLoss[String(seed)] = (await evaluateParams(small.config, small.params, dataSmall, settings.evalBatches)).loss
       await saveExperiment(out, record)
     }
+    if (record.priorLoss?.[String(seed)] === undefined) {
+      record.priorLoss = { ...record.priorLoss, [String(seed)]: priorLoss(data, settings.evalBatches, labelSpace(large)).loss }
+      await saveExperiment(out, record)
+    }
     for (const method of settings.methods) {
       runIndex += 1
       const key = runKey(method, seed)
@@ -287,6 +294,9 @@ async function compareWith(out: string, settings: ComparisonSettings, small: Sma
   await writeFileAtomic(join(out, 'report.txt'), Buffer.from(text))
   return { out, report, text }
 }
+
+/** The labels a model predicts: its vocabulary (text) or its classes (images). */
+const labelSpace = (config: ModelConfig): number => ('vocabSize' in config ? config.vocabSize : config.numClasses)
 
 export function buildData(settings: ComparisonSettings, large: ModelConfig, small: SmallModel, seed: number): TrainingData {
   const family = getFamily(large.family)

@@ -15,6 +15,9 @@ export const SCRATCH_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRA
  */
 export const GROWN_SCHEDULE_DEFAULTS: LrScheduleSettings = { learningRate: TRAIN_DEFAULTS.learningRate / 2, warmupSteps: 0, schedule: 'linear' }
 
+/** Levels between the source model's loss and scratch's final loss (report.ts seedTargets). */
+export const BETWEEN_LEVELS = 2
+
 /** Ladder below the source model's validation loss: these fractions of it. */
 export const DEFAULT_LADDER = [1, 0.95, 0.9] as const
 

@@ -82,7 +82,8 @@ describe('comparison report', () => {
 
   it('computes the paper saving and the ladder as by hand (one seed)', () => {
     const report = buildReport(settings([0]), experiment([0]), [scratch(0), ligo(0)])
-    const [final, source, ladder] = report.targets
+    expect(report.targets.map((t) => t.kind)).toEqual(['scratch-final', 'source', 'between', 'between', 'ladder'])
+    const [final, source, oneThird, twoThirds, ladder] = report.targets
     expect(final.kind).toBe('scratch-final')
     expect(final.loss).toBe(3)
     // Scratch reaches 3.0 at 200; LiGO between (110, 3.5) and (210, 2.8): 110 + 100·(0.5/0.7).
@@ -95,6 +96,13 @@ describe('comparison report', () => {
     expect(source.methods.find((m) => m.method === 'scratch')!.flops!.mean).toBeCloseTo(150, 6)
     expect(source.methods.find((m) => m.method === 'ligo')!.flopsSaving!.mean).toBeCloseTo((100 * 40) / 150, 6)
     // 90% of 3.5 = 3.15: scratch 100 + 100·0.85 = 185; LiGO 110 + 100·0.5 = 160.
+    // Between the source's 3.5 and scratch's final 3.0: 3.5 - 0.5/3 = 10/3 and 3.5 - 1/3. Scratch crosses 10/3 at
+    // 100 + 100·(4 - 10/3) = 166.67; LiGO at 110 + 100·((3.5 - 10/3)/0.7) = 133.81.
+    expect(oneThird.loss).toBeCloseTo(3.5 - 0.5 / 3, 9)
+    expect(twoThirds.loss).toBeCloseTo(3.5 - 1 / 3, 9)
+    expect(oneThird.methods.find((m) => m.method === 'scratch')!.flops!.mean).toBeCloseTo(100 + 100 * (4 - 10 / 3), 6)
+    expect(oneThird.methods.find((m) => m.method === 'ligo')!.flops!.mean).toBeCloseTo(110 + 100 * ((3.5 - 10 / 3) / 0.7), 6)
+    expect(oneThird.label).toBe("1/3 of the way from the source model's loss to scratch's final loss")
     expect(ladder.loss).toBeCloseTo(3.15, 9)
     expect(ladder.methods.find((m) => m.method === 'ligo')!.flopsSaving!.mean).toBeCloseTo((100 * 25) / 185, 6)
     expect(report.scratch.passedSourceLoss).toEqual([true])
@@ -125,12 +133,36 @@ describe('comparison report', () => {
     expect(two.targets[0].best).toBe('ligo')
   })
 
-  it('notes when scratch stayed above the source model', () => {
+  it('refuses the headline saving when scratch stayed above the source model, saying why per seed', () => {
     const flat: RunSeries = { method: 'scratch', seed: 0, initial: { loss: 5, flops: 0, wallSeconds: 0, joules: null }, records: [record(10, 100, 4.2), record(20, 200, 4)] }
     const report = buildReport(settings([0]), experiment([0]), [flat, ligo(0)])
     expect(report.scratch.passedSourceLoss).toEqual([false])
-    expect(report.notes.join()).toContain('undertrained scratch')
+    expect(report.headlineRefused).toHaveLength(1)
+    expect(report.headlineRefused![0]).toMatch(/^seed 0: scratch ended at 4\.0000, not below the source model's 3\.5000/)
+    const final = report.targets[0]
+    expect(final.kind).toBe('scratch-final')
+    const ligoRow = final.methods.find((m) => m.method === 'ligo')!
+    // LiGO reaches 4.0 (cost kept) but no saving is printed against an undertrained scratch
+    expect(ligoRow.reached).toBe(1)
+    expect([ligoRow.flopsSaving, ligoRow.wallSaving, ligoRow.energySaving]).toEqual([null, null, null])
+    expect(ligoRow.verdict).toBe("no headline: scratch did not pass the source model's loss in 1/1 seed(s)")
+    expect(final.best).toBe(ligoRow.verdict)
     expect(report.targets[1].methods.find((m) => m.method === 'scratch')!.verdict).toBe('never reached: best 4.000')
+    expect(formatReport(report)).toContain("No headline saving: seed 0: scratch ended at 4.0000, not below the source model's 3.5000")
+    // every seed passed: no refusal
+    expect(buildReport(settings([0]), experiment([0]), [scratch(0), ligo(0)]).headlineRefused).toEqual([])
+  })
+
+  it("prints the label frequencies' loss beside the source's and the growth phase's share of scratch's FLOPs", () => {
+    const withPrior: ExperimentRecord = { ...experiment([0, 1]), priorLoss: { '0': 6, '1': 6.5 } }
+    withPrior.runs['ligo-seed0'].growth = { steps: 4, flops: 10, wallSeconds: 1, lossFirst: null, lossLast: null }
+    withPrior.runs['ligo-seed1'].growth = { steps: 4, flops: 12, wallSeconds: 1, lossFirst: null, lossLast: null }
+    const report = buildReport(settings([0, 1]), withPrior, [scratch(0), scratch(1), ligo(0), ligo(1)])
+    expect(report.priorLoss).toBe(6.25)
+    const text = formatReport(report)
+    expect(text).toContain("Source model's validation loss: 3.5000 (not charged: the paper's accounting); the label frequencies' loss (unigram / class prior) on the same batches 6.2500: the source is 2.7500 below it")
+    // mean phase 11 FLOPs against scratch's 200: 5.5%
+    expect(text).toContain("Growth phases (charged; share of scratch's FLOPs): ligo 4 steps, 1.10e+1 FLOPs = 5.5%")
   })
 })
 

@@ -18,6 +18,7 @@ import type { CarbonAssumptions } from '../../shared/energy'
 import type { MethodSeries, SavingsTable, SavingsTarget } from '../../shared/savings'
 import type { MetricRecord } from '../../shared/train'
 import { formatBudget } from './budget'
+import { BETWEEN_LEVELS } from './defaults'
 import type { ComparisonSettings, ExperimentRecord } from './compare'
 
 /** One finished run: the grown model before training (growth-phase cost) and its metrics log. */
@@ -39,16 +40,24 @@ export function methodSeries(run: RunSeries): MethodSeries {
   return { ...fromLog, points }
 }
 
-/** Targets of one seed: scratch's final loss, then the source loss × each ladder fraction. */
-export function seedTargets(scratchFinalLoss: number, sourceLoss: number, ladder: readonly number[]): Array<SavingsTarget & { kind: TargetSummary['kind'] }> {
-  return [
-    { kind: 'scratch-final', loss: scratchFinalLoss, label: `scratch's final loss` },
-    ...ladder.map((f) => ({
-      kind: (f === 1 ? 'source' : 'ladder') as TargetSummary['kind'],
-      loss: sourceLoss * f,
-      label: f === 1 ? `source model's loss` : `${Math.round(f * 100)}% of the source model's loss`,
-    })),
-  ]
+/**
+ * Targets of one seed: scratch's final loss, the source loss × each ladder fraction, and after the source's own loss
+ * `between` levels evenly spaced from it to scratch's final loss (k/(between+1) of the way), so the table shows
+ * where the methods part between the two losses that define the comparison (issue 14).
+ */
+export function seedTargets(scratchFinalLoss: number, sourceLoss: number, ladder: readonly number[], between: number = BETWEEN_LEVELS): Array<SavingsTarget & { kind: TargetSummary['kind'] }> {
+  const levels = Array.from({ length: between }, (_, i) => ({
+    kind: 'between' as const,
+    loss: sourceLoss + ((scratchFinalLoss - sourceLoss) * (i + 1)) / (between + 1),
+    label: `${i + 1}/${between + 1} of the way from the source model's loss to scratch's final loss`,
+  }))
+  const fractions = ladder.map((f) => ({
+    kind: (f === 1 ? 'source' : 'ladder') as TargetSummary['kind'],
+    loss: sourceLoss * f,
+    label: f === 1 ? `source model's loss` : `${Math.round(f * 100)}% of the source model's loss`,
+  }))
+  const source = fractions.filter((t) => t.kind === 'source')
+  return [{ kind: 'scratch-final', loss: scratchFinalLoss, label: `scratch's final loss` }, ...source, ...levels, ...fractions.filter((t) => t.kind !== 'source')]
 }
 
 const finalLossOf = (series: MethodSeries): number => series.points[series.points.length - 1]?.valLoss ?? NaN
@@ -68,6 +77,7 @@ export function buildReport(
   const seedTargetLists: Array<Array<SavingsTarget & { kind: TargetSummary['kind'] }>> = []
   const scratchFinal: number[] = []
   const passed: boolean[] = []
+  const headlineRefused: string[] = []
   for (const seed of settings.seeds) {
     const mine = runs.filter((r) => r.seed === seed)
     const scratchRun = mine.find((r) => r.method === 'scratch')
@@ -85,19 +95,24 @@ export function buildReport(
     seedTargetLists.push(targets)
     scratchFinal.push(final)
     passed.push(final < sourceLoss)
+    if (!(final < sourceLoss))
+      headlineRefused.push(
+        `seed ${seed}: scratch ended at ${final.toFixed(4)}, not below the source model's ${sourceLoss.toFixed(4)}: every grown model starts near the source's loss, so "saving to scratch's final loss" would measure an undertrained scratch (docs/growth/savings.md point 1); lengthen the budget`,
+      )
   }
   const methods = settings.methods.filter((m) => runs.some((r) => r.method === m))
   for (const run of Object.values(record.runs)) if (run.status === 'skipped' && run.seed === settings.seeds[0]) notes.push(`${run.method}: skipped (${run.reason})`)
 
   const targets: TargetSummary[] = (seedTargetLists[0] ?? []).map((first, t) => {
     const rows = methods.map((method) => summarise(method, perSeed.map((p) => p.table.rows[t].methods.find((m) => m.method === method)).filter((m) => m !== undefined)))
-    return { kind: first.kind, loss: stat(seedTargetLists.map((l) => l[t].loss))!.mean, label: first.label, methods: rows, best: bestOf(rows) }
+    const summary: TargetSummary = { kind: first.kind, loss: stat(seedTargetLists.map((l) => l[t].loss))!.mean, label: first.label, methods: rows, best: bestOf(rows) }
+    return first.kind === 'scratch-final' && headlineRefused.length > 0 ? withoutHeadline(summary, headlineRefused.length, perSeed.length) : summary
   })
 
   const scratchRuns = Object.values(record.runs).filter((r): r is MethodRunRecord & { status: 'done' } => r.method === 'scratch' && r.status === 'done')
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
   const sourceLosses = settings.seeds.map((s) => record.sourceLoss[String(s)]).filter((x) => x !== undefined)
-  if (passed.some((p) => !p)) notes.push("scratch did not get below the source model's loss in every seed: the saving to scratch's final loss is measured against an undertrained scratch (for text at small scale: the loss plateau, docs/growth/savings.md point 1); read the ladder rows")
+  const priorLosses = settings.seeds.map((s) => record.priorLoss?.[String(s)]).filter((x): x is number => x !== undefined)
   return {
     format: 'ligo-comparison',
     version: 1,
@@ -107,6 +122,8 @@ export function buildReport(
     budget: settings.budget,
     seeds: settings.seeds,
     sourceLoss: mean(sourceLosses),
+    priorLoss: priorLosses.length > 0 ? mean(priorLosses) : null,
+    headlineRefused,
     scratch: {
       steps: mean(scratchRuns.map((r) => r.steps ?? 0)),
       flops: mean(scratchRuns.map((r) => r.flops ?? 0)),
@@ -119,6 +136,22 @@ export function buildReport(
     perSeed,
     carbon,
     notes,
+  }
+}
+
+/**
+ * The paper's target when scratch did not pass the source's loss in some seed: no saving is printed (a grown model
+ * starts near the source's loss, so it "saves" almost everything against an undertrained scratch), and the verdicts
+ * and the best column say why. The costs to reach it stay.
+ */
+function withoutHeadline(target: TargetSummary, refused: number, seeds: number): TargetSummary {
+  const why = `no headline: scratch did not pass the source model's loss in ${refused}/${seeds} seed(s)`
+  return {
+    ...target,
+    best: why,
+    methods: target.methods.map((m) =>
+      m.method === 'scratch' ? m : { ...m, flopsSaving: null, wallSaving: null, energySaving: null, carbonSaving: null, verdict: m.reached === 0 ? m.verdict : why },
+    ),
   }
 }
 
@@ -197,15 +230,34 @@ const joules = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(1)}kJ` : `${x.t
 const percent = (x: number) => `${x.toFixed(1)}%`
 const grams = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)}kg` : x >= 1 ? `${x.toFixed(1)}g` : `${(x * 1000).toFixed(1)}mg`)
 
+/** "ligo 100 steps, 1.2e11 FLOPs = 4.8%" per method with a growth phase (mean over its finished seeds). */
+export function growthShares(report: ComparisonReport): string[] {
+  const out: string[] = []
+  for (const method of [...new Set(report.runs.map((r) => r.method))]) {
+    const phases = report.runs.filter((r) => r.method === method && r.status === 'done' && (r.growth?.flops ?? 0) > 0).map((r) => r.growth!)
+    if (phases.length === 0) continue
+    const flops = phases.reduce((a, p) => a + p.flops, 0) / phases.length
+    const steps = phases.reduce((a, p) => a + p.steps, 0) / phases.length
+    const share = report.scratch.flops > 0 ? ` = ${((100 * flops) / report.scratch.flops).toFixed(1)}%` : ''
+    out.push(`${method} ${steps.toFixed(0)} steps, ${flops.toExponential(2)} FLOPs${share}`)
+  }
+  return out
+}
+
 export function formatReport(report: ComparisonReport): string {
   const lines: string[] = []
   const s = report.scratch
   lines.push(`Comparison: ${report.from} -> ${report.to} on ${report.data}, budget ${formatBudget(report.budget)}, seeds ${report.seeds.join(', ')}`)
-  lines.push(`Source model's validation loss: ${report.sourceLoss.toFixed(4)} (not charged: the paper's accounting)`)
+  const prior = report.priorLoss ?? null
+  const priorText = prior === null ? '' : `; the label frequencies' loss (unigram / class prior) on the same batches ${prior.toFixed(4)}: the source is ${(prior - report.sourceLoss).toFixed(4)} below it`
+  lines.push(`Source model's validation loss: ${report.sourceLoss.toFixed(4)} (not charged: the paper's accounting)${priorText}`)
   lines.push(
     `Scratch: ${s.steps.toFixed(0)} steps, ${formatFlops(s.flops, { style: 'scientific' })}, ${seconds(s.wallSeconds)}; final loss ${fmt(s.finalLoss, (x) => x.toFixed(4))}; ` +
       `passed the source model's loss: ${s.passedSourceLoss.filter(Boolean).length}/${s.passedSourceLoss.length} seeds`,
   )
+  const shares = growthShares(report)
+  if (shares.length > 0) lines.push(`Growth phases (charged; share of scratch's FLOPs): ${shares.join('; ')}`)
+  for (const why of report.headlineRefused ?? []) lines.push(`No headline saving: ${why}`)
   const measurements = new Set(report.targets.flatMap((t) => t.methods.map((m) => m.energyMeasurement).filter((x): x is string => x !== null)))
   if (measurements.size > 0) lines.push(`Energy: ${[...measurements].join(' / ')} (estimated = process CPU time × per-core power; measured = hardware counters)`)
   if (report.carbon) lines.push(`Carbon: ${report.carbon.text}`)

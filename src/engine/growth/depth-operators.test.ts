@@ -1,4 +1,7 @@
-/** StackBERT, interpolation and MSLT: the identity at equal depth, their layer maps at depth ×2 / ×1.5, MSLT's schedule. */
+/**
+ * StackBERT, interpolation and MSLT: the identity at equal depth, their layer maps at depth ×2 / ×1.5, MSLT's schedule;
+ * on a pair that also grows width, Net2Net's widening then the depth map (depth-baseline-width.ts).
+ */
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +10,8 @@ import { disposeAll, maxAbsDiff, trainedLikeParams } from './growth.testing'
 import { interpolation } from './interpolation'
 import { mslt, msltSchedule, stageAt } from './mslt'
 import { stackbert } from './stackbert'
+import { bert2bertFpi } from './bert2bert'
+import { net2net } from './net2net'
 import type { MapGrowthOperator } from './types'
 
 beforeAll(async () => {
@@ -55,6 +60,43 @@ describe('depth-only operators', () => {
       disposeAll(grown)
       disposeAll(params)
     })
+})
+
+/** Both maps hold the same names with identical values; both are disposed. */
+function expectEqualMaps(a: ParamMap, b: ParamMap): void {
+  expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort())
+  for (const n of Object.keys(b)) expect(maxAbsDiff(a[n], b[n]), n).toBe(0)
+  disposeAll(a)
+  disposeAll(b)
+}
+
+describe('depth operators on a pair that also grows width', () => {
+  const small: ModelConfig = tinyConfig('gpt2', { numLayers: 3 })
+  // hidden 8 -> 12 keeps the head size 4 (2 -> 3 heads); FFN 12 -> 18
+  const wide = { hiddenSize: 12, numHeads: 3, intermediateSize: 18 }
+  const widened: ModelConfig = tinyConfig('gpt2', { numLayers: 3, ...wide })
+  for (const [name, op] of OPERATORS)
+    for (const l2 of [5, 6])
+      it(`${name}, 3 -> ${l2} layers and wider: Net2Net's widening of the small model, then the depth map`, () => {
+        const params = trainedLikeParams(small)
+        const large = tinyConfig('gpt2', { numLayers: l2, ...wide })
+        expect(op.supports(small, large)).toEqual({ ok: true })
+        const grown = op.grow(params, small, large, { seed: 4 })
+        // the same widening on its own (equal depth: Net2Net's depth map is the identity), then the depth-only map
+        const wider = net2net.grow(params, small, widened, { seed: 4 })
+        const expected = op.grow(wider, widened, large, { seed: 4 })
+        expectEqualMaps(grown, expected)
+        disposeAll(wider)
+        disposeAll(params)
+      })
+
+  it("stackbert on a wider pair is bert2BERT FPI's map (same width copies, then stacking)", () => {
+    const params = trainedLikeParams(small)
+    const large = tinyConfig('gpt2', { numLayers: 6, ...wide })
+    const grown = stackbert.grow(params, small, large, { seed: 7 })
+    expectEqualMaps(grown, bert2bertFpi.grow(params, small, large, { seed: 7 }))
+    disposeAll(params)
+  })
 })
 
 describe('mslt schedule', () => {

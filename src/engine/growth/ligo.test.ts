@@ -12,6 +12,7 @@ import { depthPair, disposeAll, fullPair, maxAbsDiff, trainedLikeParams } from '
 import { interpolation } from './interpolation'
 import { createLigoOperator, ligo, type LigoOptions } from './ligo'
 import { ligoCoefficientCounts, ligoCoefficientTable } from './ligo-coefficients'
+import { net2net } from './net2net'
 import { stackbert } from './stackbert'
 import type { LigoParameterization } from './types'
 
@@ -41,10 +42,10 @@ function lossOf(config: ModelConfig, params: ParamMap, inputs: ModelInputs): tf.
 describe('ligo: Prop. 1 (docs/growth/ligo.md §1.8)', () => {
   for (const p of PARAMETERIZATIONS)
     for (const family of FAMILY_NAMES) {
-      it(`${p}, ${family}: one-hot depth and [I; 0] width equal StackBERT and interpolation (depth ×2)`, () => {
+      it(`${p}, ${family}: one-hot depth and [I; 0] width equal StackBERT, interpolation and Net2Net's identity blocks (depth ×2)`, () => {
         const { small, large } = depthPair(family)
         const params = trainedLikeParams(small)
-        for (const [depthInit, plain] of [['stack', stackbert], ['interpolate', interpolation]] as const) {
+        for (const [depthInit, plain] of [['stack', stackbert], ['interpolate', interpolation], ['net2net', net2net]] as const) {
           const grown = ligo.grow(params, small, large, { seed: 1, parameterization: p, depthInit, ...ONE_HOT })
           const reference = plain.grow(params, small, large, { seed: 1 })
           expectSameParams(grown, reference)

@@ -3,16 +3,18 @@
  * model to the large one:
  *   depth map: layers 0..L1-1 keep their place; the new top layers are copies of the current top layers
  *     (new layer i <- small layer L1-1-((L2-1-i) mod L1), i.e. adding L1 layers stacks the whole model, adding
- *     n < L1 layers copies the top n in order). Width must not change.
+ *     n < L1 layers copies the top n in order). A wider target is first widened by Net2Net's copies
+ *     (depth-baseline-width.ts).
  *   schedule (the trainer follows it): stage 1 trains only the new top blocks plus everything above them (CaiT's
  *     class-attention blocks, final norm, pooler, heads) while the embeddings and the old blocks are frozen
  *     (forward only: their forward FLOPs are still charged, the paper's accounting); stage 2 trains everything.
  */
 import { parameterShapes, type ModelConfig, type ParamMap } from '../models'
-import { growByMaps, NO_WIDTH, type DepthMap } from './assemble'
+import { growByMaps, type DepthMap } from './assemble'
 import { parameterLayout } from './layout'
 import type { GrowOptions, MapGrowthOperator } from './types'
-import { assertSupported, checkDepthOnlyPair } from './validate-pair'
+import { assertSupported, checkGrowthPair } from './validate-pair'
+import { depthBaselineWidth } from './depth-baseline-width'
 
 /** New top layers copy the current top layers; the old layers keep their place. */
 export const msltDepth: DepthMap = (_stage, i, l1, l2) => (i < l1 ? { layer: i } : { layer: l1 - 1 - ((l2 - 1 - i) % l1) })
@@ -70,14 +72,14 @@ export function stageAt(schedule: StageSchedule, step: number, totalSteps: numbe
 export const mslt: MapGrowthOperator & { schedule: typeof msltSchedule } = {
   kind: 'map',
   name: 'mslt',
-  label: 'MSLT: stack new top layers, train them first, then all layers',
+  label: 'MSLT: stack new top layers, train them first, then all layers; a wider target widens by Net2Net copies first',
   paper: 'Yang et al. 2020, "Progressively Stacking 2.0" (docs/growth/baselines.md §6.2)',
-  grows: { depth: true, width: false },
+  grows: { depth: true, width: true },
   functionPreserving: 'no',
-  supports: (small, large) => checkDepthOnlyPair(small, large, 'mslt'),
+  supports: checkGrowthPair,
   grow(smallParams: ParamMap, small: ModelConfig, large: ModelConfig, options: GrowOptions): ParamMap {
-    assertSupported(checkDepthOnlyPair(small, large, 'mslt'), 'mslt')
-    return growByMaps(smallParams, small, large, { width: NO_WIDTH, depth: msltDepth, seed: options.seed })
+    assertSupported(checkGrowthPair(small, large), 'mslt')
+    return growByMaps(smallParams, small, large, { width: depthBaselineWidth(small, large, options.seed), depth: msltDepth, seed: options.seed })
   },
   schedule: msltSchedule,
 }

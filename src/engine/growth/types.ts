@@ -79,7 +79,7 @@ export interface LigoCoefficientsDescription {
   parameterization: LigoParameterization
   smallConfig: ModelConfig
   largeConfig: ModelConfig
-  init: { seed: number; depthInit: 'stack' | 'interpolate'; depthNoise: number; widthInit: 'random-convex' | 'zero' | 'select' }
+  init: { seed: number; depthInit: 'stack' | 'interpolate' | 'net2net'; depthNoise: number; widthInit: 'random-convex' | 'zero' | 'select' }
   coefficients: LigoCoefficientInfo[]
   counts: { width: number; depth: number; total: number }
 }

@@ -46,8 +46,8 @@ describe('checkGrowthPair', () => {
   })
 
   it('depth-only operators refuse width growth, naming both widths', () => {
-    expect(reason(checkDepthOnlyPair(bert, tinyConfig('bert', { hiddenSize: 12, numHeads: 3 }), 'stackbert'))).toBe(
-      'stackbert grows depth only and needs equal width: source hiddenSize/numHeads/intermediateSize 8/2/12, target 12/3/12',
+    expect(reason(checkDepthOnlyPair(bert, tinyConfig('bert', { hiddenSize: 12, numHeads: 3 }), 'gstack'))).toBe(
+      'gstack grows depth only and needs equal width: source hiddenSize/numHeads/intermediateSize 8/2/12, target 12/3/12',
     )
   })
 

@@ -10,6 +10,12 @@ import { RUN_KINDS, RUN_STATUSES } from '../../shared/runs'
 import { writeFileAtomic } from '../io/atomic-write'
 
 export const RUN_RECORD_FILE = 'studio-run.json'
+/**
+ * Where comparisons were kept before every kind of run shared one queue: <workspace>/comparisons/<id>. Their
+ * folders stay there (experiment.json records each method's run folder by absolute path, so moving them would break
+ * a resume); their records are read in the old form and rewritten in the current one at the next change.
+ */
+export const LEGACY_COMPARISONS_FOLDER = 'comparisons'
 
 export type RunParams = { kind: 'train'; params: StartTrainParams } | { kind: 'grow'; params: StartGrowParams } | { kind: 'compare'; params: StartCompareParams }
 
@@ -48,11 +54,60 @@ function isRunRecord(value: unknown): value is RunRecord {
   )
 }
 
+/** The record the comparisons' own queue wrote (same format name, `state` instead of `kind` and `status`). */
+interface LegacyComparisonRecord {
+  format: 'ligo-studio-run'
+  id: string
+  /** Its `to` is always a preset id or a config path (sizes came with the merged queue). */
+  params: StartCompareParams & { to: string }
+  state: 'queued' | 'running' | 'finished' | 'failed' | 'interrupted' | 'cancelled'
+  createdAt: string
+  error: string | null
+}
+
+function isLegacyComparison(value: unknown): value is LegacyComparisonRecord {
+  const r = value as Partial<LegacyComparisonRecord> | null
+  const p = r?.params as Partial<LegacyComparisonRecord['params']> | undefined
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    r.format === 'ligo-studio-run' &&
+    !('kind' in r) &&
+    typeof r.id === 'string' &&
+    typeof r.state === 'string' &&
+    typeof r.createdAt === 'string' &&
+    typeof p?.from === 'string' &&
+    typeof p.to === 'string' &&
+    Array.isArray(p.methods)
+  )
+}
+
+/** An old comparison record as a run record; progress (done/total) is read from its folder by the host. */
+function fromLegacyComparison(old: LegacyComparisonRecord): RunRecord {
+  const short = (value: string) => value.split(/[\\/]/).pop()
+  return {
+    format: 'ligo-studio-run',
+    version: 1,
+    kind: 'compare',
+    id: old.id,
+    params: old.params,
+    name: `${short(old.params.from)} → ${short(old.params.to)}: ${old.params.methods.join(', ')}`,
+    status: (old.state === 'finished' ? 'completed' : (RUN_STATUSES as readonly string[]).includes(old.state) ? old.state : 'interrupted') as RunStatus,
+    createdAt: old.createdAt,
+    updatedAt: old.createdAt,
+    done: 0,
+    total: 0,
+    lastCheckpointStep: null,
+    error: old.error ?? null,
+  }
+}
+
 export function readRunRecord(runsDir: string, id: string): RunRecord | null {
   const path = runRecordPath(runsDir, id)
   if (!existsSync(path)) return null
   try {
     const value = JSON.parse(readFileSync(path, 'utf8')) as unknown
+    if (isLegacyComparison(value)) return value.id === id ? fromLegacyComparison(value) : null
     return isRunRecord(value) && value.id === id ? value : null
   } catch {
     return null

@@ -5,14 +5,12 @@
  */
 import { version as LIGO_VERSION } from '../../../package.json'
 import {
-  LR_SCHEDULES,
   StudioError,
   boolean,
-  number,
   object,
-  oneOf,
   optional,
   string,
+  trainSettingValidators,
   type EngineEvent,
   type HardwareRecord,
   type TrainParams,
@@ -23,28 +21,13 @@ import type { Tf } from '../backend'
 import { ensureGradients } from '../backend/gradients'
 import { runTraining } from '../train/run-training'
 
-const count = (min: number) => optional(number({ min, max: 1e9, integer: true }))
-
+/** Model, data and folder here; every setting's limits come from the shared table (shared/train.ts). */
 export const trainParamsValidator: Validator<TrainParams> = object({
   model: optional(string({ minLength: 1 })),
   data: optional(string({ minLength: 1 })),
-  steps: count(1),
   runDir: string({ minLength: 1 }),
   resume: optional(boolean()),
-  batchSize: count(1),
-  seqLen: count(3),
-  learningRate: optional(number({ min: 0, max: 10 })),
-  warmupSteps: count(0),
-  schedule: optional(oneOf(LR_SCHEDULES)),
-  weightDecay: optional(number({ min: 0, max: 10 })),
-  clipNorm: optional(number({ min: 0, max: 1e6 })),
-  seed: optional(number({ min: 0, max: 2 ** 32 - 1, integer: true })),
-  evalEvery: count(0),
-  evalBatches: count(1),
-  checkpointEvery: count(0),
-  logEvery: count(1),
-  keepCheckpoints: count(1),
-  maxExamples: count(2),
+  ...trainSettingValidators,
 }) as Validator<TrainParams>
 
 export interface TrainTaskContext {

@@ -110,7 +110,7 @@ describe('designer figures', () => {
     const small = getPreset('bert-mini').config
     const deeper = validateConfig({ ...small, numLayers: 4 })
     const methods = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', settings: { operatorSteps: 10 }, run, memoryKind: 'ram' }).methods
-    expect(methods.find((m) => m.name === 'stackbert')).toMatchObject({ supported: false, reason: expect.stringContaining('depth only') })
+    expect(methods.find((m) => m.name === 'gstack')).toMatchObject({ supported: false, reason: expect.stringContaining('depth only') })
     expect(methods.find((m) => m.name === 'ligo')).toMatchObject({ supported: true, reason: null, functionPreserving: expect.any(String) })
     const depthOnly = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: deeper }, method: 'stackbert', run, memoryKind: 'ram' })
     expect(depthOnly.methods.find((m) => m.name === 'stackbert')?.supported).toBe(true)

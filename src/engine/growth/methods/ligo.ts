@@ -5,7 +5,7 @@
  */
 import { ligoGrowthStepFlops } from '../../metrics/flops'
 import { flopsShapeOf } from '../../metrics/model-flops'
-import { ligo, LIGO_DEFAULTS, LIGO_TRAINING_DEFAULTS } from '../ligo'
+import { ligo, LIGO_DEFAULTS, LIGO_TRAINING_DEFAULTS, type LigoOptions } from '../ligo'
 import { ligoPicture } from '../design/pictures'
 import { NO_GROWTH_PHASE, type GrowthCostInput, type GrowthMethod } from '../method'
 import type { LigoParameterization } from '../types'
@@ -29,11 +29,32 @@ export const ligoMethod: GrowthMethod = {
     { name: 'operatorWarmup', type: 'integer', default: t.warmupSteps, min: 0, help: "Operator warmup steps (the official 10K would leave it untrained)" },
     { name: 'operatorWeightDecay', type: 'number', default: t.weightDecay, min: 0, help: 'Operator AdamW weight decay (every coefficient)' },
     { name: 'operatorClip', type: 'number', default: t.clipNorm, min: 0, help: 'Operator gradient clipping, 0 = off' },
+    {
+      name: 'widthInit',
+      type: 'choice',
+      default: LIGO_DEFAULTS.widthInit,
+      choices: ['random-convex', 'select', 'zero'],
+      help: 'New width units start as random convex combinations of the old (official rand), copies of one (sel) or zero',
+    },
+    {
+      name: 'depthInit',
+      type: 'choice',
+      default: LIGO_DEFAULTS.depthInit,
+      choices: ['stack', 'interpolate', 'net2net'],
+      help: "New layers start from StackBERT's or interpolation's layer, or as Net2Net's identity blocks (function preserving in depth)",
+    },
+    { name: 'depthNoise', type: 'number', default: LIGO_DEFAULTS.depthNoise, min: 0, max: 1, help: 'U(0, noise) added to each depth row before normalising (official 0.03; 0 = exact copies)' },
   ],
   supports: ligo.supports,
   async prepare(input) {
     const s = input.settings
-    const op = ligo.createOperator(input.smallParams, input.small, input.large, { seed: input.seed, parameterization: s.parameterization as LigoParameterization })
+    const op = ligo.createOperator(input.smallParams, input.small, input.large, {
+      seed: input.seed,
+      parameterization: s.parameterization as LigoParameterization,
+      widthInit: s.widthInit as LigoOptions['widthInit'],
+      depthInit: s.depthInit as LigoOptions['depthInit'],
+      depthNoise: s.depthNoise as number,
+    })
     try {
       const steps = s.operatorSteps as number
       const notes: string[] = []

@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
-import { nativeMatMulActive } from '../../backend/kernel-availability'
-import { MASKED_LOGIT, maskBias, maskedSoftmax, type AttentionMasks } from '../../backend/native-ops'
+import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive } from '../../backend/kernel-availability'
+import { MASKED_LOGIT, fusedAttention, maskBias, maskedSoftmax, type AttentionMasks } from '../../backend/native-ops'
 import { fastMatMul, linear } from './linear'
 import type { Dropout } from './dropout'
 import type { ParamReader } from './params'
@@ -136,8 +136,16 @@ export interface TalkingHeads {
 
 /**
  * softmax(q·kᵀ/√d + bias)·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].
+ * Plain attention (no talking heads, no extra bias, no dropout on the probabilities) runs as one native kernel per
+ * direction where it is registered (native-ops.ts fusedAttention): on the small vision models the op-by-op core
+ * (three head splits, two batched matmuls, the softmax, the merge, and their gradients) was ~30 kernel calls per
+ * block, a large share of a step that is mostly TF.js bookkeeping at this size (native/README.md).
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
+  if (talking === undefined && s.bias === undefined && s.probsDropout <= 0 && q.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.attention)) {
+    const scale = 1 / Math.sqrt((q.shape[2] as number) / s.numHeads)
+    return fusedAttention(q, k, v, { numHeads: s.numHeads, scale, causal: s.causal ?? false, keyMask: s.keyMask })
+  }
   return attendHeads(splitHeads(q, s.numHeads), splitHeads(k, s.numHeads), splitHeads(v, s.numHeads), q.shape[0], s, talking)
 }
 
@@ -183,14 +191,9 @@ export function selfAttention(p: ParamReader, prefix: string, x: tf.Tensor, s: A
         post: { weight: p(`${prefix}.talk_post.weight`), bias: p(`${prefix}.talk_post.bias`) },
       }
     : undefined
-  const [qh, kh, vh] = projectHeads(p, prefix, x, s.numHeads)
-  const context = attendHeads(qh, kh, vh, x.shape[0], s, talking)
+  const [q, k, v] = ['q', 'k', 'v'].map((name) => linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`))) // [B, T, H] each
+  const context = scaledDotProductAttention(q, k, v, s, talking)
   return linear(context, p(`${prefix}.out.weight`), p.optional(`${prefix}.out.bias`))
-}
-
-/** q, k, v of x [B, T, H] split into heads, each [B·A, T, d]. */
-function projectHeads(p: ParamReader, prefix: string, x: tf.Tensor, numHeads: number): tf.Tensor3D[] {
-  return ['q', 'k', 'v'].map((name) => splitHeads(linear(x, p(`${prefix}.${name}.weight`), p.optional(`${prefix}.${name}.bias`)), numHeads))
 }
 
 /**

@@ -8,8 +8,9 @@
  * training steps on wasm, identical values on every backend).
  */
 import * as tf from '@tensorflow/tfjs-core'
-// TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
-import { nativeMatMulActive } from '../../backend/kernel-availability'
+// TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
+import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive } from '../../backend/kernel-availability'
+import { linearFused } from '../../backend/native-ops'
 
 /** C = A·B for 2-D A [M, K], B [K, N]; dA = dy·Bᵀ, dB = Aᵀ·dy, each an untransposed 2-D matmul. */
 const plainMatMul = tf.customGrad<tf.Tensor>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -42,6 +43,9 @@ export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Te
   const lead = x.shape.slice(0, -1)
   if (x.shape[x.rank - 1] !== inFeatures) throw new Error(`linear: input has ${x.shape[x.rank - 1]} features, weight [${weight.shape}] expects ${inFeatures}`)
   const flat = tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D // [N, in], N = product of leading dims
+  // The native fused kernel: matmul and bias in one call each way (native-ops.ts linearFused says what it saves).
+  if (flat.shape[0] > 0 && [x, weight, bias ?? weight].every((t) => t.dtype === 'float32') && fusedKernelActive(FUSED_KERNELS.linear))
+    return tf.reshape(linearFused(flat, weight, bias), [...lead, outFeatures])
   let y: tf.Tensor = fastMatMul(flat, weight as tf.Tensor2D, false, true) // [N, out]
   if (bias) y = tf.add(y, bias)
   return tf.reshape(y, [...lead, outFeatures]) // [..., out]

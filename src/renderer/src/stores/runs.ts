@@ -1,8 +1,8 @@
 /**
- * Runs: the list (states, progress, ETA, budget used) and the opened run. Opening a run catches up from its metrics
- * logs (every sub-run read from offset 0), then follows live: each change the host reports, and a poll every
- * second while the run is running, reads only what was written since the last offset. Long series stay out of
- * deep reactivity (shallowRef, new arrays on change), as the style guide asks.
+ * Runs of every kind (train, grow, compare): the list (states, progress, ETA, budget used) and the opened run.
+ * Opening a run catches up from its metrics logs (every series read from offset 0), then follows live: each change
+ * the host reports, and a poll every second while the run is running, reads only what was written since the last
+ * offset. Long series stay out of deep reactivity (shallowRef, new arrays on change), as the style guide asks.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
@@ -10,7 +10,7 @@ import type { MetricRecord } from '../../../shared/train'
 import { errorMessageOf, useStudioClient } from '../composables/client'
 import { translate } from '../i18n'
 import { useAnnouncerStore } from './announcer'
-import { runsSourceFor, type ComparisonStartParams, type ComparisonDetail, type ComparisonListItem, type RunsSource } from './runs-source'
+import { runsSourceFor, type DatasetInfo, type RunDetail, type RunsSource, type RunSummary, type StartCompareParams, type StartTrainParams } from './runs-source'
 
 export const RUN_POLL_MS = 1000
 
@@ -19,32 +19,40 @@ let source: RunsSource | null = null
 export function installRunsSource(next: RunsSource | null): void {
   source = next
 }
+/** Task ids of runs: the ids the list knows, and the open one (a run started elsewhere appears with its run.status event). */
+const knownRuns = new Set<string>()
 function runsSource(): RunsSource {
-  source ??= runsSourceFor(useStudioClient())
+  source ??= runsSourceFor(useStudioClient(), (taskId) => knownRuns.has(taskId))
   return source
 }
 
 export const useRunsStore = defineStore('runs', () => {
   const announcer = useAnnouncerStore()
-  const items = shallowRef<ComparisonListItem[]>([])
+  const items = shallowRef<RunSummary[]>([])
+  const datasets = shallowRef<DatasetInfo[]>([])
   const listError = ref<string | null>(null)
+  /** Why the host refused the last start (shown beside the form that asked). */
+  const startError = ref<string | null>(null)
   const loading = ref(false)
   const openId = ref<string | null>(null)
-  const detail = shallowRef<ComparisonDetail | null>(null)
+  const detail = shallowRef<RunDetail | null>(null)
   const detailError = ref<string | null>(null)
-  /** Records per sub-run key, and where to read next. */
+  /** Records per series key, and where to read next. */
   const records = shallowRef<Record<string, MetricRecord[]>>({})
   const offsets = new Map<string, number>()
   let timer: ReturnType<typeof setInterval> | null = null
   let stopChanges: (() => void) | null = null
   let reading: Promise<void> | null = null
 
-  const openItem = computed(() => items.value.find((i) => i.id === openId.value) ?? detail.value?.item ?? null)
+  const openItem = computed(() => items.value.find((i) => i.id === openId.value) ?? detail.value?.summary ?? null)
 
   async function refreshList(): Promise<void> {
     loading.value = true
     try {
       items.value = await runsSource().list()
+      knownRuns.clear()
+      for (const item of items.value) knownRuns.add(item.id)
+      if (openId.value) knownRuns.add(openId.value)
       listError.value = null
     } catch (error) {
       listError.value = translate('runs.list.loadFailed', { message: errorMessageOf(error) })
@@ -53,7 +61,7 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  /** Reads the open run's detail and every sub-run's new metrics lines (one read at a time). */
+  /** Reads the open run's detail and every series' new metrics lines (one read at a time). */
   function catchUp(): Promise<void> {
     reading ??= (async () => {
       const id = openId.value
@@ -63,19 +71,19 @@ export const useRunsStore = defineStore('runs', () => {
         if (openId.value !== id) return
         const updated = { ...records.value }
         let changed = false
-        for (const sub of next.subRuns) {
-          if (sub.status === 'skipped' || sub.status === 'pending') continue
-          const chunk = await runsSource().metrics(id, sub.key, offsets.get(sub.key) ?? 0)
+        for (const series of next.series) {
+          if (series.status === 'skipped' || series.status === 'pending') continue
+          const chunk = await runsSource().metrics(id, series.key, offsets.get(series.key) ?? 0)
           if (openId.value !== id) return
-          offsets.set(sub.key, chunk.nextOffset)
+          offsets.set(series.key, chunk.nextOffset)
           // a resumed run's log restarts at its last checkpoint: what it holds now replaces what was read
-          if (chunk.reset) (updated[sub.key] = chunk.records), (changed = true)
-          else if (chunk.records.length > 0) (updated[sub.key] = [...(updated[sub.key] ?? []), ...chunk.records]), (changed = true)
+          if (chunk.reset) (updated[series.key] = chunk.records), (changed = true)
+          else if (chunk.records.length > 0) (updated[series.key] = [...(updated[series.key] ?? []), ...chunk.records]), (changed = true)
         }
         detail.value = next
         detailError.value = null
         if (changed) records.value = updated
-        if (next.item.state !== 'running' && next.item.state !== 'queued') stopPolling()
+        if (next.summary.status !== 'running' && next.summary.status !== 'queued') stopPolling()
       } catch (error) {
         detailError.value = translate('runs.page.loadFailed', { message: errorMessageOf(error) })
       }
@@ -99,6 +107,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (openId.value === id && detail.value) return
     close()
     openId.value = id
+    knownRuns.add(id)
     startWatching()
     await catchUp()
     follow()
@@ -106,8 +115,8 @@ export const useRunsStore = defineStore('runs', () => {
 
   /** Poll while the open run is running or queued (the host's change events make it faster, not correct). */
   function follow(): void {
-    const state = detail.value?.item.state
-    if (!timer && (state === 'running' || state === 'queued')) timer = setInterval(() => void catchUp(), RUN_POLL_MS)
+    const status = detail.value?.summary.status
+    if (!timer && (status === 'running' || status === 'queued')) timer = setInterval(() => void catchUp(), RUN_POLL_MS)
   }
 
   function close(): void {
@@ -119,9 +128,11 @@ export const useRunsStore = defineStore('runs', () => {
     offsets.clear()
   }
 
-  async function act(id: string, action: 'cancel' | 'resume' | 'remove'): Promise<boolean> {
+  /** `steps` (resume of a training run): continue it up to this step. */
+  async function act(id: string, action: 'cancel' | 'resume' | 'remove', steps?: number): Promise<boolean> {
     try {
-      await runsSource()[action](id)
+      if (action === 'resume') await runsSource().resume(id, steps)
+      else await runsSource()[action](id)
       announcer.announce(translate(`runs.actions.${action}Done`))
       if (action === 'remove' && openId.value === id) close()
       await refreshList()
@@ -139,14 +150,27 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function startComparison(params: ComparisonStartParams): Promise<string | null> {
+  /** Queues a run; its id, or null with the host's reason in startError. */
+  async function start(run: { kind: 'train'; params: StartTrainParams } | { kind: 'compare'; params: StartCompareParams }): Promise<string | null> {
     try {
-      const { id } = await runsSource().startComparison(params)
-      await refreshList()
-      return id
+      const summary = run.kind === 'train' ? await runsSource().startTrain(run.params) : await runsSource().startCompare(run.params)
+      startError.value = null
+      knownRuns.add(summary.id)
+      void refreshList()
+      return summary.id
     } catch (error) {
-      listError.value = translate('runs.actions.failed', { message: errorMessageOf(error) })
+      startError.value = translate('runs.actions.failed', { message: errorMessageOf(error) })
       return null
+    }
+  }
+
+  /** The built-in datasets, read once. */
+  async function loadDatasets(): Promise<void> {
+    if (datasets.value.length > 0) return
+    try {
+      datasets.value = await runsSource().datasets()
+    } catch (error) {
+      listError.value = translate('runs.list.loadFailed', { message: errorMessageOf(error) })
     }
   }
 
@@ -155,5 +179,5 @@ export const useRunsStore = defineStore('runs', () => {
     void refreshList()
   }
 
-  return { items, listError, loading, openId, openItem, detail, detailError, records, refreshList, watchList, open, close, catchUp, act, startComparison }
+  return { items, datasets, listError, startError, loading, openId, openItem, detail, detailError, records, refreshList, watchList, open, close, catchUp, act, start, loadDatasets }
 })

@@ -4,7 +4,7 @@
  * starting point, the source model's loss per seed, and the report once the comparison is done. Pure: the store
  * feeds it, the charts, headline and exports read it.
  */
-import type { ComparisonSubRun } from '../../../../shared/comparison-runs'
+import type { RunSeries } from '../../../../shared/runs'
 import type { ComparisonReport } from '../../../../shared/growth'
 import { runPoints, type InitialPoint, type RunPoint } from '../../../../shared/metrics/run-points'
 import type { MetricsRow } from '../../../../shared/metrics/metrics-table'
@@ -18,7 +18,7 @@ export interface ComparisonRunInput {
   initial: InitialPoint | null
   records: readonly MetricRecord[]
   /** 'done' once the run finished its budget. */
-  status: ComparisonSubRun['status']
+  status: RunSeries['status']
   /** ISO time the run folder was created (TensorBoard wall times). */
   createdAt: string | null
 }
