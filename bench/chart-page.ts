@@ -7,7 +7,7 @@
 import uPlot from 'uplot'
 import uplotCss from 'uplot/dist/uPlot.min.css'
 import { DecimatedChart, type AlignedColumns } from '../src/renderer/src/components/charts/decimated-chart'
-import { buildLossChart, type LossChartData, type RunCurve } from '../src/renderer/src/components/charts/loss-chart-data'
+import { buildLossChart, LossChartBuilder, type LossChartData, type LossChartOptions, type RunCurve } from '../src/renderer/src/components/charts/loss-chart-data'
 import { uplotData, uplotOptions, type ChartTheme } from '../src/renderer/src/components/charts/uplot-options'
 import { unionTable } from './chart-baseline'
 
@@ -45,9 +45,11 @@ export function curves(methods: number, seeds: number, points: number, extra = 0
   })
 }
 
-const chartData = (runs: RunCurve[], smoothing: number): LossChartData =>
-  buildLossChart(runs, { axis: 'wallSeconds', loss: 'valLoss', smoothing, logX: false, targets: [{ label: "scratch's final loss", loss: 4.6 }] })
+const chartOptions = (smoothing: number): LossChartOptions => ({ axis: 'wallSeconds', loss: 'valLoss', smoothing, logX: false, targets: [{ label: "scratch's final loss", loss: 4.6 }] })
+const chartData = (runs: RunCurve[], smoothing: number): LossChartData => buildLossChart(runs, chartOptions(smoothing))
 
+/** Live updates measured per run of the benchmark (each run logs one more point per update). */
+const LIVE_UPDATES = 5
 const LIGHT: ChartTheme = { ink: '#1d232b', muted: '#5b6573', grid: '#d9dde3' }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
@@ -65,7 +67,7 @@ class BenchChart {
     options: { width: number; height: number; theme: ChartTheme },
   ) {
     const empty = { xs: [], columns: data.series.map(() => []) }
-    this.u = new uPlot(uplotOptions(data, { ...options, logX: false, logY: false, formatX: String, formatY: String }), uplotData(empty), host)
+    this.u = new uPlot(uplotOptions(data, { ...options, logX: false, logY: false, formatX: String, formatY: String, boldJoins: kind === 'baseline' ? 'round' : 'bevel' }), uplotData(empty), host)
     this.decimated = kind === 'decimated' ? new DecimatedChart(false, this.u.bbox.width) : null
   }
 
@@ -100,7 +102,7 @@ function timed(u: uPlot, fn: () => void): number {
 }
 
 /** Both layouts on one page, with the data of the live updates built beforehand (the same work for both). */
-let bench: { charts: BenchChart[]; updates: LossChartData[]; max: number } | null = null
+let bench: { charts: BenchChart[]; updates: LossChartData[]; max: number; live: { runs: RunCurve[]; perRun: number; options: LossChartOptions } } | null = null
 
 function setupBench(options: BenchOptions) {
   const data = chartData(curves(options.methods, options.seeds, options.points), options.smoothing)
@@ -112,13 +114,14 @@ function setupBench(options: BenchOptions) {
   const layoutMs = charts.map((chart) => timed(chart.u, () => chart.setData(data)))
   // live: every run logs one more point per update
   const build: number[] = []
-  const updates = Array.from({ length: 5 }, (_, i) => {
+  const updates = Array.from({ length: LIVE_UPDATES }, (_, i) => {
     const t0 = performance.now()
     const next = chartData(curves(options.methods, options.seeds, options.points, i + 1), options.smoothing)
     build.push(performance.now() - t0)
     return next
   })
-  bench = { charts, updates, max: Math.max(...data.lines.map((l) => l.x[l.x.length - 1] ?? 0)) }
+  const live = { runs: curves(options.methods, options.seeds, options.points, LIVE_UPDATES), perRun: Math.round(options.points / (options.methods * options.seeds)), options: chartOptions(options.smoothing) }
+  bench = { charts, updates, max: Math.max(...data.lines.map((l) => l.x[l.x.length - 1] ?? 0)), live }
   return {
     series: data.series.length,
     linePoints: data.lines.reduce((n, l) => n + l.x.length, 0),
@@ -181,6 +184,26 @@ async function benchLive(c: number): Promise<Array<[number, number]>> {
   return out
 }
 
+/**
+ * The live updates again, each with its chart data built, as the app does on each metrics read: the previous chart
+ * (c = 0) built the data from all points (buildLossChart), the app now appends the new points (LossChartBuilder over
+ * the runs grown by one point each, the same point objects, as the runs store keeps them).
+ */
+async function benchLiveBuild(c: number): Promise<number[]> {
+  const chart = bench!.charts[c]
+  const { runs, perRun, options } = bench!.live
+  const grown = (n: number) => runs.map((r) => ({ ...r, points: r.points.slice(0, n) }))
+  const builder = new LossChartBuilder(options)
+  chart.setData(builder.update(grown(perRun)))
+  const times: number[] = []
+  for (let i = 1; i <= LIVE_UPDATES; i++) {
+    await frame()
+    const now = grown(perRun + i)
+    times.push(timed(chart.u, () => chart.setData(c === 0 ? buildLossChart(now, options) : builder.update(now))))
+  }
+  return times
+}
+
 /** n zooms of chart c: into a tenth of the x range and back out, alternately. */
 async function benchZooms(c: number, n: number): Promise<number[]> {
   const { charts, max } = bench!
@@ -235,4 +258,4 @@ async function drawChartPair(options: BenchOptions & { theme: ChartTheme & { bac
   return { pixels: pixels[0].length / 4, differ, visible, cells: charts.map((c) => c.table.xs.length * c.table.columns.length) }
 }
 
-Object.assign(window, { setupBench, benchRedraws, benchRaster, benchLive, benchZooms, teardownBench, drawChartPair })
+Object.assign(window, { setupBench, benchRedraws, benchRaster, benchLive, benchLiveBuild, benchZooms, teardownBench, drawChartPair })

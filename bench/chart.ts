@@ -4,9 +4,10 @@
  * CHROMIUM_PATH) and, for each size, draws the same methods × seeds chart (each seed at its own wall-clock x) with the
  * previous layout (a table over the union of every series' x values, bench/chart-baseline.ts) and with the decimated
  * table the app draws now (components/charts/decimated-chart.ts), taking turns, and prints for a full redraw, a live
- * update (every run logs a point) and a zoom the median wall time and the browser's CPU time per operation (all its
- * processes, from /proc: on a shared machine wall time stretches with the load). Not a test: timings depend on the
- * machine, so the load average is printed too.
+ * update (every run logs a point; "live + build" with the chart data built for it: from all points before, appended
+ * now) and a zoom the median wall time and the browser's CPU time per operation (all its processes, from /proc: on
+ * a shared machine wall time stretches with the load). Not a test: timings depend on the machine, so the load
+ * average is printed too.
  *
  *   npx tsx bench/chart.ts [--points 10000,100000,1000000] [--methods 4] [--seeds 3] [--repeats 60] [--smoothing 0]
  *                          [--screenshots DIR]   (the 100,000-point chart by both layouts, light and dark, and their pixel difference)
@@ -43,6 +44,7 @@ type PageApi = {
   benchRedraws(c: number, n: number): Promise<number[]>
   benchRaster(c: number, n: number): Promise<Record<string, number>>
   benchLive(c: number): Promise<Array<[number, number]>>
+  benchLiveBuild(c: number): Promise<number[]>
   benchZooms(c: number, n: number): Promise<number[]>
   teardownBench(): void
 }
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
       const redraw = await turnAbout(rounds, browserPid, (c) => page.evaluate(([c, n]) => (globalThis as unknown as PageApi).benchRedraws(c, n), [c, batch]))
       const raster = await turnAbout(1, browserPid, async (c) => [await page.evaluate(([c, n]) => (globalThis as unknown as PageApi).benchRaster(c, n), [c, batch])])
       const live = await turnAbout(1, browserPid, (c) => page.evaluate((c) => (globalThis as unknown as PageApi).benchLive(c), c))
+      const liveBuild = await turnAbout(1, browserPid, (c) => page.evaluate((c) => (globalThis as unknown as PageApi).benchLiveBuild(c), c))
       const zoom = await turnAbout(Math.max(1, Math.round(rounds / 2)), browserPid, (c) => page.evaluate(([c, n]) => (globalThis as unknown as PageApi).benchZooms(c, n), [c, 4]))
       await page.evaluate(() => (globalThis as unknown as PageApi).teardownBench())
       await page.close()
@@ -148,9 +151,11 @@ async function main(): Promise<void> {
       row('live update, median', ...pair((c) => ms(median(live[c].values.map(([t]) => t)))))
       row('live update, CPU each', ...pair((c) => ms(perOp(live[c]))))
       row('  points taken in', ...pair((c) => `${median(live[c].values.map(([, n]) => n)).toLocaleString('en')} of ${setup.linePoints.toLocaleString('en')}`))
+      row('live + build, median', ...pair((c) => ms(median(liveBuild[c].values))))
+      row('live + build, CPU each', ...pair((c) => ms(perOp(liveBuild[c]))))
       row('zoom, median', ...pair((c) => ms(median(zoom[c].values))))
       row('zoom, CPU each', ...pair((c) => ms(perOp(zoom[c]))))
-      console.log(`redraw target: < 16 ms; building the chart data per live update (the same for both, not in the rows above): median ${ms(setup.buildMs)}`)
+      console.log(`redraw target: < 16 ms; building the chart data from all points (in "live + build" on the left only): median ${ms(setup.buildMs)}`)
     }
     if (screenshots) {
       for (const [name, theme] of Object.entries(THEMES)) {

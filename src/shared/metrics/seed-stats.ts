@@ -37,16 +37,19 @@ export function meanCurve(curves: ReadonlyArray<ArrayLike<number | null>>): { me
   const low = [...mean]
   const high = [...mean]
   for (let i = 0; i < length; i++) {
-    const values: number[] = []
-    for (const curve of curves) {
-      const v = curve[i]
-      if (v !== null && v !== undefined && Number.isFinite(v)) values.push(v)
-    }
-    const s = seedSpread(values)
+    const s = stepStats(curves.map((curve) => curve[i]))
     if (!s) continue
     mean[i] = s.mean
-    low[i] = s.mean - (s.spread ?? 0)
-    high[i] = s.mean + (s.spread ?? 0)
+    low[i] = s.low
+    high[i] = s.high
   }
   return { mean, low, high }
+}
+
+/** The seeds' values at one position: their mean and band (mean ± spread), or null when no seed has a finite value. */
+export function stepStats(values: ReadonlyArray<number | null | undefined>): { mean: number; low: number; high: number } | null {
+  const finite: number[] = []
+  for (const v of values) if (v !== null && v !== undefined && Number.isFinite(v)) finite.push(v)
+  const s = seedSpread(finite)
+  return s && { mean: s.mean, low: s.mean - (s.spread ?? 0), high: s.mean + (s.spread ?? 0) }
 }

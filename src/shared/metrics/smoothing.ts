@@ -11,22 +11,44 @@
 export const SMOOTHING_MAX = 0.999
 
 export function smoothEma(values: ArrayLike<number | null>, weight: number): Array<number | null> {
-  if (!(weight >= 0 && weight <= SMOOTHING_MAX)) throw new RangeError(`smoothing weight must be in [0, ${SMOOTHING_MAX}], got ${weight}`)
-  const out: Array<number | null> = new Array(values.length)
-  const first = values.length > 0 ? values[0] : null
-  let constant = true
-  for (let i = 0; i < values.length; i++) if (values[i] !== first) constant = false
-  let last = 0
-  let count = 0
-  for (let i = 0; i < values.length; i++) {
-    const y = values[i]
-    if (constant || weight === 0 || y === null || !Number.isFinite(y)) {
-      out[i] = y
-      continue
-    }
-    last = last * weight + (1 - weight) * y
-    count++
-    out[i] = last / (1 - Math.pow(weight, count))
-  }
+  const out: Array<number | null> = []
+  new EmaState(weight).extend(values, 0, out)
   return out
+}
+
+/**
+ * The smoothing of a series that grows (a live run): extend() smooths the values appended since the last call,
+ * continuing the average, so the result is smoothEma's on the whole series, to the bit. Only when the series stops
+ * being constant are its earlier points smoothed anew (until then the constant rule passed them through).
+ */
+export class EmaState {
+  private last = 0
+  private count = 0
+  private constant = true
+
+  constructor(private readonly weight: number) {
+    if (!(weight >= 0 && weight <= SMOOTHING_MAX)) throw new RangeError(`smoothing weight must be in [0, ${SMOOTHING_MAX}], got ${weight}`)
+  }
+
+  /**
+   * Smooths values[from…] into out[from…] (out holds the smoothing of values[0…from) from earlier calls); returns
+   * the first index of out that was written (0 when the series stopped being constant).
+   */
+  extend(values: ArrayLike<number | null>, from: number, out: Array<number | null>): number {
+    const wasConstant = this.constant
+    for (let i = from; i < values.length && this.constant; i++) if (values[i] !== values[0]) this.constant = false
+    if (wasConstant && !this.constant) (from = 0), (this.last = 0), (this.count = 0)
+    out.length = from
+    for (let i = from; i < values.length; i++) {
+      const y = values[i]
+      if (this.constant || this.weight === 0 || y === null || !Number.isFinite(y)) {
+        out.push(y)
+        continue
+      }
+      this.last = this.last * this.weight + (1 - this.weight) * y
+      this.count++
+      out.push(this.last / (1 - Math.pow(this.weight, this.count)))
+    }
+    return from
+  }
 }

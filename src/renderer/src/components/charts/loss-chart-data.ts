@@ -1,7 +1,7 @@
 /**
  * What the loss chart draws, as plain data (one line of x and y per series, each at its own x positions), so the
  * canvas chart, its SVG export and the HTML report draw the same thing. Built once per change of the runs or the
- * options (smoothing included), never per redraw; the canvas then decimates the lines to its pixel columns
+ * options (smoothing included; a live append takes in only the new points, LossChartBuilder), never per redraw; the canvas then decimates the lines to its pixel columns
  * (decimated-chart.ts). Per method: each seed faint, the mean over seeds bold with a band of ± one spread (sample
  * standard deviation), and with smoothing on the raw seeds fainter still behind (TensorBoard's habit,
  * docs/product/anchors.md §1.5). Seeds of a method are averaged at the same step (every seed evaluates at the same
@@ -9,8 +9,7 @@
  */
 import { firstCrossing } from '../../../../shared/metrics/crossing'
 import { xOf, type RunPoint, type XAxis } from '../../../../shared/metrics/run-points'
-import { meanCurve } from '../../../../shared/metrics/seed-stats'
-import { smoothEma } from '../../../../shared/metrics/smoothing'
+import { MethodLines } from './method-lines'
 import { methodColors, withAlpha } from './palette'
 
 export interface RunCurve {
@@ -76,51 +75,26 @@ interface Line extends ChartLine {
   spec: ChartSeries
 }
 
-/** One seed's (x, loss) pairs on the chosen axis, in step order. */
-function seedLine(points: readonly RunPoint[], options: LossChartOptions): { steps: number[]; x: number[]; y: number[] } {
-  const steps: number[] = []
-  const x: number[] = []
-  const y: number[] = []
-  for (const p of points) {
-    const xv = xOf(p, options.axis)
-    const yv = p[options.loss]
-    if (xv === null || yv === null || !Number.isFinite(yv) || (options.logX && !(xv > 0))) continue
-    steps.push(p.step), x.push(xv), y.push(yv)
-  }
-  return { steps, x, y }
-}
-
-function methodLines(method: string, runs: readonly RunCurve[], color: string, options: LossChartOptions): Line[] {
-  const lines: Line[] = []
-  const seeds = runs.map((run) => ({ run, ...seedLine(run.points, options) }))
-  const smoothed = seeds.map((s) => smoothEma(s.y, options.smoothing))
-  const many = runs.length > 1
+/** A method's series (specs and lines) from its kept lines; the arrays are copies, so each update is new data. */
+function methodSeries(method: string, seeds: readonly number[], lines: MethodLines, color: string, options: LossChartOptions): Line[] {
+  const out: Line[] = []
+  const many = seeds.length > 1
+  const copy = (a: ArrayLike<number | null>) => Array.from(a)
   if (options.smoothing > 0) {
-    for (const s of seeds) lines.push({ spec: { method, seed: s.run.seed, role: 'raw', label: `${method} seed ${s.run.seed} (raw)`, stroke: withAlpha(color, 0.22), width: 1, readout: true }, x: s.x, y: s.y })
+    lines.seedLines.forEach((s, i) => out.push({ spec: { method, seed: seeds[i], role: 'raw', label: `${method} seed ${seeds[i]} (raw)`, stroke: withAlpha(color, 0.22), width: 1, readout: true }, x: copy(s.x) as number[], y: copy(s.y) }))
   }
   if (!many) {
-    const [s] = seeds
-    if (s) lines.push({ spec: { method, seed: s.run.seed, role: 'mean', label: method, stroke: color, width: 2.5, readout: true }, x: s.x, y: smoothed[0] })
-    return lines
+    const [s] = lines.seedLines
+    if (s) out.push({ spec: { method, seed: seeds[0], role: 'mean', label: method, stroke: color, width: 2.5, readout: true }, x: copy(s.x) as number[], y: copy(s.smoothed) })
+    return out
   }
-  seeds.forEach((s, i) => lines.push({ spec: { method, seed: s.run.seed, role: 'seed', label: `${method} seed ${s.run.seed}`, stroke: withAlpha(color, 0.45), width: 1, readout: true }, x: s.x, y: smoothed[i] }))
-  // Align the seeds by step, then average
-  const steps = [...new Set(seeds.flatMap((s) => s.steps))].sort((a, b) => a - b)
-  const positions = seeds.map((s) => new Map(s.steps.map((step, j) => [step, j])))
-  const at = (i: number, values: ArrayLike<number | null>) =>
-    steps.map((step) => {
-      const j = positions[i].get(step)
-      return j === undefined ? null : values[j]
-    })
-  const xMean = meanCurve(seeds.map((s, i) => at(i, s.x))).mean
-  const { mean, low, high } = meanCurve(smoothed.map((values, i) => at(i, values)))
-  const keep = steps.map((_, k) => xMean[k] !== null && mean[k] !== null)
-  const pick = <T,>(a: T[]) => a.filter((_, k) => keep[k])
-  const x = pick(xMean) as number[]
-  lines.push({ spec: { method, seed: null, role: 'band-high', label: `${method} mean + spread`, stroke: 'transparent', width: 0, readout: false }, x, y: pick(high) })
-  lines.push({ spec: { method, seed: null, role: 'band-low', label: `${method} mean − spread`, stroke: 'transparent', width: 0, readout: false }, x, y: pick(low) })
-  lines.push({ spec: { method, seed: null, role: 'mean', label: `${method} (mean of ${runs.length} seeds)`, stroke: color, width: 2.5, readout: true }, x, y: pick(mean) })
-  return lines
+  lines.seedLines.forEach((s, i) => out.push({ spec: { method, seed: seeds[i], role: 'seed', label: `${method} seed ${seeds[i]}`, stroke: withAlpha(color, 0.45), width: 1, readout: true }, x: copy(s.x) as number[], y: copy(s.smoothed) }))
+  const { mean } = lines
+  const x = copy(mean.x) as number[]
+  out.push({ spec: { method, seed: null, role: 'band-high', label: `${method} mean + spread`, stroke: 'transparent', width: 0, readout: false }, x, y: copy(mean.high) })
+  out.push({ spec: { method, seed: null, role: 'band-low', label: `${method} mean − spread`, stroke: 'transparent', width: 0, readout: false }, x, y: copy(mean.low) })
+  out.push({ spec: { method, seed: null, role: 'mean', label: `${method} (mean of ${seeds.length} seeds)`, stroke: color, width: 2.5, readout: true }, x, y: copy(mean.y) })
+  return out
 }
 
 function crossingsOf(method: string, runs: readonly RunCurve[], color: string, options: LossChartOptions): Crossing[] {
@@ -142,21 +116,45 @@ function crossingsOf(method: string, runs: readonly RunCurve[], color: string, o
 /** True when no series has a point (nothing to draw on this axis). */
 export const isEmptyChart = (data: LossChartData): boolean => data.lines.every((line) => line.x.length === 0)
 
+/** The chart data of the runs, built from all their points. */
 export function buildLossChart(runs: readonly RunCurve[], options: LossChartOptions): LossChartData {
-  const methods = [...new Set(runs.map((r) => r.method))]
-  const colors = methodColors(methods)
-  const ordered = [...colors.keys()]
-  const lines: Line[] = []
-  const crossings: Crossing[] = []
-  for (const method of ordered) {
-    const mine = runs.filter((r) => r.method === method).sort((a, b) => a.seed - b.seed)
-    lines.push(...methodLines(method, mine, colors.get(method)!, options))
-    crossings.push(...crossingsOf(method, mine, colors.get(method)!, options))
+  return new LossChartBuilder(options).update(runs)
+}
+
+/**
+ * The chart data of runs that grow (a live comparison): each update takes in only the points appended since the last
+ * one (method-lines.ts), and gives the same data as buildLossChart on all points. One builder per set of options.
+ */
+export class LossChartBuilder {
+  private readonly methods = new Map<string, MethodLines>()
+
+  constructor(readonly options: LossChartOptions) {}
+
+  /** True when this builder draws with these options (the targets only place the crossings: any may change). */
+  draws(options: LossChartOptions): boolean {
+    const o = this.options
+    return o.axis === options.axis && o.loss === options.loss && o.smoothing === options.smoothing && o.logX === options.logX
   }
-  const series = lines.map((l) => l.spec)
-  const bands: LossChartData['bands'] = []
-  series.forEach((s, i) => {
-    if (s.role === 'band-high') bands.push({ upper: i, lower: i + 1, fill: withAlpha(colors.get(s.method)!, 0.14) })
-  })
-  return { lines: lines.map(({ x, y }) => ({ x, y })), series, bands, targets: options.targets, crossings }
+
+  update(runs: readonly RunCurve[], targets: LossChartOptions['targets'] = this.options.targets): LossChartData {
+    const options = { ...this.options, targets }
+    const colors = methodColors([...new Set(runs.map((r) => r.method))])
+    const lines: Line[] = []
+    const crossings: Crossing[] = []
+    for (const method of this.methods.keys()) if (!colors.has(method)) this.methods.delete(method)
+    for (const [method, color] of colors) {
+      const mine = runs.filter((r) => r.method === method).sort((a, b) => a.seed - b.seed)
+      const kept = this.methods.get(method) ?? new MethodLines(options)
+      this.methods.set(method, kept)
+      kept.update(mine)
+      lines.push(...methodSeries(method, mine.map((r) => r.seed), kept, color, options))
+      crossings.push(...crossingsOf(method, mine, color, options))
+    }
+    const series = lines.map((l) => l.spec)
+    const bands: LossChartData['bands'] = []
+    series.forEach((s, i) => {
+      if (s.role === 'band-high') bands.push({ upper: i, lower: i + 1, fill: withAlpha(colors.get(s.method)!, 0.14) })
+    })
+    return { lines: lines.map(({ x, y }) => ({ x, y })), series, bands, targets, crossings }
+  }
 }

@@ -5,6 +5,7 @@
  * The same options serve the live chart (UplotCanvas.vue) and the redraw benchmark (bench/chart.ts).
  */
 import type uPlot from 'uplot'
+import { BOLD_WIDTH, boldLines } from './bold-lines'
 import type { AlignedColumns, XRange } from './decimated-chart'
 import type { LossChartData } from './loss-chart-data'
 
@@ -30,6 +31,8 @@ export interface UplotChartOptions {
   onResetZoom?: () => void
   /** The data drawn now: live updates replace the data without rebuilding the chart, so the hook asks each time. */
   latest?: () => LossChartData
+  /** "round": uPlot strokes the bold lines itself (its round joins: the slow reference picture, for bench:chart). */
+  boldJoins?: 'bevel' | 'round'
 }
 
 export function uplotData(table: AlignedColumns): uPlot.AlignedData {
@@ -38,6 +41,7 @@ export function uplotData(table: AlignedColumns): uPlot.AlignedData {
 
 export function uplotOptions(data: LossChartData, options: UplotChartOptions): uPlot.Options {
   const { theme } = options
+  const bold = options.boldJoins === 'round' ? null : boldLines()
   const axis = (format: (v: number) => string): uPlot.Axis => ({
     stroke: theme.muted,
     grid: { stroke: theme.grid, width: 1 },
@@ -68,11 +72,13 @@ export function uplotOptions(data: LossChartData, options: UplotChartOptions): u
           width: s.width,
           spanGaps: true,
           points: { show: false },
+          ...(bold && s.width >= BOLD_WIDTH ? { paths: bold.paths } : {}),
         }),
       ),
     ],
     bands: data.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1], fill: b.fill })),
     hooks: {
+      drawSeries: bold ? [bold.drawSeries] : [],
       draw: [(u) => drawTargets(u, options.latest?.() ?? data, theme, options.formatY)],
       setCursor: [(u) => options.onCursor?.(u.cursor.left === undefined || u.cursor.left < 0 ? null : u.posToVal(u.cursor.left, 'x'))],
       setSelect: [(u) => u.select.width > 0 && options.onZoom?.({ min: u.posToVal(u.select.left, 'x'), max: u.posToVal(u.select.left + u.select.width, 'x') })],

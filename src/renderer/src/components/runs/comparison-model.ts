@@ -7,6 +7,7 @@
 import type { RunSeries } from '../../../../shared/runs'
 import type { ComparisonReport } from '../../../../shared/growth'
 import { runPoints, type InitialPoint, type RunPoint } from '../../../../shared/metrics/run-points'
+import { livePoints } from '../../../../shared/metrics/run-points-live'
 import type { MetricsRow } from '../../../../shared/metrics/metrics-table'
 import type { MetricRecord } from '../../../../shared/train'
 import type { RunCurve } from '../charts/loss-chart-data'
@@ -36,7 +37,7 @@ export interface ChartTarget {
 }
 
 export function comparisonCurves(input: ComparisonInput): RunCurve[] {
-  return input.runs.filter((r) => r.status !== 'skipped').map((r) => ({ method: r.method, seed: r.seed, points: runPoints(r.records, r.initial) }))
+  return input.runs.filter((r) => r.status !== 'skipped').map((r) => ({ method: r.method, seed: r.seed, points: livePoints(r.records, r.initial) }))
 }
 
 /**
