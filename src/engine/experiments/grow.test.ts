@@ -60,7 +60,7 @@ describe('growCheckpoint', () => {
     expect(result.operatorDir).toBeNull()
     expect(result.growth.flops).toBe(0)
     expect(existsSync(join(root, 'aki', 'model', 'model.safetensors'))).toBe(true)
-    await expect(growCheckpoint({ from: fixtures.small, to: fixtures.large, method: 'stackbert', out: join(root, 'stack') })).rejects.toThrow(/Cannot grow with stackbert/)
+    await expect(growCheckpoint({ from: fixtures.small, to: fixtures.large, method: 'gstack', out: join(root, 'stack') })).rejects.toThrow(/Cannot grow with gstack/)
     expect(existsSync(join(root, 'stack'))).toBe(false)
   }, 60_000)
 
