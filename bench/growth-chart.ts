@@ -8,6 +8,7 @@
 import { loadSeries, type ExperimentRecord } from '../src/engine/experiments/compare'
 import { runPoints } from '../src/shared/metrics/run-points'
 import { meanCurve } from '../src/shared/metrics/seed-stats'
+import { escapeXml, ticks } from '../src/shared/metrics/svg-axis'
 
 /** Okabe & Ito's colour-blind-safe colours; past eight, dashes tell the methods apart. */
 const COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#D55E00', '#0072B2', '#CC79A7', '#999999', '#F0E442']
@@ -34,18 +35,6 @@ export function methodCurves(record: ExperimentRecord): MethodCurve[] {
   })
 }
 
-const escapeText = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-
-/** 1-2-5 ticks covering [lo, hi]. */
-function niceTicks(lo: number, hi: number, count: number): number[] {
-  const raw = (hi - lo) / count
-  const magnitude = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!
-  const out: number[] = []
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)))
-  return out
-}
-
 /**
  * The SVG. The y range runs from the lowest loss to a little above the source's loss and scratch's final loss, so the
  * part where the methods differ fills the plot (a random init's first losses are far above and are clipped).
@@ -64,14 +53,14 @@ export function lossFlopsSvg(curves: readonly MethodCurve[], options: { title: s
   const f = (v: number) => v.toFixed(1)
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<title>${escapeText(options.title)}</title>`,
+    `<title>${escapeXml(options.title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<defs><clipPath id="plot"><rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}"/></clipPath></defs>`,
-    `<text x="${plot.left}" y="20" font-size="14" fill="#1d232b">${escapeText(options.title)}</text>`,
+    `<text x="${plot.left}" y="20" font-size="14" fill="#1d232b">${escapeXml(options.title)}</text>`,
   ]
-  for (const t of niceTicks(0, xMax, 6))
+  for (const t of ticks(0, xMax, false, 6))
     out.push(`<line x1="${f(px(t))}" y1="${plot.bottom}" x2="${f(px(t))}" y2="${plot.bottom + 4}" stroke="#5b6573"/>`, `<text x="${f(px(t))}" y="${plot.bottom + 16}" text-anchor="middle" fill="#5b6573">${t === 0 ? '0' : t.toExponential(1)}</text>`)
-  for (const t of niceTicks(lo, hi, 6))
+  for (const t of ticks(lo, hi, false, 6))
     out.push(`<line x1="${plot.left}" y1="${f(py(t))}" x2="${plot.right}" y2="${f(py(t))}" stroke="#e3e6ea"/>`, `<text x="${plot.left - 6}" y="${f(py(t) + 4)}" text-anchor="end" fill="#5b6573">${t.toFixed(2)}</text>`)
   out.push(
     `<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="#5b6573"/>`,
@@ -79,17 +68,17 @@ export function lossFlopsSvg(curves: readonly MethodCurve[], options: { title: s
     `<text transform="translate(16 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#1d232b">validation loss</text>`,
   )
   const target = (y: number, label: string, dash: string) =>
-    out.push(`<line x1="${plot.left}" y1="${f(py(y))}" x2="${plot.right}" y2="${f(py(y))}" stroke="#1d232b" stroke-dasharray="${dash}"/>`, `<text x="${plot.right - 4}" y="${f(py(y) - 4)}" text-anchor="end" fill="#1d232b">${escapeText(label)}</text>`)
+    out.push(`<line x1="${plot.left}" y1="${f(py(y))}" x2="${plot.right}" y2="${f(py(y))}" stroke="#1d232b" stroke-dasharray="${dash}"/>`, `<text x="${plot.right - 4}" y="${f(py(y) - 4)}" text-anchor="end" fill="#1d232b">${escapeXml(label)}</text>`)
   target(options.sourceLoss, `source ${options.sourceLoss.toFixed(3)}`, '8 4')
   target(options.scratchFinal, `scratch final ${options.scratchFinal.toFixed(3)}`, '2 4')
   curves.forEach((c, i) => {
     const colour = COLOURS[i % COLOURS.length]
     const dash = DASHES[Math.floor(i / COLOURS.length) % DASHES.length]
     const points = c.flops.map((x, k) => `${f(px(x))},${f(py(c.loss[k]))}`).join(' ')
-    out.push(`<polyline clip-path="url(#plot)" fill="none" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${points}"><title>${escapeText(c.method)}</title></polyline>`)
+    out.push(`<polyline clip-path="url(#plot)" fill="none" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${points}"><title>${escapeXml(c.method)}</title></polyline>`)
     const lx = plot.left + (i % 3) * 250
     const ly = plot.bottom + 48 + Math.floor(i / 3) * 16
-    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`, `<text x="${lx + 28}" y="${ly}" fill="#1d232b">${escapeText(`${c.method} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`)}</text>`)
+    out.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`, `<text x="${lx + 28}" y="${ly}" fill="#1d232b">${escapeXml(`${c.method} (${c.seeds} seed${c.seeds === 1 ? '' : 's'})`)}</text>`)
   })
   out.push('</svg>')
   return out.join('\n') + '\n'

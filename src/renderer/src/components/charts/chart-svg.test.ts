@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { lossChartSvg, ticks } from './chart-svg'
+import { ticks } from '../../../../shared/metrics/svg-axis'
+import { lossChartSvg } from './chart-svg'
 import { buildLossChart, type RunCurve } from './loss-chart-data'
 
 const run = (method: string, n: number): RunCurve => ({

@@ -6,6 +6,7 @@
  * 100,000-point series stays a small file that looks the same (W&B's SVG exports are too big to use, docs/product/anchors.md §1.6 point 6).
  */
 import { decimateLine, type ColumnGrid } from '../../../../shared/metrics/decimate'
+import { escapeXml, ticks } from '../../../../shared/metrics/svg-axis'
 import type { ChartLine, LossChartData } from './loss-chart-data'
 
 export interface SvgChartOptions {
@@ -24,26 +25,7 @@ export interface SvgChartOptions {
   background?: string
 }
 
-export const escapeXml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-
 const defaultFormat = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3))))
-
-/** Tick values: 1-2-5 steps on linear axes, powers of ten on log axes. */
-export function ticks(min: number, max: number, log: boolean, count = 6): number[] {
-  if (!(max > min)) return [min]
-  if (log) {
-    const out: number[] = []
-    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) if (10 ** e >= min && 10 ** e <= max) out.push(10 ** e)
-    return out.length >= 2 ? out : [min, max]
-  }
-  const raw = (max - min) / count
-  const magnitude = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!
-  const out: number[] = []
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)))
-  return out
-}
 
 function extent(values: Iterable<number | null>, log: boolean): [number, number] {
   let lo = Infinity

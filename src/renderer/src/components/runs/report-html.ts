@@ -4,7 +4,7 @@
  * external style, font or image, so it opens offline in any browser and can be mailed or archived as is. Every text
  * is escaped; the SVGs come from chart-svg.ts, which escapes its own text.
  */
-import { escapeXml } from '../charts/chart-svg'
+import { escapeXml } from '../../../../shared/metrics/svg-axis'
 
 export interface ReportTable {
   caption: string
