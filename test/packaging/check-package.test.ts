@@ -3,9 +3,9 @@
  * The packaged-app checker (scripts/packaging/check-package.ts) against archives written by @electron/asar, the
  * writer electron-builder itself uses: an independent implementation of the format the checker reads.
  */
-import { createPackageWithOptions, extractFile, listPackage } from '@electron/asar'
+import { createPackageWithOptions, extractFile, getRawHeader, listPackage } from '@electron/asar'
 import { flipFuses } from '@electron/fuses'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -17,6 +17,35 @@ beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'ligo-check-package-'))))
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const PKG = { main: './out/main/index.js', dependencies: { vue: '3', '@scope/lib': '1' }, devDependencies: { vitest: '4', '@types/node': '20' } }
+
+interface HeaderEntry {
+  files?: Record<string, HeaderEntry>
+  size?: number
+  offset?: string
+}
+
+/**
+ * createPackageWithOptions resolves when it has *called* end() on its output stream, not when the stream has
+ * flushed (@electron/asar 3.4, lib/disk.js), so a read right after it can see the packed files' bytes still
+ * missing. Wait until the archive is as long as its own header says: 8 bytes + the header pickle + the packed files.
+ */
+async function pack(app: string, archive: string, unpack: string): Promise<void> {
+  await createPackageWithOptions(app, archive, { unpack })
+  const { header, headerSize } = getRawHeader(archive) as { header: HeaderEntry; headerSize: number }
+  let end = 0
+  const walk = (entry: HeaderEntry) => {
+    for (const child of Object.values(entry.files ?? {})) {
+      if (child.files) walk(child)
+      else if (child.offset !== undefined && child.size !== undefined) end = Math.max(end, Number(child.offset) + child.size)
+    }
+  }
+  walk(header)
+  const expected = 8 + headerSize + end
+  for (const started = Date.now(); statSync(archive).size < expected; ) {
+    if (Date.now() - started > 10_000) throw new Error(`${archive} stayed at ${statSync(archive).size} of ${expected} bytes`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
 
 function write(root: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
@@ -44,7 +73,7 @@ async function packagedApp(change: (files: Record<string, string>) => void = () 
   write(app, files)
   const resources = join(dir, 'resources')
   mkdirSync(resources)
-  await createPackageWithOptions(app, join(resources, 'app.asar'), { unpack: '*.node' })
+  await pack(app, join(resources, 'app.asar'), '*.node')
   write(join(resources, 'seeds'), { 'index.json': JSON.stringify({ version: 1, seeds: [{ name: 'bert-moby', path: 'bert-moby' }] }), 'bert-moby/config.json': '{}' })
   writeFileSync(join(resources, 'README.md'), '# LiGO Studio')
   return resources
@@ -88,7 +117,7 @@ describe('checkResources', () => {
     const app = join(dir, 'app')
     write(app, { 'node_modules/vue/prebuilt.node': 'ELF' })
     rmSync(join(resources, 'app.asar'))
-    await createPackageWithOptions(app, join(resources, 'app.asar'), { unpack: 'ligo_kernels.node' })
+    await pack(app, join(resources, 'app.asar'), 'ligo_kernels.node')
     rmSync(join(resources, 'seeds', 'bert-moby'), { recursive: true })
     rmSync(join(resources, 'README.md'))
     expect(checkResources(resources, PKG)).toEqual([
