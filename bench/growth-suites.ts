@@ -36,6 +36,11 @@ export interface Suite {
   large: Record<string, unknown>
   /** `ligo train` flags to pretrain the fallback source (not charged). */
   pretrain: string[]
+  /**
+   * The standard setting's source, when not the built-in seed: `ligo train` flags the bench pretrains the preset with
+   * (not charged), and why. A source scratch cannot pass within a desktop budget makes the headline degenerate.
+   */
+  standardSource?: { pretrain: string[]; why: string }
   standard: SuiteSize
   quick: SuiteSize
   /** Peak learning rates tried for scratch and for the grown models (the same number of trials). */
@@ -76,10 +81,20 @@ const textPretrain = (steps: number) => ['--steps', String(steps), '--batch', '1
 const IMAGE_PRETRAIN = ['--steps', '500', '--batch', '64', '--lr', '2e-3', '--warmup', '50', '--schedule', 'cosine', '--weight-decay', '0.05', '--seed', '0', '--eval-every', '100']
 
 /** A suite growing `preset`'s seed by depth ×2 and width ×1.5. */
-const suite = (name: Suite['name'], seed: string, preset: string, rest: Pick<Suite, 'data' | 'pretrain' | 'standard' | 'quick' | 'scratchLrs' | 'grownLrs'>): Suite => ({ name, seed, preset, large: grownSizes(preset), ...rest })
+const suite = (name: Suite['name'], seed: string, preset: string, rest: Pick<Suite, 'data' | 'pretrain' | 'standardSource' | 'standard' | 'quick' | 'scratchLrs' | 'grownLrs'>): Suite => ({ name, seed, preset, large: grownSizes(preset), ...rest })
 
 export const SUITES: Suite[] = [
-  suite('causal', 'gpt2-moby', 'gpt2-seed', { data: 'moby-dick', pretrain: textPretrain(500), standard: { budgetSteps: 500, batch: 16, seq: 64, evalEvery: 50, evalBatches: 4 }, quick: QUICK_TEXT, ...TEXT_LRS }),
+  suite('causal', 'gpt2-moby', 'gpt2-seed', {
+    data: 'moby-dick',
+    pretrain: textPretrain(500),
+    // Measured 2026-12-02: with 500 steps (0.3 s each, 36 runs: over two hours) scratch ended at 5.66, above the
+    // built-in seed's 5.58 (500 pretraining steps), so no headline; a 200-step source (about 0.7 below the unigram
+    // loss) is passed by scratch within 250 steps, which fits the 90-minute standard setting.
+    standardSource: { pretrain: textPretrain(200), why: 'the built-in seed (500 pretraining steps) is beyond what scratch reaches within the standard budget' },
+    standard: { budgetSteps: 250, batch: 16, seq: 64, evalEvery: 25, evalBatches: 4 },
+    quick: QUICK_TEXT,
+    ...TEXT_LRS,
+  }),
   suite('encoder', 'bert-moby', 'bert-seed', { data: 'moby-dick', pretrain: textPretrain(700), standard: { budgetSteps: 50, batch: 16, seq: 64, evalEvery: 10, evalBatches: 4 }, quick: QUICK_TEXT, ...TEXT_LRS }),
   suite('vit', 'vit-mnist', 'vit-mini', { data: 'mnist', pretrain: IMAGE_PRETRAIN, standard: { budgetSteps: 100, batch: 32, evalEvery: 20, evalBatches: 4 }, quick: QUICK_IMAGE, ...IMAGE_LRS }),
   suite('cait', 'cait-mnist', 'cait-mini', { data: 'mnist', pretrain: IMAGE_PRETRAIN, standard: { budgetSteps: 100, batch: 32, evalEvery: 20, evalBatches: 4 }, quick: QUICK_IMAGE, ...IMAGE_LRS }),

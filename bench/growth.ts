@@ -20,6 +20,7 @@
  *   options: --work <dir> (default .tmp/bench-growth), --fresh (delete earlier experiment folders), --backend <name>,
  *   --methods, --seed, --seq, --batch, --eval-every, --eval-batches; --no-tune (scratch's and the grown models' default
  *   schedules, said so); LiGO options for measuring them: --ligo-<setting> <value> (e.g. --ligo-depth-init net2net),
+ *   --source seed (the built-in seed even where the suite names its own standard source),
  *   --ladder f,f (targets as fractions of the source's loss; default 1), --grown-schedule <schedule>, --tag <name> (a separate experiment folder per variant), --reuse <dir> (a variant
  *   against the scratch runs of the comparison in <dir>, same settings)
  */
@@ -50,14 +51,19 @@ const backendFlags = () => (option('--backend') ? ['--backend', option('--backen
 const variantFlags = () => args.flatMap((a, i) => ((a.startsWith('--ligo-') && a !== '--ligo-operator-steps') || a === '--grown-schedule' ? [a, args[i + 1]] : []))
 const load = () => loadavg().map((l) => l.toFixed(1)).join(', ')
 
-/** The seed's folder, or a source pretrained here (quick: a few steps; the mechanics only need a checkpoint). */
+/**
+ * The seed's folder, or a source pretrained here (not charged): the standard setting's own source when the suite
+ * names one, the fallback when the seed is missing (quick: a few steps; the mechanics only need a checkpoint).
+ */
 async function sourceOf(suite: Suite): Promise<{ path: string; note: string }> {
   const seedDir = join(REPO, 'resources', 'seeds', suite.seed)
-  if (existsSync(join(seedDir, 'config.json'))) return { path: seedDir, note: `source: built-in seed resources/seeds/${suite.seed}` }
-  const runDir = join(WORK, `${suite.name}-source`)
-  const pretrain = quick ? ['--steps', '2', '--batch', '2', ...(suite.data === 'moby-dick' ? ['--seq', '16'] : [])] : suite.pretrain
+  const own = !quick && option('--source') !== 'seed' ? suite.standardSource : undefined
+  if (!own && existsSync(join(seedDir, 'config.json'))) return { path: seedDir, note: `source: built-in seed resources/seeds/${suite.seed}` }
+  const runDir = join(WORK, own ? `${suite.name}-source-standard` : `${suite.name}-source`)
+  const pretrain = own ? own.pretrain : quick ? ['--steps', '2', '--batch', '2', ...(suite.data === 'moby-dick' ? ['--seq', '16'] : [])] : suite.pretrain
   if (!existsSync(join(runDir, 'checkpoints'))) await ligo(['train', '--model', suite.preset, '--data', suite.data, ...pretrain, '--out', runDir, ...backendFlags()])
-  return { path: runDir, note: `source: resources/seeds/${suite.seed} is missing, so the bench pretrained ${suite.preset} itself (${pretrain.join(' ')}; not charged)` }
+  const why = own ? own.why : `resources/seeds/${suite.seed} is missing`
+  return { path: runDir, note: `source: ${suite.preset} pretrained by the bench (${pretrain.join(' ')}; not charged): ${why}` }
 }
 
 /** The suite's size, with --budget/--batch/--seq/--eval-every/--eval-batches from the command line. */
