@@ -1,7 +1,10 @@
 /**
  * Crash safety of runs (issue 16): `ligo train` and `ligo compare` run as real processes (CLI and engine from
- * source, test/helpers/ligo-from-source.ts); the engine process is killed with SIGKILL after a checkpoint, while
- * it is logging the steps after it, and before that around the write of a checkpoint. Then:
+ * source, test/helpers/ligo-from-source.ts); the engine process is killed with SIGKILL at random points, several per
+ * run: each point is a logged step drawn at random plus a random delay of up to a few steps, so kills land in a
+ * step, in a checkpoint's write, in an evaluation, in the metrics log's write, before the first checkpoint, between
+ * a comparison's runs. The draw is seeded and printed: `LIGO_CRASH_SEED=<seed>` replays a failing one. After every
+ * kill and at the end:
  * - the run folder is intact: manifest.json parses, every checkpoints/step-N holds all its files, complete
  *   (a checkpoint being written is only ever visible under a temporary name);
  * - a torn last line of metrics.jsonl (what a kill inside the line's write leaves; SIGKILL cannot be aimed inside
@@ -9,7 +12,7 @@
  *   offset never return it;
  * - resuming (`ligo train --resume`, or the same `ligo compare` command again) reaches the same step count and
  *   the same losses, counters and weights as an uninterrupted run of the same command (runs are deterministic).
- * Small models on a few hundred words of text; the kill point is found by watching the run folder, not by time.
+ * Small models on a few hundred words of text; a kill point is found by watching the run folder, then the delay.
  */
 import { spawn } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -23,6 +26,7 @@ import { makeConfig } from '../src/engine/models/config'
 import { openSafetensors } from '../src/engine/io/formats/safetensors'
 import { MODEL_FILE, OPTIMIZER_FILE, TRAINER_STATE_FILE, CONFIG_FILE } from '../src/engine/train/checkpoint'
 import { readMetricsFrom } from '../src/engine/train/metrics-log'
+import { Rng } from '../src/engine/data/rng'
 
 const RUNNER = join(import.meta.dirname, 'helpers', 'ligo-from-source.ts')
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -38,8 +42,14 @@ interface Finished {
   killedEngine: boolean
 }
 
-/** Runs `ligo <args>`; when `killWhen` first holds (polled), SIGKILLs the engine process and lets the CLI end. */
-function ligo(args: string[], killWhen?: () => boolean): Promise<Finished> {
+/** Where to kill: once `when` first holds (polled every 10 ms), wait `delayMs`, then SIGKILL the engine. */
+interface KillAt {
+  when: () => boolean
+  delayMs: number
+}
+
+/** Runs `ligo <args>`; at `kill`, SIGKILLs the engine process and lets the CLI end (unless the run ended first). */
+function ligo(args: string[], kill?: KillAt): Promise<Finished> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', TSX, RUNNER, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LIGO_BACKEND: 'wasm' } })
     let stderr = ''
@@ -51,17 +61,26 @@ function ligo(args: string[], killWhen?: () => boolean): Promise<Finished> {
       const match = /\[engine pid\] (\d+)/.exec(stderr)
       if (match && enginePid === null) enginePid = Number(match[1])
     })
-    const poll = killWhen
+    let due: ReturnType<typeof setTimeout> | null = null
+    const poll = kill
       ? setInterval(() => {
-          if (killedEngine || enginePid === null || !killWhen()) return
-          killedEngine = true
-          process.kill(enginePid, 'SIGKILL')
+          if (due !== null || enginePid === null || !kill.when()) return
+          const pid = enginePid
+          due = setTimeout(() => {
+            try {
+              process.kill(pid, 'SIGKILL')
+              killedEngine = true
+            } catch {
+              // the engine had already exited: the run ended before the drawn point
+            }
+          }, kill.delayMs)
         }, 10)
       : null
     const limit = setTimeout(() => child.kill('SIGKILL'), PROCESS_LIMIT_MS)
     child.on('error', fail)
     child.on('close', (code) => {
       if (poll) clearInterval(poll)
+      if (due) clearTimeout(due)
       clearTimeout(limit)
       done({ code, stderr, killedEngine })
     })
@@ -91,18 +110,33 @@ const loggedSteps = (runDir: string): number[] => {
     })
 }
 
-/** After a checkpoint at step >= `after`, and once a later step has been logged: the kill lands mid-logging. */
-const pastACheckpoint = (runDir: string, after: number) => () => {
-  const last = checkpointSteps(runDir).at(-1)
-  return last !== undefined && last >= after && loggedSteps(runDir).some((step) => step > last)
+const lastLogged = (runDir: string): number => Math.max(0, ...loggedSteps(runDir))
+
+/** The seeded draw of kill points; printed so that a failing draw can be replayed. */
+const CRASH_SEED = Number(process.env.LIGO_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31))
+console.log(`crash-safety kill points: LIGO_CRASH_SEED=${CRASH_SEED}`)
+const rng = new Rng(CRASH_SEED)
+
+/**
+ * `count` kill points in a run of `steps` logged every `logEvery` steps: distinct logged steps in increasing order
+ * (the first in the run's first half so at least one kill lands), each with a delay of up to `maxDelayMs`.
+ */
+function drawKillPoints(count: number, steps: number, logEvery: number, maxDelayMs: number): Array<{ step: number; delayMs: number }> {
+  const logged = Array.from({ length: Math.floor(steps / logEvery) - 1 }, (_, i) => (i + 1) * logEvery)
+  const first = logged.filter((step) => step <= steps / 2)
+  const picked = new Set([first[rng.nextInt(first.length)]])
+  while (picked.size < Math.min(count, logged.length)) picked.add(logged[rng.nextInt(logged.length)])
+  return [...picked].sort((a, b) => a - b).map((step) => ({ step, delayMs: rng.nextInt(maxDelayMs) }))
 }
 
-/** Once checkpoint `step` is being written: its temporary folder (".step-N.partial-PID") or the renamed one exists. */
-const writingCheckpoint = (runDir: string, step: number) => () => {
-  const dir = join(runDir, 'checkpoints')
-  const name = `step-${String(step).padStart(7, '0')}`
-  return existsSync(dir) && readdirSync(dir).some((entry) => entry === name || entry.startsWith(`.${name}.partial-`))
-}
+/**
+ * Kill once the run has logged a step at or past `step` that this process wrote: lines past the last step seen at
+ * the previous kill are new (the ones before it may be stale lines the resumed engine has yet to cut back).
+ */
+const killAfter = (runDir: string, point: { step: number; delayMs: number }, seenBefore: number): KillAt => ({
+  when: () => lastLogged(runDir) >= point.step && lastLogged(runDir) > seenBefore,
+  delayMs: point.delayMs,
+})
 
 /** Everything a crash could leave half-written, checked: manifest, every visible checkpoint, complete. */
 async function expectIntact(runDir: string): Promise<void> {
@@ -196,65 +230,92 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 const TRAIN_STEPS = 100
 const train = (out: string) => ['train', '--model', at('small.json'), '--data', at('texts'), '--steps', String(TRAIN_STEPS), '--batch', '2', '--seq', '16', '--checkpoint-every', '20', '--eval-every', '40', '--out', at(out)]
 
-describe('a killed run', () => {
-  it('ligo train: intact folder, torn metrics line dropped with a notice, resume equals an uninterrupted run', async () => {
+/** One line naming the dead engine, no stack trace: what the CLI says when its engine is killed. */
+function expectKilledCleanly(run: Finished, command: string): void {
+  expect(run.code, run.stderr).not.toBe(0)
+  expect(run.stderr).toMatch(new RegExp(`ligo ${command}: The engine process \\(pid \\d+\\) .* while handling ${command}`))
+  expect(run.stderr).not.toMatch(/\n\s+at /)
+}
+
+/**
+ * Runs `args` and kills it at each point in turn, the same command (or `again`) resuming after each kill; checks
+ * `runDirs` intact after every kill. Returns how many kills landed (a run can end before a late point).
+ */
+async function killRepeatedly(args: string[], again: string[], points: Array<{ runDir: string; step: number; delayMs: number }>, command: string, runDirs: () => string[]): Promise<number> {
+  let landed = 0
+  const seen = new Map<string, number>()
+  for (const [i, point] of points.entries()) {
+    const run = await ligo(i === 0 ? args : again, killAfter(point.runDir, point, seen.get(point.runDir) ?? 0))
+    if (!run.killedEngine) {
+      expect(run.code, `${run.stderr}\n(LIGO_CRASH_SEED=${CRASH_SEED})`).toBe(0)
+      break // the run ended before this point: nothing later to kill
+    }
+    landed++
+    const where = runDirs().map((dir) => `${dir.slice(root.length + 1)}: logged to step ${lastLogged(dir)}, checkpoint ${checkpointSteps(dir).at(-1) ?? 'none'}`)
+    console.log(`killed ligo ${command} at step >= ${point.step} + ${point.delayMs} ms (${where.join('; ')})`)
+    expectKilledCleanly(run, command)
+    for (const dir of runDirs()) {
+      await expectIntact(dir)
+      seen.set(dir, lastLogged(dir))
+    }
+  }
+  return landed
+}
+
+describe(`a run killed at random points (LIGO_CRASH_SEED=${CRASH_SEED})`, () => {
+  it('ligo train: intact folder after every kill, torn metrics line dropped with a notice, resume equals an uninterrupted run', async () => {
     const reference = await ligo(train('reference'))
     expect(reference.code, reference.stderr).toBe(0)
 
-    // First kill: around the write of the step-40 checkpoint (its temporary folder or the renamed one is seen).
-    const first = await ligo(train('killed'), writingCheckpoint(at('killed'), 40))
-    expect(first.killedEngine, first.stderr).toBe(true)
-    expect(first.code).not.toBe(0)
-    // The CLI says in one line that its engine died, without a stack trace.
-    expect(first.stderr).toMatch(/ligo train: The engine process \(pid \d+\) .* while handling train/)
-    expect(first.stderr).not.toMatch(/\n\s+at /)
-    await expectIntact(at('killed'))
-    const firstStop = checkpointSteps(at('killed')).at(-1)!
-    expect([20, 40]).toContain(firstStop)
+    // Three kills: logged steps (every 10) drawn at random, each plus up to 300 ms (several steps, a checkpoint's
+    // write, an evaluation); the first may land before the first checkpoint, when the run starts over from step 0.
+    const points = drawKillPoints(3, TRAIN_STEPS, 10, 300).map((p) => ({ ...p, runDir: at('killed') }))
+    const landed = await killRepeatedly(train('killed'), ['train', '--resume', at('killed')], points, 'train', () => [at('killed')])
+    expect(landed, `kill points ${JSON.stringify(points)}`).toBeGreaterThan(0)
 
-    // Second kill: the resumed run, after a later checkpoint, while it logs the steps after it.
-    const killed = await ligo(['train', '--resume', at('killed')], pastACheckpoint(at('killed'), 60))
-    expect(killed.killedEngine, killed.stderr).toBe(true)
-    expect(killed.stderr).toContain(`from step ${firstStop}`)
-    const stopped = checkpointSteps(at('killed')).at(-1)!
-    expect(stopped, 'killed before the end').toBeLessThan(TRAIN_STEPS)
-    await expectIntact(at('killed'))
+    const stopped = checkpointSteps(at('killed')).at(-1) ?? 0
+    if (stopped < TRAIN_STEPS) {
+      const whole = tearMetrics(at('killed'))
+      // A reader following the log from an offset gets whole lines only, and stops before the torn one.
+      const read = await readMetricsFrom(join(at('killed'), 'metrics.jsonl'), 0)
+      expect(read.nextOffset).toBe(whole)
+      expect(read.records.every((r) => r.step < 999999)).toBe(true)
 
-    const whole = tearMetrics(at('killed'))
-    // A reader following the log from an offset gets whole lines only, and stops before the torn one.
-    const read = await readMetricsFrom(join(at('killed'), 'metrics.jsonl'), 0)
-    expect(read.nextOffset).toBe(whole)
-    expect(read.records.every((r) => r.step < 999999)).toBe(true)
-
-    const resumed = await ligo(['train', '--resume', at('killed')])
-    expect(resumed.code, resumed.stderr).toBe(0)
-    expect(resumed.stderr).toContain(`from step ${stopped}`)
-    expect(resumed.stderr).toMatch(/1 torn line/)
-    expect(resumed.stderr).not.toMatch(/\n\s+at /) // no stack trace anywhere
+      const resumed = await ligo(['train', '--resume', at('killed')])
+      expect(resumed.code, resumed.stderr).toBe(0)
+      expect(resumed.stderr).toContain(`from step ${stopped}`)
+      expect(resumed.stderr).toMatch(/1 torn line/)
+      expect(resumed.stderr).not.toMatch(/\n\s+at /) // no stack trace anywhere
+    }
     expect(checkpointSteps(at('killed')).at(-1)).toBe(TRAIN_STEPS)
     expectSameRun(at('killed'), at('reference'))
     const last = `checkpoints/step-${String(TRAIN_STEPS).padStart(7, '0')}/${MODEL_FILE}`
     await expectSameWeights(join(at('killed'), last), join(at('reference'), last))
   }, 900_000)
 
-  it('ligo compare: the same command resumes the killed method and the report equals an uninterrupted one', async () => {
+  it('ligo compare: the same command resumes after every kill and the report equals an uninterrupted one', async () => {
     const from = existsSync(at('reference', 'manifest.json')) ? at('reference') : null
     expect(from, 'needs the trained run of the test above as its source').not.toBeNull()
     const compare = (out: string) => ['compare', '--from', from!, '--to', at('large.json'), '--methods', 'scratch,stackbert', '--data', at('texts'), '--budget', '40steps', '--seeds', '1', '--batch', '2', '--seq', '16', '--checkpoint-every', '10', '--eval-every', '20', '--eval-batches', '1', '--no-energy', '--out', at(out)]
     const reference = await ligo(compare('cmp-reference'))
     expect(reference.code, reference.stderr).toBe(0)
 
-    const first = at('cmp-killed', 'scratch-seed0')
-    const killed = await ligo(compare('cmp-killed'), pastACheckpoint(first, 10))
-    expect(killed.killedEngine, killed.stderr).toBe(true)
-    expect(killed.code).not.toBe(0)
-    await expectIntact(first)
-    tearMetrics(first)
+    // Two kills at logged steps (every 10) drawn over both runs: steps 10-40 are scratch's run (a kill past its step
+    // 40 lands between the runs), 50-70 StackBERT's steps 10-30.
+    const runs = ['scratch-seed0', 'stackbert-seed0']
+    const points = drawKillPoints(2, 80, 10, 200).map(({ step, delayMs }) => (step <= 40 ? { runDir: at('cmp-killed', runs[0]), step, delayMs } : { runDir: at('cmp-killed', runs[1]), step: step - 40, delayMs }))
+    const present = () => runs.map((run) => at('cmp-killed', run)).filter((dir) => existsSync(join(dir, 'manifest.json')))
+    const landed = await killRepeatedly(compare('cmp-killed'), compare('cmp-killed'), points, 'compare', present)
+    expect(landed, `kill points ${JSON.stringify(points)}`).toBeGreaterThan(0)
+    // A run with a checkpoint before its end resumes from it (one stopped before its first checkpoint starts again).
+    const torn = present().find((dir) => (checkpointSteps(dir).at(-1) ?? 40) < 40)
+    if (torn) tearMetrics(torn)
 
     const resumed = await ligo(compare('cmp-killed'))
     expect(resumed.code, resumed.stderr).toBe(0)
-    expect(resumed.stderr).toMatch(/scratch-seed0: resuming from step \d+ .*1 torn line/)
-    for (const run of ['scratch-seed0', 'stackbert-seed0']) {
+    if (torn) expect(resumed.stderr).toMatch(/1 torn line/)
+    expect(resumed.stderr).not.toMatch(/\n\s+at /)
+    for (const run of runs) {
       expect(checkpointSteps(at('cmp-killed', run)).at(-1), run).toBe(40)
       expectSameRun(at('cmp-killed', run), at('cmp-reference', run))
     }

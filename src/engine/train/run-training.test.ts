@@ -5,7 +5,7 @@
  */
 import '@tensorflow/tfjs'
 import * as tf from '@tensorflow/tfjs-core'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -79,6 +79,18 @@ function expectSameRun(resumed: MetricRecord[], reference: MetricRecord[]): void
   }
 }
 
+/** A run that crashes when it logs `step` (a throwing metrics callback: nothing is written at the crash). */
+const crashAt = (name: string, step: number, extra: Partial<RunTrainingOptions> = {}) =>
+  expect(runTraining({ ...runOptions(name, { onMetrics: (r) => { if (r.step === step) throw new Error('simulated crash') } }), ...extra })).rejects.toThrow('simulated crash')
+
+/** Resumes the run in `dir` to its end; what it logged and the sessions' first steps. */
+async function resumeToEnd(dir: string): Promise<{ step: number; log: string; fromSteps: number[] }> {
+  const logs: string[] = []
+  const result = await runTraining({ runDir: dir, resume: true, backend: tf.getBackend(), onLog: (m) => logs.push(m) })
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as RunManifest
+  return { step: result.step, log: logs.join('\n'), fromSteps: manifest.sessions.map((s) => s.fromStep) }
+}
+
 describe('runTraining', () => {
   let reference: MetricRecord[]
 
@@ -105,20 +117,30 @@ describe('runTraining', () => {
     for (const [name, info] of weights.tensors) expect(info.shape).toEqual(shapes[name])
   })
 
-  it('resumes a crashed run from its last checkpoint: same losses, exact counters, log cut back', async () => {
-    const dir = join(root, 'crashed')
-    await expect(
-      runTraining(runOptions('crashed', { onMetrics: (r) => { if (r.step === 6) throw new Error('simulated crash') } })),
-    ).rejects.toThrow('simulated crash')
-    expect(readMetrics(dir).map((r) => r.step)).toEqual([2, 4, 6]) // step 6 logged after the step-4 checkpoint
+  // A crash after the step-4 checkpoint resumes from it; one before the first checkpoint starts over from step 0.
+  it.each([
+    { crashStep: 6, from: 'from step 4 (dropped 1 metrics line(s) logged after it; 1 torn line of metrics.jsonl left by a crash dropped)', logged: [2, 4, 6], fromSteps: [0, 4] },
+    { crashStep: 2, from: 'over from step 0: it stopped before its first checkpoint (dropped 1 metrics line(s) logged after it; 1 torn line', logged: [2], fromSteps: [0, 0] },
+  ])('resumes a run that crashed at step $crashStep: same losses, exact counters, log cut back', async ({ crashStep, from, logged, fromSteps }) => {
+    const dir = join(root, `crashed-${crashStep}`)
+    await crashAt(`crashed-${crashStep}`, crashStep)
+    expect(readMetrics(dir).map((r) => r.step)).toEqual(logged)
     writeFileSync(join(dir, 'metrics.jsonl'), readFileSync(join(dir, 'metrics.jsonl'), 'utf8') + '{"step": 7, "tor') // a torn line
-    const logs: string[] = []
-    const result = await runTraining({ runDir: dir, resume: true, backend: tf.getBackend(), onLog: (m) => logs.push(m) })
-    expect(logs.join('\n')).toContain('from step 4 (dropped 1 metrics line(s) logged after it; 1 torn line of metrics.jsonl left by a crash dropped)')
-    expect(result.step).toBe(12)
+    const resumed = await resumeToEnd(dir)
+    expect(resumed.log).toContain(from)
+    expect(resumed.step).toBe(12)
     expectSameRun(readMetrics(dir), reference)
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as RunManifest
-    expect(manifest.sessions.map((s) => s.fromStep)).toEqual([0, 4])
+    expect(resumed.fromSteps).toEqual(fromSteps)
+  })
+
+  it('refuses to start over when the checkpoint the run started from is gone, naming it', async () => {
+    const source = join(root, 'source-copy')
+    cpSync(join(root, 'full'), source, { recursive: true })
+    const dir = join(root, 'from-checkpoint')
+    await crashAt('from-checkpoint', 2, { modelConfig: undefined, model: source })
+    rmSync(source, { recursive: true })
+    await expect(runTraining({ runDir: dir, resume: true, backend: tf.getBackend() })).rejects.toThrow(`Unknown model "${source}"`)
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(true) // nothing of the run is lost
   })
 
   it('cancels at a step boundary with a checkpoint, and the resumed run matches', async () => {

@@ -106,9 +106,7 @@ async function startRun(options: RunTrainingOptions): Promise<TrainResult> {
   const seed = options.seed ?? TRAIN_DEFAULTS.seed
   const settings = settingsFrom(options, steps)
   options.onLog?.(`Preparing data "${source}"`)
-  // A checkpoint's own tokenizer is kept (its ids index the embeddings); otherwise one is trained on the data.
-  const tokenizer = family.modality === 'text' && resolved.tokenizerDir ? loadTokenizer(resolved.tokenizerDir) : undefined
-  const data = buildTrainingData({ config, objective: family.objective, source, batchSize: settings.batchSize, seqLen: settings.seqLen, seed, maxExamples: settings.maxExamples, tokenizer })
+  const data = firstData(resolved, config, source, settings, seed)
   const shape = flopsShapeOf(config, { seqLen: data.kind === 'text' ? settings.seqLen : undefined })
   const manifest: RunManifest = {
     format: 'ligo-run',
@@ -125,14 +123,42 @@ async function startRun(options: RunTrainingOptions): Promise<TrainResult> {
     sessions: [{ startedAt: new Date().toISOString(), fromStep: 0, backend: options.backend }],
   }
   const folder = await RunFolder.create<RunManifest>(options.runDir, manifest)
+  writeRunTokenizer(options.runDir, data, resolved)
+  return finishFromStart(options, folder, resolved, config, data, settings, seed)
+}
+
+/**
+ * The data of a run's first step. A checkpoint's own tokenizer is kept (its ids index the embeddings); otherwise one
+ * is trained on the data (deterministic: a restart trains the same one). `split` is the manifest's on a restart.
+ */
+function firstData(resolved: ResolvedModel, config: ModelConfig, source: DataSource, settings: TrainingSettings, seed: number, split?: ReturnType<typeof runManifestSplit>) {
+  const family = getFamily(config.family)
+  const tokenizer = family.modality === 'text' && resolved.tokenizerDir ? loadTokenizer(resolved.tokenizerDir) : undefined
+  return buildTrainingData({ config, objective: family.objective, source, batchSize: settings.batchSize, seqLen: settings.seqLen, seed, ...(split ? { split } : {}), maxExamples: settings.maxExamples, tokenizer })
+}
+
+/** The run folder's tokenizer files (written once the folder holds the run's manifest, never over another run's). */
+function writeRunTokenizer(runDir: string, data: ReturnType<typeof buildTrainingData>, resolved: ResolvedModel): void {
   if (data.kind === 'text') {
     const tok = data.tokenizer
-    if (tok instanceof WordPieceTokenizer || tok instanceof ByteLevelBpeTokenizer) writeTokenizerFiles(options.runDir, tok)
+    if (tok instanceof WordPieceTokenizer || tok instanceof ByteLevelBpeTokenizer) writeTokenizerFiles(runDir, tok)
     else if (resolved.tokenizerDir) {
       const from = resolved.tokenizerDir
-      for (const file of TOKENIZER_FILES) if (existsSync(join(from, file))) copyFileSync(join(from, file), join(options.runDir, file))
+      for (const file of TOKENIZER_FILES) if (existsSync(join(from, file))) copyFileSync(join(from, file), join(runDir, file))
     }
   }
+}
+
+/** Trains from step 0: the resolved weights, or the seed's random init when there are none. */
+async function finishFromStart(
+  options: RunTrainingOptions,
+  folder: RunFolder<RunManifest>,
+  resolved: ResolvedModel,
+  config: ModelConfig,
+  data: ReturnType<typeof buildTrainingData>,
+  settings: TrainingSettings,
+  seed: number,
+): Promise<TrainResult> {
   const initialParams: ParamMap | undefined = resolved.weights
     ? Object.fromEntries(Object.entries(resolved.weights).map(([name, w]) => [name, tf.tensor(w.data, [...w.shape], 'float32')]))
     : undefined
@@ -143,13 +169,38 @@ async function startRun(options: RunTrainingOptions): Promise<TrainResult> {
   }
 }
 
+/**
+ * A run stopped before its first checkpoint (a crash, a kill, a closed laptop) starts over from step 0 in its own
+ * folder with its manifest's settings: the model is resolved again from the manifest's source (a preset, the config
+ * in the manifest, or a checkpoint that must still exist and still have the run's config), the metrics logged so far
+ * are dropped. Runs are deterministic, so this is the run an uninterrupted start would have made.
+ */
+async function restartRun(options: RunTrainingOptions, folder: RunFolder<RunManifest>): Promise<TrainResult> {
+  const manifest = folder.manifest
+  const config = getFamily(manifest.model.family).validate(manifest.model.config)
+  const source = manifest.model.source
+  const resolved: ResolvedModel = source === 'config' || PRESET_IDS.includes(source) ? { source, config } : await resolveModel(source)
+  if (JSON.stringify(getFamily(resolved.config.family).validate(resolved.config)) !== JSON.stringify(config)) {
+    throw new TrainRunError(`${options.runDir}: the run stopped before its first checkpoint and its model ${source} no longer has the run's configuration, so it cannot start over`)
+  }
+  const settings: TrainingSettings = { ...manifest.training, steps: options.steps ?? manifest.training.steps }
+  const data = firstData(resolved, config, manifest.data.source as DataSource, settings, manifest.seed, runManifestSplit(manifest))
+  writeRunTokenizer(options.runDir, data, resolved)
+  const dropped = await folder.truncateMetrics(-1)
+  options.onLog?.(`Starting ${options.runDir} over from step 0: it stopped before its first checkpoint${droppedMetricsNotice(dropped)}`)
+  manifest.training = settings
+  manifest.sessions.push({ startedAt: new Date().toISOString(), fromStep: 0, backend: options.backend })
+  await folder.writeManifest(manifest)
+  return finishFromStart(options, folder, resolved, config, data, settings, manifest.seed)
+}
+
 async function resumeRun(options: RunTrainingOptions): Promise<TrainResult> {
   const folder = RunFolder.open<RunManifest>(options.runDir)
   const manifest = folder.manifest
   if (manifest.format !== 'ligo-run' || manifest.version !== 1) throw new TrainRunError(`${options.runDir}: manifest.json is not a version-1 LiGO run`)
   folder.removePartialCheckpoints()
   const latest = folder.latestCheckpoint()
-  if (!latest) throw new TrainRunError(`${options.runDir}: the run has no checkpoint to resume from (it stopped before its first one)`)
+  if (!latest) return restartRun(options, folder)
   const checkpoint = await readCheckpointFiles(latest.path)
   const family = getFamily(manifest.model.family)
   const config = family.validate(manifest.model.config)
