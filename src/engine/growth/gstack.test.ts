@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parameterCount, parameterShapes, tinyConfig, TINY_CONFIGS, type FamilyName } from '../models'
 import { disposeAll, maxAbsDiff, trainedLikeParams } from './growth.testing'
+import { stackbert } from './stackbert'
 import { gstack, gstackBaseTokens, gstackDepthMap, planGStack, savingFromSpeedup, speedupFromSaving } from './gstack'
 import { trainingStepFlops } from '../metrics/flops'
 import { flopsShapeOf } from '../metrics/model-flops'
@@ -32,6 +33,22 @@ describe('gstack', () => {
       expect(count).toBe(parameterCount(large))
       expect(Object.keys(grown).sort()).toEqual(Object.keys(parameterShapes(large)).sort())
       ;[params, same, grown].forEach(disposeAll)
+    })
+  }
+
+  for (const family of FAMILIES) {
+    it(`${family}: on a pair that also widens, the whole-stack map without noise is StackBERT's (both widen by Net2Net's copies first)`, () => {
+      const small = TINY_CONFIGS[family]
+      const params = trainedLikeParams(small)
+      const large = tinyConfig(family, { numLayers: small.numLayers * 2, hiddenSize: (small.hiddenSize * 3) / 2, numHeads: (small.numHeads * 3) / 2, intermediateSize: (small.intermediateSize * 3) / 2 })
+      const stacked = gstack.grow(params, small, large, { seed: 5 })
+      const reference = stackbert.grow(params, small, large, { seed: 5 })
+      expect(Object.keys(stacked).sort()).toEqual(Object.keys(parameterShapes(large)).sort())
+      for (const name of Object.keys(reference)) expect(maxAbsDiff(stacked[name], reference[name]), name).toBe(0)
+      // A partial pattern keeps the same widened blocks, in another order: block 0 of the front pattern is block 0.
+      const front = gstack.grow(params, small, large, { seed: 5, pattern: 'front' })
+      for (const name of Object.keys(reference).filter((n) => n.startsWith('blocks.0.'))) expect(maxAbsDiff(front[name], reference[name]), name).toBe(0)
+      ;[params, stacked, reference, front].forEach(disposeAll)
     })
   }
 

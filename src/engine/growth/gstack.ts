@@ -1,7 +1,9 @@
 /**
  * G_stack, depthwise stacking for LLM pre-training (Du et al., NeurIPS 2024; docs/growth/gstack.md): the large
  * model is the small model's whole block stack repeated g times (M∘M∘…∘M), embeddings, final norm and head copied.
- * Depth only; not function preserving; nothing learned. What it adds over StackBERT's map is
+ * The paper grows depth only; a wider target is first widened by Net2Net's copies (depth-baseline-width.ts), as
+ * StackBERT is, so G_stack has a row on every benchmark pair. Not function preserving; nothing learned. What it adds
+ * over StackBERT's map is
  *   - partial stacking: only a contiguous segment (front, middle or back) is repeated (the paper's App. H.3),
  *   - optional noise on the repeated copies (App. I.2),
  *   - its planner (planGStack): the growth factor g and the base model's training tokens d from the paper's fitted
@@ -9,9 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { initTensor, parameterShapes, type ModelConfig, type ParamMap } from '../models'
+import { growByMaps, stackDepth } from './assemble'
+import { depthBaselineWidth } from './depth-baseline-width'
 import { parameterLayout, stageDepth, type BlockStage } from './layout'
-import type { GrowOptions, MapGrowthOperator, SupportResult } from './types'
-import { assertSupported, checkDepthOnlyPair } from './validate-pair'
+import type { GrowOptions, MapGrowthOperator } from './types'
+import { assertSupported, checkGrowthPair, sameWidth } from './validate-pair'
 
 export const GSTACK_PATTERNS = ['all', 'front', 'middle', 'back'] as const
 export type GStackPattern = (typeof GSTACK_PATTERNS)[number]
@@ -40,38 +44,54 @@ export function gstackDepthMap(l1: number, l2: number, pattern: GStackPattern): 
   return out
 }
 
-const supports = (small: ModelConfig, large: ModelConfig): SupportResult => checkDepthOnlyPair(small, large, 'gstack')
+/** The source widened to the target's width at its own depth (Net2Net's copies), or the source when widths match. */
+function widenFirst(smallParams: ParamMap, small: ModelConfig, large: ModelConfig, seed: number): { params: ParamMap; config: ModelConfig } {
+  if (sameWidth(small, large)) return { params: smallParams, config: small }
+  const config = { ...large, numLayers: small.numLayers, ...(large.family === 'cait' && small.family === 'cait' ? { numClassLayers: small.numClassLayers } : {}) } as ModelConfig
+  // stackDepth to equal depth is the identity: only the width map acts.
+  return { params: growByMaps(smallParams, small, config, { width: depthBaselineWidth(small, config, seed), depth: stackDepth, seed }), config }
+}
 
 export const gstack: MapGrowthOperator<GStackOptions> = {
   kind: 'map',
   name: 'gstack',
-  label: 'G_stack: repeat the whole block stack g times (or a front/middle/back segment), with its planner',
+  label: 'G_stack: repeat the whole block stack g times (or a front/middle/back segment), with its planner; a wider target widens by Net2Net copies first',
   paper: 'Du et al., NeurIPS 2024 (docs/growth/gstack.md)',
-  grows: { depth: true, width: false },
+  grows: { depth: true, width: true },
   functionPreserving: 'no',
-  supports,
-  grow(smallParams: ParamMap, small: ModelConfig, large: ModelConfig, options: GStackOptions): ParamMap {
-    assertSupported(supports(small, large), 'gstack')
-    const pattern = options.pattern ?? 'all'
-    const noise = options.noise ?? 0
-    const maps: Partial<Record<BlockStage, Array<{ layer: number; repeat: boolean }>>> = {
-      blocks: gstackDepthMap(stageDepth('blocks', small), stageDepth('blocks', large), pattern),
-      // CaiT's class-attention blocks are not part of the repeated stack: they follow it (stacked only if deeper).
-      cls_blocks: stageDepth('cls_blocks', small) > 0 ? gstackDepthMap(stageDepth('cls_blocks', small), stageDepth('cls_blocks', large), 'all') : [],
+  supports: checkGrowthPair,
+  grow(source: ParamMap, sourceConfig: ModelConfig, large: ModelConfig, options: GStackOptions): ParamMap {
+    assertSupported(checkGrowthPair(sourceConfig, large), 'gstack')
+    const { params: smallParams, config: small } = widenFirst(source, sourceConfig, large, options.seed)
+    try {
+      return stackBlocks(smallParams, small, large, options)
+    } finally {
+      if (smallParams !== source) tf.dispose(Object.values(smallParams))
     }
-    const out: ParamMap = {}
-    for (const [name, shape] of Object.entries(parameterShapes(large))) {
-      const layout = parameterLayout(name, large)
-      const from = layout.layer === null ? null : maps[layout.stage as BlockStage]![layout.layer]
-      const source = from ? smallParams[`${layout.stage}.${from.layer}.${layout.local}`] : smallParams[name]
-      out[name] = tf.tidy(() => {
-        if (!source) return initTensor(large, name, shape, options.seed) // a part only the large config has
-        if (!from?.repeat || noise === 0) return tf.clone(source)
-        return tf.add(tf.mul(source, 1 - noise), tf.mul(initTensor(large, name, shape, options.seed), noise))
-      })
-    }
-    return out
   },
+}
+
+/** The stack of an equal-width pair: every large block from its source block, repeats blended with noise. */
+function stackBlocks(smallParams: ParamMap, small: ModelConfig, large: ModelConfig, options: GStackOptions): ParamMap {
+  const pattern = options.pattern ?? 'all'
+  const noise = options.noise ?? 0
+  const maps: Partial<Record<BlockStage, Array<{ layer: number; repeat: boolean }>>> = {
+    blocks: gstackDepthMap(stageDepth('blocks', small), stageDepth('blocks', large), pattern),
+    // CaiT's class-attention blocks are not part of the repeated stack: they follow it (stacked only if deeper).
+    cls_blocks: stageDepth('cls_blocks', small) > 0 ? gstackDepthMap(stageDepth('cls_blocks', small), stageDepth('cls_blocks', large), 'all') : [],
+  }
+  const out: ParamMap = {}
+  for (const [name, shape] of Object.entries(parameterShapes(large))) {
+    const layout = parameterLayout(name, large)
+    const from = layout.layer === null ? null : maps[layout.stage as BlockStage]![layout.layer]
+    const source = from ? smallParams[`${layout.stage}.${from.layer}.${layout.local}`] : smallParams[name]
+    out[name] = tf.tidy(() => {
+      if (!source) return initTensor(large, name, shape, options.seed) // a part only the large config has
+      if (!from?.repeat || noise === 0) return tf.clone(source)
+      return tf.add(tf.mul(source, 1 - noise), tf.mul(initTensor(large, name, shape, options.seed), noise))
+    })
+  }
+  return out
 }
 
 /** G_stack's fitted growth-timing rule (Eq. 2): log10 d = 0.88·log10 N + 163.27 / log10 C − 5.74, C = 6·N·D. */

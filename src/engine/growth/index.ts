@@ -1,6 +1,6 @@
 // Growth operators: LiGO and its baselines behind one interface. See README.md.
 export * from './types'
-export { GrowthError, checkGrowthPair, checkDepthOnlyPair, sameWidth } from './validate-pair'
+export { GrowthError, checkGrowthPair, sameWidth } from './validate-pair'
 export { GROWTH_OPERATORS, getGrowthOperator } from './registry'
 export { ligo, createLigoOperator, LIGO_DEFAULTS, LIGO_TRAINING_DEFAULTS, type LigoOptions } from './ligo'
 export { ligoCoefficientTable, ligoCoefficientCounts } from './ligo-coefficients'

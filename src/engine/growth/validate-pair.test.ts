@@ -1,7 +1,7 @@
 /** Unsupported pairs are refused with messages that name the field and both values. */
 import { describe, expect, it } from 'vitest'
 import { getPreset, tinyConfig, TINY_CONFIGS, type ViTConfig } from '../models'
-import { checkDepthOnlyPair, checkGrowthPair } from './validate-pair'
+import { checkGrowthPair } from './validate-pair'
 import { getGrowthOperator } from './registry'
 
 const bert = TINY_CONFIGS.bert
@@ -43,12 +43,6 @@ describe('checkGrowthPair', () => {
   it('refuses changed inputs or outputs', () => {
     expect(reason(checkGrowthPair(bert, tinyConfig('bert', { vocabSize: 20 })))).toBe("vocabSize 20 differs from the source's 13: growth keeps it")
     expect(reason(checkGrowthPair(TINY_CONFIGS.vit, tinyConfig('vit', { numClasses: 5 })))).toBe("numClasses 5 differs from the source's 3: growth keeps it")
-  })
-
-  it('depth-only operators refuse width growth, naming both widths', () => {
-    expect(reason(checkDepthOnlyPair(bert, tinyConfig('bert', { hiddenSize: 12, numHeads: 3 }), 'gstack'))).toBe(
-      'gstack grows depth only and needs equal width: source hiddenSize/numHeads/intermediateSize 8/2/12, target 12/3/12',
-    )
   })
 
   it('operators throw a GrowthError with the operator name', () => {

@@ -36,17 +36,6 @@ export function sameWidth(small: ModelConfig, large: ModelConfig): boolean {
   return small.hiddenSize === large.hiddenSize && small.numHeads === large.numHeads && small.intermediateSize === large.intermediateSize
 }
 
-/** checkGrowthPair plus "the width does not change", for the depth-only operators. */
-export function checkDepthOnlyPair(small: ModelConfig, large: ModelConfig, operator: string): SupportResult {
-  const common = checkGrowthPair(small, large)
-  if (!common.ok) return common
-  if (!sameWidth(small, large))
-    return refuse(
-      `${operator} grows depth only and needs equal width: source hiddenSize/numHeads/intermediateSize ${small.hiddenSize}/${small.numHeads}/${small.intermediateSize}, target ${large.hiddenSize}/${large.numHeads}/${large.intermediateSize}`,
-    )
-  return OK
-}
-
 /** Throw GrowthError("Cannot grow with <operator>: <reason>") when the check fails. */
 export function assertSupported(result: SupportResult, operator: string): void {
   if (!result.ok) throw new GrowthError(`Cannot grow with ${operator}: ${result.reason}`)

@@ -109,8 +109,11 @@ describe('designer figures', () => {
   it('list every registered method with whether it can grow the pair', () => {
     const small = getPreset('bert-mini').config
     const deeper = validateConfig({ ...small, numLayers: 4 })
-    const methods = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: getPreset('bert-mini-grown').config }, method: 'ligo', settings: { operatorSteps: 10 }, run, memoryKind: 'ram' }).methods
-    expect(methods.find((m) => m.name === 'gstack')).toMatchObject({ supported: false, reason: expect.stringContaining('depth only') })
+    const wider = validateConfig({ ...small, numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 })
+    const methods = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: wider }, method: 'ligo', settings: { operatorSteps: 10 }, run, memoryKind: 'ram' }).methods
+    // LEMON is exact on post-LN BERT only at whole-factor widths (128 -> 192 is not); G_stack widens first.
+    expect(methods.find((m) => m.name === 'lemon')).toMatchObject({ supported: false, reason: expect.stringContaining('post-LN') })
+    expect(methods.find((m) => m.name === 'gstack')).toMatchObject({ supported: true, reason: null })
     expect(methods.find((m) => m.name === 'ligo')).toMatchObject({ supported: true, reason: null, functionPreserving: expect.any(String) })
     const depthOnly = designGrowth({ source: { label: 's', config: small, cliRef: 'bert-mini' }, target: { label: 't', config: deeper }, method: 'stackbert', run, memoryKind: 'ram' })
     expect(depthOnly.methods.find((m) => m.name === 'stackbert')?.supported).toBe(true)

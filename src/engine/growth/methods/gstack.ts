@@ -42,8 +42,8 @@ export const gstackMethod: GrowthMethod = {
   growthCost: (input) => ({ steps: 0, flops: baseModelFlops(input) }),
   picture: mapPicture({
     depth: (_stage, i, l1, l2) => ({ layer: gstackDepthMap(l1, l2, 'all')[i].layer }),
-    copiesUnits: false,
-    notes: ['G_stack with its default pattern "all": large block l copies small block l mod L1'],
+    copiesUnits: true,
+    notes: ['G_stack with its default pattern "all": large block l copies small block l mod L1; a wider target widens by Net2Net copies first'],
   }),
   plan({ small, large, targetTokens }) {
     const plan = planGStack({ targetParameters: parameterCount(large), targetTokens, maxBaseFraction: GSTACK_MAX_BASE_FRACTION, baseLayers: small.numLayers, targetLayers: large.numLayers })

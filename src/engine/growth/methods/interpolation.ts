@@ -5,4 +5,4 @@ import { interpolateDepth } from '../assemble'
 import { mapPicture } from '../design/pictures'
 import { weightMapMethod } from './one-shot'
 
-export const interpolationMethod: GrowthMethod = weightMapMethod(interpolation, 'docs/growth/baselines.md', mapPicture({ depth: interpolateDepth, copiesUnits: false }))
+export const interpolationMethod: GrowthMethod = weightMapMethod(interpolation, 'docs/growth/baselines.md', mapPicture({ depth: interpolateDepth, copiesUnits: true }))

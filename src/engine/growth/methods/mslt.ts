@@ -18,7 +18,7 @@ export const msltMethod: GrowthMethod = {
     { name: 'newLayersFraction', type: 'number', default: MSLT_DEFAULT_NEW_LAYERS_FRACTION, min: 0, max: 1, help: 'Share of the budget training only the new top layers (the paper gives no number)' },
   ],
   supports: mslt.supports,
-  picture: mapPicture({ depth: msltDepth, copiesUnits: false }),
+  picture: mapPicture({ depth: msltDepth, copiesUnits: true }),
   prepare: oneShotPrepare(mslt),
   hooks(input) {
     const schedule = msltSchedule(input.small, input.large, { newLayersFraction: input.settings.newLayersFraction as number })

@@ -5,4 +5,4 @@ import { stackDepth } from '../assemble'
 import { mapPicture } from '../design/pictures'
 import { weightMapMethod } from './one-shot'
 
-export const stackbertMethod: GrowthMethod = weightMapMethod(stackbert, 'docs/growth/baselines.md', mapPicture({ depth: stackDepth, copiesUnits: false }))
+export const stackbertMethod: GrowthMethod = weightMapMethod(stackbert, 'docs/growth/baselines.md', mapPicture({ depth: stackDepth, copiesUnits: true }))
