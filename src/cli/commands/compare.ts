@@ -10,7 +10,8 @@ import { parseBudget } from '../../engine/experiments/budget'
 import { DEFAULT_SEEDS, GROWN_SCHEDULE_DEFAULTS, SCRATCH_SCHEDULE_DEFAULTS } from '../../engine/experiments/defaults'
 import { METHOD_NAMES } from '../../engine/growth'
 import { CORPUS_IDS } from '../../engine/data/corpora'
-import { modelArgument, resolveModelRef } from '../../engine/library/model-ref'
+import { modelArgument } from '../../engine/library/model-ref'
+import { cliModelRef } from '../model-ref'
 import { PRESET_IDS } from '../../engine/models/presets'
 import { pathOr, realFlag, UsageError, withoutUndefined, type CommandSpec, type FlagValue } from '../args'
 import { METHOD_SETTING_FLAGS, methodSettingsFromFlags } from '../method-flags'
@@ -79,7 +80,7 @@ export function compareParams(flags: CompareFlags, cwd: string): CompareParams {
   const settings = methodSettingsFromFlags('compare', flags, methods)
   return withoutUndefined({
     // The engine's one resolver, as `ligo train --model`: a preset, a built-in seed name, a checkpoint, a run folder or one of its checkpoints.
-    from: modelArgument(resolveModelRef(flags.from!, { cwd })),
+    from: modelArgument(cliModelRef(flags.from!, cwd)),
     to: pathOr(flags.to!, PRESET_IDS, cwd),
     methods,
     data: pathOr(flags.data!, CORPUS_IDS, cwd),

@@ -8,7 +8,8 @@ import type { GrowParams, GrowResult } from '../../shared'
 import { GROWTH_METHOD_LIST, METHOD_NAMES } from '../../engine/growth'
 import { formatFlops } from '../../engine/metrics/flops'
 import { CORPUS_IDS } from '../../engine/data/corpora'
-import { modelArgument, resolveModelRef } from '../../engine/library/model-ref'
+import { modelArgument } from '../../engine/library/model-ref'
+import { cliModelRef } from '../model-ref'
 import { PRESET_IDS } from '../../engine/models/presets'
 import { pathOr, UsageError, withoutUndefined, type CommandSpec, type FlagValue } from '../args'
 import { METHOD_SETTING_FLAGS, methodSettingsFromFlags } from '../method-flags'
@@ -36,7 +37,7 @@ export function growParams(flags: GrowFlags, cwd: string): GrowParams {
   const settings = methodSettingsFromFlags('grow', flags, [flags.method!])
   return withoutUndefined({
     // The engine's one resolver, as `ligo train --model`: a preset, a built-in seed name, a checkpoint, a run folder or one of its checkpoints.
-    from: modelArgument(resolveModelRef(flags.from!, { cwd })),
+    from: modelArgument(cliModelRef(flags.from!, cwd)),
     to: pathOr(flags.to!, PRESET_IDS, cwd),
     method: flags.method!,
     out: resolve(cwd, flags.out!),

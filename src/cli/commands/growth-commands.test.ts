@@ -2,7 +2,7 @@
  * `ligo grow` and `ligo compare` through main(): help, usage errors (exit 2), flag -> params mapping, and a real
  * `ligo compare` in an engine process started from source (tiny models, 2 steps per method).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -71,6 +71,23 @@ describe('ligo grow / compare flags', () => {
     expect(growParams(flags('preset:bert-mini'), '/w').from).toBe('bert-mini')
     expect(compareParams({ from: 'gpt2-moby', to: 'l.json', data: 'moby-dick', budget: '10', out: 'o' } as unknown as CompareFlags, '/w').from).toBe(resolveSeed('gpt2-moby', findSeedsDir()).dir)
     expect(() => growParams(flags('no-such-model'), '/w')).toThrow(/Unknown model "no-such-model": not a model preset .*not a built-in seed, and no file or folder at \/w\/no-such-model/)
+  })
+
+  it('finds "run:<id>" (what the designer shows for a run of the app) in the default workspace, LIGO_WORKSPACE', () => {
+    const flags = (from: string) => ({ from, to: 'bert-mini-grown', method: 'net2net', out: 'g' }) as unknown as GrowFlags
+    const workspace = join(root, 'workspace')
+    const grown = join(workspace, 'runs', 'grow-1')
+    mkdirSync(join(grown, 'model'), { recursive: true })
+    writeFileSync(join(grown, 'growth.json'), '{}')
+    const before = process.env.LIGO_WORKSPACE
+    process.env.LIGO_WORKSPACE = workspace
+    try {
+      expect(growParams(flags('run:grow-1'), '/w').from).toBe(join(grown, 'model'))
+      expect(() => growParams(flags('run:grow-2'), '/w')).toThrow(`No run "grow-2" in the workspace ${join(workspace, 'runs')}`)
+    } finally {
+      if (before === undefined) delete process.env.LIGO_WORKSPACE
+      else process.env.LIGO_WORKSPACE = before
+    }
   })
 })
 

@@ -5,7 +5,7 @@
  */
 import { openCheckpoint, type CheckpointPlan } from '../../engine/io/import-checkpoint'
 import { readCheckpointHeaders, type CheckpointHeaders } from '../../engine/library/checkpoint-headers'
-import { resolveModelRef } from '../../engine/library/model-ref'
+import { cliModelRef } from '../model-ref'
 import { parameterCount } from '../../engine/models/param-count'
 import { formatShape } from '../../engine/io/formats/errors'
 import type { CommandSpec } from '../args'
@@ -81,7 +81,7 @@ export function formatTrainingCheckpoint(headers: CheckpointHeaders): string {
 
 export async function runInspect(flags: InspectFlags, context: CliContext): Promise<number> {
   // A run folder or one of its checkpoints holds the engine's canonical names: read them with the library's header reader.
-  const location = resolveModelRef(flags.path)
+  const location = cliModelRef(flags.path)
   if (location.kind === 'checkpoint' && location.layout !== 'hf') {
     const headers = await readCheckpointHeaders(location.path, location.layout)
     const record = { path: headers.weightsPath, className: headers.sourceClass, family: headers.config.family, config: headers.config, parameters: parameterCount(headers.config), tensors: headers.tensors }

@@ -3,7 +3,8 @@
  * stderr. Ctrl-C asks the engine to stop at the next step boundary, where it writes a checkpoint; the command then
  * prints how to resume. A second Ctrl-C stops the engine without waiting.
  */
-import { modelArgument, resolveModelRef } from '../../engine/library/model-ref'
+import { modelArgument } from '../../engine/library/model-ref'
+import { cliModelRef } from '../model-ref'
 import { resolve } from 'node:path'
 import { LR_SCHEDULES, type MetricRecord, type TrainParams, type TrainResult } from '../../shared'
 import { formatFlops } from '../../engine/metrics/flops'
@@ -55,7 +56,7 @@ export function trainParams(flags: TrainFlags, cwd: string, now: Date = new Date
   const modelName = flags.model!.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[_.]+/, '').slice(-40) || 'model'
   const params: TrainParams = {
     // The engine's one resolver: a preset, a built-in seed name, a checkpoint, a run folder or one of its checkpoints.
-    model: modelArgument(resolveModelRef(flags.model!, { cwd })),
+    model: modelArgument(cliModelRef(flags.model!, cwd)),
     data: CORPUS_IDS.includes(flags.data!) ? flags.data : resolve(cwd, flags.data!),
     steps: flags.steps,
     runDir: resolve(cwd, flags.out ?? `runs/${modelName}-${stamp}`),

@@ -30,13 +30,19 @@ export function defaultWorkspaceDir(env: Record<string, string | undefined> = pr
   return fromEnv ? resolve(fromEnv) : join(home, '.ligo-studio')
 }
 
-/** The workspace at `root`, its folders created when missing. */
-export function openWorkspace(root: string): Workspace {
+/** The workspace's folders under `root`, nothing created (readers: the CLI resolving "run:<id>"). */
+export function workspacePaths(root: string): Workspace {
   if (!isAbsolute(root)) throw new InputError(`The workspace folder must be an absolute path, got "${root}"`)
   const absolute = resolve(root)
   const folders = Object.fromEntries(WORKSPACE_FOLDERS.map((name) => [name, join(absolute, name)])) as Record<WorkspaceFolder, string>
-  for (const folder of Object.values(folders)) mkdirSync(folder, { recursive: true })
   return { root: absolute, ...folders }
+}
+
+/** The workspace at `root`, its folders created when missing. */
+export function openWorkspace(root: string): Workspace {
+  const workspace = workspacePaths(root)
+  for (const folder of WORKSPACE_FOLDERS) mkdirSync(workspace[folder], { recursive: true })
+  return workspace
 }
 
 /** True when `path` is `folder` itself or lies inside it (both absolute; no symbolic-link resolution here). */
