@@ -3,12 +3,14 @@
  * BERT-Small -> BERT-Base ratio): the causal LM is the primary text suite (a causal LM has no masked-LM plateau, so
  * scratch passes the source's loss within a desktop budget); the encoder, ViT and CaiT suites keep the other families.
  *
- * Standard budgets: sized from per-step costs measured with `npx tsx bench/growth.ts --measure` so that the whole
- * standard setting (tuning trials, 3 seeds, 11 methods, evaluations) fits 90 minutes of an idle 2-core machine
- * (projection: 82 minutes; README.md "Growth benchmark" has the measurement). Almost all of it goes to the causal
- * suite, the one whose scratch can pass its source within a desktop budget; the encoder (masked-LM plateau) and
- * vision suites (sources at 93-94% accuracy) run short budgets that keep every family and method covered, and their
- * reports refuse the headline saving, saying why.
+ * Standard budgets: the whole standard setting (tuning trials, 3 seeds, 12 methods, evaluations) is sized for 90 minutes
+ * of a 2-core machine; README.md "Growth benchmark" has the measured times. Scratch must pass the source's loss
+ * within its budget, or the headline saving is degenerate (docs/growth/savings.md point 1): the causal and vision
+ * suites start from a source the bench pretrains briefly (`standardSource`, not charged; still well below the
+ * unigram / class-prior loss) rather than the built-in seed, which scratch cannot reach within a desktop budget. The
+ * encoder suite keeps its seed: a masked LM's loss sits on a plateau for longer than a desktop budget (its scratch
+ * stayed above 6.4 in 300 steps, src/engine/experiments/README.md), so only a source barely off that plateau could be
+ * passed; its report refuses the headline and says why.
  * Tuning: scratch's and the grown models' peak learning rates get the same number of trials (`scratchLrs` and
  * `grownLrs` have the same length); scratch warms up over SCRATCH_WARMUP_FRACTION of its budget, the grown models
  * start at their peak (docs/growth/savings.md point 3); both decay linearly to zero at the end of the budget.
@@ -78,7 +80,14 @@ const QUICK_IMAGE: SuiteSize = { budgetSteps: 3, batch: 4, maxExamples: 64, eval
 const TEXT_LRS = { scratchLrs: [5e-4, 1e-3, 2e-3], grownLrs: [2.5e-4, 5e-4, 1e-3] }
 const IMAGE_LRS = { scratchLrs: [1e-3, 2e-3, 4e-3], grownLrs: [5e-4, 1e-3, 2e-3] }
 const textPretrain = (steps: number) => ['--steps', String(steps), '--batch', '16', '--seq', '128', '--lr', '1e-3', '--warmup', String(steps / 10), '--seed', '0', '--eval-every', '100']
-const IMAGE_PRETRAIN = ['--steps', '500', '--batch', '64', '--lr', '2e-3', '--warmup', '50', '--schedule', 'cosine', '--weight-decay', '0.05', '--seed', '0', '--eval-every', '100']
+const imagePretrain = (steps: number) => ['--steps', String(steps), '--batch', '64', '--lr', '2e-3', '--warmup', String(steps / 10), '--schedule', 'cosine', '--weight-decay', '0.05', '--seed', '0', '--eval-every', '100']
+const IMAGE_PRETRAIN = imagePretrain(500)
+/**
+ * The vision suites' standard source: 120 pretraining steps (validation loss 1.44 ViT, 1.53 CaiT, about 0.8 below the
+ * class prior's 2.30, measured 2026-12-02). The built-in seeds (500 steps, 93-94% accuracy, loss ~0.1) are far beyond
+ * what scratch reaches in 100 steps of 32 images (about 1.2 in an earlier run).
+ */
+const IMAGE_STANDARD_SOURCE = { pretrain: imagePretrain(120), why: 'the built-in seed (500 pretraining steps, 93-94% accuracy) is beyond what scratch reaches within the standard budget' }
 
 /** A suite growing `preset`'s seed by depth ×2 and width ×1.5. */
 const suite = (name: Suite['name'], seed: string, preset: string, rest: Pick<Suite, 'data' | 'pretrain' | 'standardSource' | 'standard' | 'quick' | 'scratchLrs' | 'grownLrs'>): Suite => ({ name, seed, preset, large: grownSizes(preset), ...rest })
@@ -96,6 +105,6 @@ export const SUITES: Suite[] = [
     ...TEXT_LRS,
   }),
   suite('encoder', 'bert-moby', 'bert-seed', { data: 'moby-dick', pretrain: textPretrain(700), standard: { budgetSteps: 50, batch: 16, seq: 64, evalEvery: 10, evalBatches: 4 }, quick: QUICK_TEXT, ...TEXT_LRS }),
-  suite('vit', 'vit-mnist', 'vit-mini', { data: 'mnist', pretrain: IMAGE_PRETRAIN, standard: { budgetSteps: 100, batch: 32, evalEvery: 20, evalBatches: 4 }, quick: QUICK_IMAGE, ...IMAGE_LRS }),
-  suite('cait', 'cait-mnist', 'cait-mini', { data: 'mnist', pretrain: IMAGE_PRETRAIN, standard: { budgetSteps: 100, batch: 32, evalEvery: 20, evalBatches: 4 }, quick: QUICK_IMAGE, ...IMAGE_LRS }),
+  suite('vit', 'vit-mnist', 'vit-mini', { data: 'mnist', pretrain: IMAGE_PRETRAIN, standardSource: IMAGE_STANDARD_SOURCE, standard: { budgetSteps: 100, batch: 32, evalEvery: 20, evalBatches: 4 }, quick: QUICK_IMAGE, ...IMAGE_LRS }),
+  suite('cait', 'cait-mnist', 'cait-mini', { data: 'mnist', pretrain: IMAGE_PRETRAIN, standardSource: IMAGE_STANDARD_SOURCE, standard: { budgetSteps: 100, batch: 32, evalEvery: 20, evalBatches: 4 }, quick: QUICK_IMAGE, ...IMAGE_LRS }),
 ]
