@@ -21,7 +21,7 @@
  * the series' turn, fills the outline, so the drawing order (bands, seeds, means, method after method) is kept.
  */
 import type uPlot from 'uplot'
-import { pixelLine, ScratchArrays, tracePixelLine, type PixelLine } from './pixel-lines'
+import { clipX, pixelLine, ScratchArrays, tracePixelLine, type PixelLine } from './pixel-lines'
 
 /** Lines at least this wide (CSS px) are drawn here; thin ones stay strokes (a 1 px stroke is a cheap hairline). */
 export const BOLD_WIDTH = 2
@@ -191,8 +191,10 @@ export function boldLines(): BoldLines {
   const scratch = new ScratchArrays() // each outline is made into a path before the next one is computed
   return {
     paths: (u, i, i0, i1) => {
-      const line = pixelLine(u, i, i0, i1)
       const radius = lineWidth(u, i) / 2
+      // what can reach the plot (clipped at half a width outside it), so the outline's size follows the plot's
+      const reach = Math.ceil(2 * radius) + 1
+      const line = clipX(pixelLine(u, i, i0, i1), Math.floor(u.bbox.left) - reach, Math.ceil(u.bbox.left + u.bbox.width) + reach)
       kept.set(i, outlinePolygon(outline(pixelColumns(line.x, line.y, line.count), radius, scratch), scratch))
       return null
     },

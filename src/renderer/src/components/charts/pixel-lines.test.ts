@@ -1,6 +1,6 @@
 import type uPlot from 'uplot'
 import { describe, expect, it } from 'vitest'
-import { pixelLine } from './pixel-lines'
+import { clipX, pixelLine } from './pixel-lines'
 
 /** The parts of a uPlot chart pixelLine reads: x at 10 px per unit, y at 4 px per unit downwards from 100. */
 function chart(xs: number[], ys: Array<number | null>, distr: 1 | 3 = 1) {
@@ -47,5 +47,34 @@ describe('pixelLine', () => {
       [10, 60],
       [20, 20],
     ])
+  })
+})
+
+describe('clipX', () => {
+  const line = (pts: number[][]) => ({ x: Float64Array.from(pts.map(([x]) => x)), y: Float64Array.from(pts.map(([, y]) => y)), count: pts.length })
+
+  it('cuts the segments that cross either bound at the bound and keeps the points between', () => {
+    const clipped = clipX(line([[-1000, 0], [-1000, 50], [2, 10], [5, 20], [5, 30], [9, 40], [2009, 2040]]), 0, 10)
+    expect(points(clipped)).toEqual([
+      [0, 50 - (40 * 1000) / 1002],
+      [2, 10],
+      [5, 20],
+      [5, 30],
+      [9, 40],
+      [10, 41],
+    ])
+  })
+
+  it('keeps a line inside the bounds as it is, and a line across both bounds as one segment between them', () => {
+    expect(points(clipX(line([[0, 1], [3, 2], [10, 3]]), 0, 10))).toEqual([
+      [0, 1],
+      [3, 2],
+      [10, 3],
+    ])
+    expect(points(clipX(line([[-10, 0], [20, 30]]), 0, 10))).toEqual([
+      [0, 10],
+      [10, 20],
+    ])
+    expect(clipX(line([[20, 0], [30, 1]]), 0, 10).count).toBe(0)
   })
 })

@@ -104,6 +104,33 @@ export function pixelLine(u: uPlot, i: number, i0: number, i1: number, turns = t
   return { x, y, count }
 }
 
+/**
+ * The part of a line (x never going back) between x = from and x = to: points outside are dropped, and a segment
+ * crossing a bound is cut there (a point on it at the bound). A zoomed chart keeps each line's nearest point outside
+ * the view, which may lie any number of pixels away; what is drawn per pixel must not grow with that. Works in place:
+ * the line's arrays are reused.
+ */
+export function clipX(line: PixelLine, from: number, to: number): PixelLine {
+  const { x, y } = line
+  let count = 0
+  let px = NaN
+  let py = NaN
+  const cut = (at: number, cx: number, cy: number) => ((x[count] = at), (y[count++] = py + ((cy - py) * (at - px)) / (cx - px)))
+  for (let j = 0; j < line.count; j++) {
+    const cx = x[j]
+    const cy = y[j]
+    if (px < from && cx > from) cut(from, cx, cy) // entering from the left (written where points were already read)
+    if (cx >= from && cx <= to) (x[count] = cx), (y[count++] = cy)
+    if (cx > to) {
+      if (px < to) cut(to, cx, cy)
+      break
+    }
+    px = cx
+    py = cy
+  }
+  return { x, y, count }
+}
+
 /** Appends the line's points to a path (the first point starts it, as uPlot's lineTo on an empty path does). */
 export function tracePixelLine(path: Path2D, line: PixelLine, reverse = false): void {
   for (let k = 0; k < line.count; k++) {
