@@ -41,11 +41,11 @@ describe('pixelLine', () => {
     ])
   })
 
-  it('uses the chart’s own mapping on a log scale, and only the rows it is given', () => {
-    const u = chart([0, 1, 2, 3], [1, 10, 100, 1000], 3)
-    expect(points(pixelLine(u, 1, 1, 2))).toEqual([
+  it('uses the chart’s own mapping on a log scale, skips what it cannot place, and takes only the rows it is given', () => {
+    const u = chart([0, 1, 2, 3, 4], [1, 10, 0, 100, 1000], 3)
+    expect(points(pixelLine(u, 1, 1, 3))).toEqual([
       [10, 60],
-      [20, 20],
+      [30, 20],
     ])
   })
 })

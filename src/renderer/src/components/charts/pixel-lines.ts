@@ -93,6 +93,7 @@ export function pixelLine(u: uPlot, i: number, i0: number, i1: number, turns = t
     const v = ys[j]
     if (v === null || v === undefined || !Number.isFinite(v)) continue
     const py = Math.round(toY.linear ? toY.at0 + toY.perUnit * v : toY.valToPos(v, 'y', true))
+    if (!(py > -Infinity && py < Infinity)) continue // a value a log scale cannot place (<= 0)
     if (count > 0 && x[count - 1] === px[j] && y[count - 1] === py) continue
     if (!turns && count > 1 && x[count - 1] === px[j] && x[count - 2] === px[j]) {
       y[count - 1] = py // the column's last point so far replaces the one before
