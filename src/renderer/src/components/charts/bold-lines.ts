@@ -193,8 +193,8 @@ export function boldLines(): BoldLines {
     paths: (u, i, i0, i1) => {
       const radius = lineWidth(u, i) / 2
       // what can reach the plot (clipped at half a width outside it), so the outline's size follows the plot's
-      const reach = Math.ceil(2 * radius) + 1
-      const line = clipX(pixelLine(u, i, i0, i1), Math.floor(u.bbox.left) - reach, Math.ceil(u.bbox.left + u.bbox.width) + reach)
+      const margin = Math.ceil(2 * radius) + 1
+      const line = clipX(pixelLine(u, i, i0, i1), Math.floor(u.bbox.left) - margin, Math.ceil(u.bbox.left + u.bbox.width) + margin)
       kept.set(i, outlinePolygon(outline(pixelColumns(line.x, line.y, line.count), radius, scratch), scratch))
       return null
     },
