@@ -122,13 +122,18 @@ export class ColumnDecimator {
   result(): Decimation {
     const indices: number[] = []
     const columns: number[] = []
-    const keep: number[] = []
     for (let c = 0; c < this.first.length; c++) {
-      if (this.first[c] === NONE) continue
-      keep.length = 0
-      for (const i of [this.first[c], this.low[c], this.high[c], this.last[c]]) if (!keep.includes(i)) keep.push(i)
-      keep.sort((a, b) => a - b)
-      for (const i of keep) indices.push(i), columns.push(c)
+      const first = this.first[c]
+      if (first === NONE) continue
+      // first <= low, high <= last: only the middle two may need swapping (no array per column: a live chart asks
+      // for the result at every update)
+      const a = Math.min(this.low[c], this.high[c])
+      const b = Math.max(this.low[c], this.high[c])
+      const last = this.last[c]
+      indices.push(first), columns.push(c)
+      if (a !== first) indices.push(a), columns.push(c)
+      if (b !== a) indices.push(b), columns.push(c)
+      if (last !== b) indices.push(last), columns.push(c)
     }
     // a line whose x goes back (not one of ours: x is cumulative) visits columns out of order: keep index order
     if (!isIncreasing(indices)) {

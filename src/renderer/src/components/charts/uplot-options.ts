@@ -2,12 +2,16 @@
  * uPlot options for a chart of LossChartData (loss-chart-data.ts), drawn from its decimated table
  * (decimated-chart.ts): series styles, the spread bands, log scales, drag-to-zoom on x (double-click or "Reset zoom"
  * undoes it; the caller re-decimates for the new range), and a draw hook for the target lines and crossing markers.
+ * The series' paths are the chart's own (thin-lines.ts, band-fills.ts, bold-lines.ts: the same picture for a fraction
+ * of uPlot's cost on the decimated table); uPlot keeps the scales, axes, grid, cursor and drawing order.
  * The same options serve the live chart (UplotCanvas.vue) and the redraw benchmark (bench/chart.ts).
  */
 import type uPlot from 'uplot'
+import { bandFills } from './band-fills'
 import { BOLD_WIDTH, boldLines } from './bold-lines'
 import type { AlignedColumns, XRange } from './decimated-chart'
 import type { LossChartData } from './loss-chart-data'
+import { thinLinePaths } from './thin-lines'
 
 export interface ChartTheme {
   ink: string
@@ -31,8 +35,9 @@ export interface UplotChartOptions {
   onResetZoom?: () => void
   /** The data drawn now: live updates replace the data without rebuilding the chart, so the hook asks each time. */
   latest?: () => LossChartData
-  /** "round": uPlot strokes the bold lines itself (its round joins: the slow reference picture, for bench:chart). */
-  boldJoins?: 'bevel' | 'round'
+  /** uPlot builds and draws every series itself (its linear paths, band clips and round joins): the previous
+   *  picture, which bench:chart measures against. */
+  uplotPaths?: boolean
 }
 
 export function uplotData(table: AlignedColumns): uPlot.AlignedData {
@@ -41,7 +46,12 @@ export function uplotData(table: AlignedColumns): uPlot.AlignedData {
 
 export function uplotOptions(data: LossChartData, options: UplotChartOptions): uPlot.Options {
   const { theme } = options
-  const bold = options.boldJoins === 'round' ? null : boldLines()
+  const own = !options.uplotPaths
+  const bold = boldLines()
+  const bandSeries = data.bands.map((b) => ({ upper: b.upper + 1, lower: b.lower + 1, fill: b.fill }))
+  const bands = bandFills(bandSeries)
+  const pathsOf = (s: LossChartData['series'][number]): uPlot.Series.PathBuilder =>
+    s.width >= BOLD_WIDTH ? bold.paths : s.role === 'band-high' || s.role === 'band-low' ? bands.paths : thinLinePaths
   const axis = (format: (v: number) => string): uPlot.Axis => ({
     stroke: theme.muted,
     grid: { stroke: theme.grid, width: 1 },
@@ -72,13 +82,14 @@ export function uplotOptions(data: LossChartData, options: UplotChartOptions): u
           width: s.width,
           spanGaps: true,
           points: { show: false },
-          ...(bold && s.width >= BOLD_WIDTH ? { paths: bold.paths } : {}),
+          ...(own ? { paths: pathsOf(s) } : {}),
         }),
       ),
     ],
-    bands: data.bands.map((b) => ({ series: [b.upper + 1, b.lower + 1], fill: b.fill })),
+    // uPlot's own band fill clips with copies of the edges' paths; band-fills.ts fills the same region directly
+    bands: own ? [] : bandSeries.map((b) => ({ series: [b.upper, b.lower], fill: b.fill })),
     hooks: {
-      drawSeries: bold ? [bold.drawSeries] : [],
+      drawSeries: own ? [bands.drawSeries, bold.drawSeries] : [],
       draw: [(u) => drawTargets(u, options.latest?.() ?? data, theme, options.formatY)],
       setCursor: [(u) => options.onCursor?.(u.cursor.left === undefined || u.cursor.left < 0 ? null : u.posToVal(u.cursor.left, 'x'))],
       setSelect: [(u) => u.select.width > 0 && options.onZoom?.({ min: u.posToVal(u.select.left, 'x'), max: u.posToVal(u.select.left + u.select.width, 'x') })],
