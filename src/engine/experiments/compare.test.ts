@@ -137,9 +137,10 @@ describe('runComparison', () => {
   }, 120_000)
 
   it('skips a method that cannot grow the pair and says why', async () => {
-    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'gstack'], settings: undefined, budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
-    expect(result.report.runs.find((r) => r.method === 'gstack')).toMatchObject({ status: 'skipped' })
-    expect(result.report.notes.join('\n')).toMatch(/gstack: skipped \(.*width/)
+    // LEMON is exact on post-LN BERT only at whole-factor widths: 16 -> 24 is refused.
+    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'lemon'], settings: undefined, budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    expect(result.report.runs.find((r) => r.method === 'lemon')).toMatchObject({ status: 'skipped' })
+    expect(result.report.notes.join('\n')).toMatch(/lemon: skipped \(.*post-LN.*24 is no multiple of 16/)
   }, 60_000)
 
   it('MSLT: trains only the new top layers first, charging the frozen ones forward only', async () => {
