@@ -137,9 +137,10 @@ describe('runComparison', () => {
   }, 120_000)
 
   it('skips a method that cannot grow the pair and says why', async () => {
-    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'gstack'], settings: undefined, budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
-    expect(result.report.runs.find((r) => r.method === 'gstack')).toMatchObject({ status: 'skipped' })
-    expect(result.report.notes.join('\n')).toMatch(/gstack: skipped \(.*width/)
+    // LEMON is exact on post-LN BERT only at whole-factor widths: 16 -> 24 is refused.
+    const result = await runComparison({ ...params('skip'), methods: ['scratch', 'lemon'], settings: undefined, budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    expect(result.report.runs.find((r) => r.method === 'lemon')).toMatchObject({ status: 'skipped' })
+    expect(result.report.notes.join('\n')).toMatch(/lemon: skipped \(.*post-LN.*24 is no multiple of 16/)
   }, 60_000)
 
   it('MSLT: trains only the new top layers first, charging the frozen ones forward only', async () => {
@@ -175,5 +176,17 @@ describe('runComparison', () => {
   it('refuses a comparison without scratch and an experiment folder with other settings', async () => {
     await expect(runComparison({ ...params('x'), methods: ['ligo'], settings: undefined }, { backend: 'cpu' })).rejects.toThrow(/must include scratch/)
     await expect(runComparison({ ...params('full'), budget: { kind: 'steps', value: 7 } }, { backend: 'cpu' })).rejects.toThrow(/other settings \(budget\)/)
+    // The grown models' schedule is part of the comparison once a grown model ran...
+    await expect(runComparison({ ...params('full'), grown: { schedule: 'wsd-linear' } }, { backend: 'cpu' })).rejects.toThrow(/other settings \(grown\)/)
   })
+
+  it("takes a new grown schedule in a folder that holds scratch's runs alone (a variant against reused scratch runs)", async () => {
+    const scratchOnly = { ...params('scratch-only'), methods: ['scratch'], settings: undefined, budget: { kind: 'steps' as const, value: 2 } }
+    await runComparison(scratchOnly, { backend: tf.getBackend() })
+    const logs: string[] = []
+    const result = await runComparison({ ...scratchOnly, methods: ['scratch', 'net2net'], grown: { schedule: 'wsd-linear' } }, { backend: tf.getBackend(), onLog: (m) => logs.push(m) })
+    expect(result.report.runs.map((r) => r.method)).toEqual(['scratch', 'net2net'])
+    expect(logs.join('\n')).toMatch(/scratch-seed0: already done/)
+    await expect(runComparison({ ...scratchOnly, methods: ['scratch', 'net2net'], grown: { schedule: 'linear' } }, { backend: 'cpu' })).rejects.toThrow(/other settings \(grown\)/)
+  }, 60_000)
 })

@@ -190,11 +190,14 @@ export function comparisonSettings(params: CompareParams, split: DataSplit = DEF
 
 /**
  * A resumed comparison must be the same comparison: every setting but the method list (methods may be added, with
- * their settings; the settings of methods already run must stay).
+ * their settings; the settings of methods already run must stay). A comparison of scratch alone has no grown model
+ * yet, so the grown models' schedule is still open (a variant added to reused scratch runs brings its own).
  */
 function checkSameExperiment(dir: string, saved: ComparisonSettings, now: ComparisonSettings): void {
   const common = saved.methods.filter((m) => now.methods.includes(m))
-  const strip = (s: ComparisonSettings) => JSON.stringify({ ...s, methods: undefined, methodSettings: Object.fromEntries(common.map((m) => [m, s.methodSettings?.[m]])) })
+  const grownOpen = saved.methods.every((m) => m === 'scratch')
+  const strip = (s: ComparisonSettings) =>
+    JSON.stringify({ ...s, methods: undefined, ...(grownOpen ? { grown: undefined } : {}), methodSettings: Object.fromEntries(common.map((m) => [m, s.methodSettings?.[m]])) })
   if (strip(saved) !== strip(now)) {
     const a = JSON.parse(strip(saved)) as Record<string, unknown>
     const b = JSON.parse(strip(now)) as Record<string, unknown>
