@@ -187,7 +187,11 @@ async function runSuite(suite: Suite): Promise<string[]> {
     `LiGO's growth phase: ${cap.steps} operator steps × ${cap.stepFlops.toExponential(3)} FLOPs = ${cap.phaseFlops.toExponential(3)}, ${(100 * cap.share).toFixed(2)}% of scratch's ${cap.scratchFlops.toExponential(3)} (cap ${(100 * MAX_GROWTH_SHARE).toFixed(0)}%${cap.steps < wanted ? `; ${wanted} wanted` : ''})`,
   ]
   process.stdout.write(lines.join('\n') + '\n')
+  const methods = option('--methods') ?? METHOD_NAMES.join(',')
+  // The tuning trials always run LiGO; the comparison gets LiGO's flags only when it runs LiGO (compare refuses a
+  // setting of a method it does not run).
   const common = [...backendFlags(), '--ligo-operator-steps', String(cap.steps), ...variantFlags()]
+  const compareCommon = methods.split(',').includes('ligo') ? common : [...backendFlags(), ...variantFlags().filter((_, i, all) => !(all[i].startsWith('--ligo-') || all[i - 1]?.startsWith('--ligo-')))]
   let schedules: string[]
   if (flag('--no-tune') || option('--lr') || option('--grown-lr')) {
     const scratchLr = option('--lr')
@@ -200,9 +204,8 @@ async function runSuite(suite: Suite): Promise<string[]> {
     lines.push(formatTuning(tuning))
   }
   if (option('--reuse')) reuseScratch(resolve(option('--reuse')!), out)
-  const methods = option('--methods') ?? METHOD_NAMES.join(',')
   const compareFlags = ['--methods', methods, '--seeds', String(seeds), '--seed', option('--seed') ?? '0', ...sizeFlags(size, size.budgetSteps, size.evalEvery), '--ladder', option('--ladder') ?? '1', ...schedules, ...(quick ? ['--no-energy'] : [])]
-  const text = await ligo(['compare', '--from', source.path, '--to', to, '--data', suite.data, ...compareFlags, ...common, '--out', out])
+  const text = await ligo(['compare', '--from', source.path, '--to', to, '--data', suite.data, ...compareFlags, ...compareCommon, '--out', out])
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ComparisonReport
   const curves = methodCurves(readExperiment(out))
   const svg = join(out, 'loss-vs-flops.svg')
