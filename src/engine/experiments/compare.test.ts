@@ -143,6 +143,11 @@ describe('runComparison', () => {
     expect(result.report.notes.join('\n')).toMatch(/lemon: skipped \(.*post-LN.*24 is no multiple of 16/)
   }, 60_000)
 
+  it('MSG trains a post-LN BERT whose new blocks start at mask 0 (every parameter gets its gradient)', async () => {
+    const result = await runComparison({ ...params('msg'), methods: ['scratch', 'msg'], settings: undefined, budget: { kind: 'steps', value: 2 }, evalEvery: 2 }, { backend: tf.getBackend() })
+    expect(result.report.runs.find((r) => r.method === 'msg')).toMatchObject({ status: 'done', steps: 2 })
+  }, 60_000)
+
   it('MSLT: trains only the new top layers first, charging the frozen ones forward only', async () => {
     const deeper = { ...TINY_SMALL, numLayers: 2 }
     const to = join(root, 'deeper.json')

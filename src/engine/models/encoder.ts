@@ -65,8 +65,9 @@ export function encoderHidden(params: ParamMap, config: EncoderConfig, inputs: T
   let x = embeddings(p, config, inputs, dropout, live) // [B, T, H]
   for (let i = 0; i < config.numLayers; i++) {
     const b = `blocks.${i}`
+    // A new block at mask 0 leaves the stream as it is, but still runs: its weights get their (zero) gradients, as
+    // the pre-LN families' masked branches do, and MSG is charged the whole large model's step.
     const m = blockMask(masks, i)
-    if (m === 0) continue // a new block at mask 0 leaves the stream as it is
     const input = x
     const attended = dropout(selfAttention(p, `${b}.attn`, x, settings), config.hiddenDropout)
     x = layerNorm(tf.add(x, attended), p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps, live)
