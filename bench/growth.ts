@@ -24,6 +24,7 @@
  *   --ladder f,f (targets as fractions of the source's loss; default 1), --grown-schedule <schedule>, --tag <name> (a separate experiment folder per variant), --reuse <dir> (a variant
  *   against the scratch runs of the comparison in <dir>, same settings)
  */
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -59,7 +60,8 @@ async function sourceOf(suite: Suite): Promise<{ path: string; note: string }> {
   const seedDir = join(REPO, 'resources', 'seeds', suite.seed)
   const own = !quick && option('--source') !== 'seed' ? suite.standardSource : undefined
   if (!own && existsSync(join(seedDir, 'config.json'))) return { path: seedDir, note: `source: built-in seed resources/seeds/${suite.seed}` }
-  const runDir = join(WORK, own ? `${suite.name}-source-standard` : `${suite.name}-source`)
+  // The folder is named by the pretraining flags, so a changed recipe never reuses an older source.
+  const runDir = join(WORK, own ? `${suite.name}-source-${createHash('sha256').update(own.pretrain.join(' ')).digest('hex').slice(0, 8)}` : `${suite.name}-source`)
   const pretrain = own ? own.pretrain : quick ? ['--steps', '2', '--batch', '2', ...(suite.data === 'moby-dick' ? ['--seq', '16'] : [])] : suite.pretrain
   if (!existsSync(join(runDir, 'checkpoints'))) await ligo(['train', '--model', suite.preset, '--data', suite.data, ...pretrain, '--out', runDir, ...backendFlags()])
   const why = own ? own.why : `resources/seeds/${suite.seed} is missing`
