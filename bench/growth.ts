@@ -48,8 +48,10 @@ const option = (name: string): string | undefined => (args.includes(name) ? args
 const quick = flag('--quick')
 const WORK = resolve(option('--work') ?? join(REPO, '.tmp', quick ? 'bench-growth-quick' : 'bench-growth'))
 const backendFlags = () => (option('--backend') ? ['--backend', option('--backend')!] : [])
-/** LiGO's settings and the grown schedule given on the command line, passed to every comparison (variants). */
-const variantFlags = () => args.flatMap((a, i) => ((a.startsWith('--ligo-') && a !== '--ligo-operator-steps') || a === '--grown-schedule' ? [a, args[i + 1]] : []))
+/** LiGO's settings and the grown schedule given on the command line (variants): flag and value pairs. */
+const flagPairs = (keep: (flag: string) => boolean) => args.flatMap((a, i) => (keep(a) ? [a, args[i + 1]] : []))
+const ligoVariantFlags = () => flagPairs((a) => a.startsWith('--ligo-') && a !== '--ligo-operator-steps')
+const grownScheduleFlags = () => flagPairs((a) => a === '--grown-schedule')
 const load = () => loadavg().map((l) => l.toFixed(1)).join(', ')
 
 /**
@@ -192,8 +194,8 @@ async function runSuite(suite: Suite): Promise<string[]> {
   const methods = option('--methods') ?? METHOD_NAMES.join(',')
   // The tuning trials always run LiGO; the comparison gets LiGO's flags only when it runs LiGO (compare refuses a
   // setting of a method it does not run).
-  const common = [...backendFlags(), '--ligo-operator-steps', String(cap.steps), ...variantFlags()]
-  const compareCommon = methods.split(',').includes('ligo') ? common : [...backendFlags(), ...variantFlags().filter((_, i, all) => !(all[i].startsWith('--ligo-') || all[i - 1]?.startsWith('--ligo-')))]
+  const common = [...backendFlags(), '--ligo-operator-steps', String(cap.steps), ...ligoVariantFlags(), ...grownScheduleFlags()]
+  const compareCommon = methods.split(',').includes('ligo') ? common : [...backendFlags(), ...grownScheduleFlags()]
   let schedules: string[]
   if (flag('--no-tune') || option('--lr') || option('--grown-lr')) {
     const scratchLr = option('--lr')
