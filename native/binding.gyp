@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "ligo_kernels",
-      "sources": ["ligo_kernels.c", "kernels_gemm.c", "kernels_fused.c", "kernels_gelu_tanh.c", "kernels_attention.c", "thread_pool.c"],
+      "sources": ["ligo_kernels.c", "kernels_gemm.c", "kernels_fused.c", "kernels_gelu_tanh.c", "kernels_attention.c", "kernels_dropout.c", "thread_pool.c"],
       "includes": ["blas.gypi"],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-std=c11", "-fno-math-errno", "-fno-trapping-math"],

@@ -93,6 +93,14 @@ void ligo_unsorted_segment_sum(const float *x, const int32_t *ids, int64_t count
 void ligo_gelu_tanh_forward(const float *x, int64_t size, float *y);
 void ligo_gelu_tanh_backward(const float *dy, const float *x, int64_t size, float *dx);
 
+/* ---- Dropout (kernels_dropout.c, masks from dropout_mask.h) ------------------------------------------ */
+
+/*
+ * y[i] = x[i] · 0 where ligo_dropout_hash(key, i) < threshold (threshold = floor(rate·2^32)), else x[i] · scale
+ * (scale = 1/(1 - rate)). Also its own backward pass on dy with the same key. y may be x.
+ */
+void ligo_dropout(const float *x, int64_t size, uint32_t key, uint32_t threshold, float scale, float *y);
+
 /* ---- Attention probabilities (kernels_attention.c) --------------------------------------------------- */
 
 /*
@@ -106,21 +114,35 @@ void ligo_masked_softmax_forward(const float *x, int64_t rows, int queries, int 
 void ligo_masked_softmax_backward(const float *y, const float *dy, int64_t rows, int keys, float scale, float *dx);
 
 /*
+ * Dropout on the attention probabilities (NULL or threshold 0: none): element (item, head, query, key) of probs, at
+ * its index in the [items, heads, queries, keys] array, is dropped as ligo_dropout would drop it, so the fused core
+ * and the op-by-op path (softmax, then dropout of the probabilities tensor) drop the same entries.
+ */
+typedef struct {
+  uint32_t key, threshold;
+  float scale;
+} ligo_dropout_site;
+
+/*
  * Scaled dot-product attention of all heads in one call (the core between the q/k/v and output projections):
  *   q [items, queries, heads·d], k and v [items, keys, heads·d] (head a = columns a·d .. a·d+d-1, as HF/timm),
  *   probs [items, heads, queries, keys] = softmax over keys of scale·q_a·k_aᵀ with the masks of
- *   ligo_masked_softmax_forward (keyMask [items, keys] or NULL), context [items, queries, heads·d] = probs·v_a.
+ *   ligo_masked_softmax_forward (keyMask [items, keys] or NULL), context [items, queries, heads·d] = dropout(probs)·v_a
+ *   (probs are saved before the dropout; the backward pass recomputes the mask). Returns 0, or -1 when the scratch
+ *   of the dropped probabilities could not be allocated.
  * No head split or merge copies: each (item, head) multiplies its column block in place.
  */
-void ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
-                            int headDim, float scale, int causal, const float *keyMask, float *probs, float *context);
+int ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
+                           int headDim, float scale, int causal, const float *keyMask, const ligo_dropout_site *drop,
+                           float *probs, float *context);
 /*
- * Its gradient from dcontext [items, queries, heads·d] and the saved probs: dq, dk, dv (shapes of q, k, v).
+ * Its gradient from dcontext [items, queries, heads·d], the saved probs and the forward call's dropout (its mask is
+ * recomputed): dq, dk, dv (shapes of q, k, v).
  * Returns 0, or -1 when its scratch (one probs-sized array) could not be allocated.
  */
 int ligo_attention_backward(const float *q, const float *k, const float *v, const float *probs, const float *dcontext,
-                             int items, int heads, int queries, int keys, int headDim, float scale, float *dq, float *dk,
-                             float *dv);
+                            int items, int heads, int queries, int keys, int headDim, float scale,
+                            const ligo_dropout_site *drop, float *dq, float *dk, float *dv);
 
 /* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */
 

@@ -10,10 +10,13 @@
  *
  * The attention core (ligo_attention_forward/backward) goes further: from q, k, v [B, T, H] straight to the context
  * [B, T, H], the same softmax in between, so the head split/merge copies and the separate matmul and softmax kernels
- * (about 30 TF.js kernel calls per block, forward and backward) become one call each way.
+ * (about 30 TF.js kernel calls per block, forward and backward) become one call each way. Dropout on the
+ * probabilities (BERT, RoBERTa, GPT-2 train with 0.1) happens inside too: the context is dropout(probs)·v with the
+ * mask of dropout_mask.h at each entry's index in [items, heads, queries, keys], and the backward pass recomputes it.
  */
 #include "kernels.h"
 #include "approx_math.h"
+#include "dropout_mask.h"
 #include <stdlib.h>
 
 #define MASKED_LOGIT (-1e9f)
@@ -111,7 +114,13 @@ typedef struct {
   float *probs, *context, *scratch, *dq, *dk, *dv;
   int heads, queries, keys, d, causal;
   float scale;
+  ligo_dropout_site drop; /* threshold 0: no dropout */
 } attention_job;
+
+/* out[i] = in[i] · the dropout factor of entry `base + i` of the probabilities, for one (item, head) block. */
+static inline void drop_block(const ligo_dropout_site *drop, int64_t base, const float *in, float *out, int64_t size) {
+  for (int64_t i = 0; i < size; i++) out[i] = in[i] * ligo_dropout_factor(drop->key, drop->threshold, drop->scale, (uint32_t)(base + i));
+}
 
 /* Offset of head `pair % heads` of item `pair / heads` in an [items, rows, heads·d] array. */
 static inline int64_t head_block(const attention_job *j, int64_t pair, int rows) {
@@ -124,10 +133,16 @@ LIGO_CLONES static void attention_forward_pairs(void *ctx, int64_t begin, int64_
   for (int64_t pair = begin; pair < end; pair++) {
     const float *k = j->k + head_block(j, pair, keys), *v = j->v + head_block(j, pair, keys);
     const float *mask = j->key_mask ? j->key_mask + (pair / j->heads) * keys : NULL;
-    float *p = j->probs + pair * queries * keys;
+    const int64_t base = pair * queries * keys;
+    float *p = j->probs + base;
     ligo_sgemm_ld(0, 1, queries, keys, j->d, 1.0f, j->q + head_block(j, pair, queries), width, k, width, p, keys); /* q·kᵀ */
     for (int r = 0; r < queries; r++) softmax_row(p + r * keys, p + r * keys, keys, r, j->scale, j->causal, mask);
-    ligo_sgemm_ld(0, 0, queries, j->d, keys, 1.0f, p, keys, v, width, j->context + head_block(j, pair, queries), width);
+    const float *used = p; /* the probabilities the context is made of: dropped ones in the scratch */
+    if (j->drop.threshold) {
+      drop_block(&j->drop, base, p, j->scratch + base, (int64_t)queries * keys);
+      used = j->scratch + base;
+    }
+    ligo_sgemm_ld(0, 0, queries, j->d, keys, 1.0f, used, keys, v, width, j->context + head_block(j, pair, queries), width);
   }
 }
 
@@ -136,10 +151,13 @@ LIGO_CLONES static void attention_backward_pairs(void *ctx, int64_t begin, int64
   const int width = j->heads * j->d, queries = j->queries, keys = j->keys, d = j->d;
   for (int64_t pair = begin; pair < end; pair++) {
     const int64_t qBlock = head_block(j, pair, queries), kBlock = head_block(j, pair, keys);
-    const float *p = j->probs_in + pair * queries * keys, *dc = j->dcontext + qBlock;
-    float *ds = j->scratch + pair * queries * keys;
-    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, p, keys, dc, width, j->dv + kBlock, width);       /* dv = pᵀ·dc */
+    const int64_t base = pair * queries * keys, size = (int64_t)queries * keys;
+    const float *p = j->probs_in + base, *dc = j->dcontext + qBlock;
+    float *ds = j->scratch + base;
+    if (j->drop.threshold) drop_block(&j->drop, base, p, ds, size); /* the dropped probabilities, for dv */
+    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, j->drop.threshold ? ds : p, keys, dc, width, j->dv + kBlock, width); /* dv = pᵀ·dc */
     ligo_sgemm_ld(0, 1, queries, keys, d, 1.0f, dc, width, j->v + kBlock, width, ds, keys);       /* dp = dc·vᵀ */
+    if (j->drop.threshold) drop_block(&j->drop, base, ds, ds, size); /* back through the dropout */
     for (int r = 0; r < queries; r++) softmax_row_backward(p + r * keys, ds + r * keys, ds + r * keys, keys, j->scale);
     ligo_sgemm_ld(0, 0, queries, d, keys, 1.0f, ds, keys, j->k + kBlock, width, j->dq + qBlock, width); /* dq = ds·k */
     ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, ds, keys, j->q + qBlock, width, j->dk + kBlock, width);  /* dk = dsᵀ·q */
@@ -152,18 +170,28 @@ static int64_t pairs_per_thread(int queries, int keys, int d) {
   return work >= 65536 ? 1 : 65536 / (work + 1) + 1;
 }
 
-void ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
-                            int headDim, float scale, int causal, const float *keyMask, float *probs, float *context) {
+int ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
+                           int headDim, float scale, int causal, const float *keyMask, const ligo_dropout_site *drop,
+                           float *probs, float *context) {
   attention_job job = {0};
+  if (drop && drop->threshold) {
+    job.drop = *drop;
+    /* the dropped probabilities of every pair, [items, heads, queries, keys] (the saved probs stay undropped) */
+    job.scratch = (float *)malloc(sizeof(float) * (size_t)items * heads * queries * keys);
+    if (!job.scratch) return -1;
+  }
   job.q = q, job.k = k, job.v = v, job.key_mask = keyMask, job.probs = probs, job.context = context;
   job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.causal = causal, job.scale = scale;
   ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_forward_pairs, &job);
+  free(job.scratch);
+  return 0;
 }
 
 int ligo_attention_backward(const float *q, const float *k, const float *v, const float *probs, const float *dcontext,
-                            int items, int heads, int queries, int keys, int headDim, float scale, float *dq, float *dk,
-                            float *dv) {
+                            int items, int heads, int queries, int keys, int headDim, float scale,
+                            const ligo_dropout_site *drop, float *dq, float *dk, float *dv) {
   attention_job job = {0};
+  if (drop) job.drop = *drop;
   /* dp / ds of every pair, [items, heads, queries, keys] like probs (the saved probs are a tensor: never written). */
   job.scratch = (float *)malloc(sizeof(float) * (size_t)items * heads * queries * keys);
   if (!job.scratch) return -1;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include "kernels.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS 20
 
 #define CHECK_NAPI(call)                                                   \
   do {                                                                     \
@@ -112,6 +112,23 @@ static int64_t index_arg(call_args *args, int index) {
     return 0;
   }
   return (int64_t)v;
+}
+
+/* A 32-bit unsigned integer (a dropout key or threshold): an integer in [0, 2^32). */
+static uint32_t u32_arg(call_args *args, int index) {
+  double v = num(args, index);
+  if (args->failed) return 0;
+  if (!(v >= 0 && v < 4294967296.0) || v != (double)(uint32_t)v) {
+    fail(args, "must be an integer in [0, 2^32)", index, 1);
+    return 0;
+  }
+  return (uint32_t)v;
+}
+
+/* Dropout settings from arguments key, threshold, scale (dropout_mask.h); threshold 0 means none. */
+static ligo_dropout_site dropout_args(call_args *args, int first) {
+  ligo_dropout_site site = {u32_arg(args, first), u32_arg(args, first + 1), (float)num(args, first + 2)};
+  return site;
 }
 
 /* a * b + c for non-negative operands, or -1 when it does not fit in int64 (a wrapped product could pass a length
@@ -386,6 +403,23 @@ static napi_value js_masked_softmax_backward(napi_env env, napi_callback_info in
   return NULL;
 }
 
+/* dropout(x, size, key, threshold, scale, y) (kernels_dropout.c); also its own backward pass, on dy */
+static napi_value js_dropout(napi_env env, napi_callback_info info) {
+  call_args args;
+  if (!read_args(env, info, &args, 6, "dropout")) return NULL;
+  int64_t size = index_arg(&args, 1);
+  ligo_dropout_site site = dropout_args(&args, 2);
+  const float *x = typed(&args, 0, napi_float32_array, size);
+  float *y = typed(&args, 5, napi_float32_array, size);
+  if (args.failed) return NULL;
+  if (size > 4294967296LL) {
+    fail(&args, "(size) must be below 2^32: the mask indexes elements with 32 bits", 1, 1);
+    return NULL;
+  }
+  ligo_dropout(x, size, site.key, site.threshold, site.scale, y);
+  return NULL;
+}
+
 /* Sizes of an attention call: q and context [items·queries·width], k and v [items·keys·width], probs [items·heads·queries·keys]. */
 typedef struct {
   int items, heads, queries, keys, head_dim;
@@ -407,15 +441,26 @@ static int attention_dims_of(call_args *args, int first, attention_dims *dims) {
   return 1;
 }
 
+/* The probabilities' dropout mask indexes them with 32 bits (dropout_mask.h). */
+static int probs_indexable(call_args *args, const attention_dims *dims, int index) {
+  if (args->failed) return 0;
+  if (dims->probs_size > 4294967296LL) {
+    fail(args, "(dropout) needs fewer than 2^32 attention probabilities", index, 1);
+    return 0;
+  }
+  return 1;
+}
+
 /*
- * attentionForward(q, k, v, items, heads, queries, keys, headDim, scale, causal, keyMask | null, probs, context)
- * (kernels_attention.c): q, context [items, queries, heads·headDim]; k, v [items, keys, heads·headDim];
- * keyMask [items, keys] or null; probs [items, heads, queries, keys].
+ * attentionForward(q, k, v, items, heads, queries, keys, headDim, scale, causal, keyMask | null, dropKey,
+ * dropThreshold, dropScale, probs, context) (kernels_attention.c): q, context [items, queries, heads·headDim];
+ * k, v [items, keys, heads·headDim]; keyMask [items, keys] or null; probs [items, heads, queries, keys] (saved
+ * before the dropout); dropThreshold 0 = no dropout on the probabilities.
  */
 static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
   call_args args;
   attention_dims dims;
-  if (!read_args(env, info, &args, 13, "attentionForward") || !attention_dims_of(&args, 3, &dims)) return NULL;
+  if (!read_args(env, info, &args, 16, "attentionForward") || !attention_dims_of(&args, 3, &dims)) return NULL;
   float scale = (float)num(&args, 8);
   int causal = flag(&args, 9);
   if (!args.failed && causal && dims.queries != dims.keys) fail(&args, "(causal) needs as many queries as keys", 9, 1);
@@ -423,29 +468,33 @@ static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
   const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
   const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
   const float *mask = optional_f32(&args, 10, (int64_t)dims.items * dims.keys);
-  float *probs = typed(&args, 11, napi_float32_array, dims.probs_size);
-  float *context = typed(&args, 12, napi_float32_array, dims.q_size);
-  if (args.failed) return NULL;
-  if (dims.probs_size > 0) ligo_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, causal, mask, probs, context);
+  ligo_dropout_site drop = dropout_args(&args, 11);
+  float *probs = typed(&args, 14, napi_float32_array, dims.probs_size);
+  float *context = typed(&args, 15, napi_float32_array, dims.q_size);
+  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 12))) return NULL;
+  if (dims.probs_size > 0 && ligo_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, causal, mask, &drop, probs, context) != 0)
+    napi_throw_error(env, "LIGO_NATIVE", "attentionForward: out of memory for its scratch array");
   return NULL;
 }
 
-/* attentionBackward(q, k, v, probs, dcontext, items, heads, queries, keys, headDim, scale, dq, dk, dv) */
+/* attentionBackward(q, k, v, probs, dcontext, items, heads, queries, keys, headDim, scale, dropKey, dropThreshold,
+ * dropScale, dq, dk, dv): the forward call's dropout settings, so the same mask is recomputed. */
 static napi_value js_attention_backward(napi_env env, napi_callback_info info) {
   call_args args;
   attention_dims dims;
-  if (!read_args(env, info, &args, 14, "attentionBackward") || !attention_dims_of(&args, 5, &dims)) return NULL;
+  if (!read_args(env, info, &args, 17, "attentionBackward") || !attention_dims_of(&args, 5, &dims)) return NULL;
   float scale = (float)num(&args, 10);
+  ligo_dropout_site drop = dropout_args(&args, 11);
   const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
   const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
   const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
   const float *probs = typed(&args, 3, napi_float32_array, dims.probs_size);
   const float *dcontext = typed(&args, 4, napi_float32_array, dims.q_size);
-  float *dq = typed(&args, 11, napi_float32_array, dims.q_size);
-  float *dk = typed(&args, 12, napi_float32_array, dims.kv_size);
-  float *dv = typed(&args, 13, napi_float32_array, dims.kv_size);
-  if (args.failed) return NULL;
-  if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, dq, dk, dv) != 0)
+  float *dq = typed(&args, 14, napi_float32_array, dims.q_size);
+  float *dk = typed(&args, 15, napi_float32_array, dims.kv_size);
+  float *dv = typed(&args, 16, napi_float32_array, dims.kv_size);
+  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 12))) return NULL;
+  if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, &drop, dq, dk, dv) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "attentionBackward: out of memory for its scratch array");
   return NULL;
 }
@@ -491,6 +540,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluTanhBackward", NULL, js_gelu_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxForward", NULL, js_masked_softmax_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxBackward", NULL, js_masked_softmax_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dropout", NULL, js_dropout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionForward", NULL, js_attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionBackward", NULL, js_attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamwUpdate", NULL, js_adamw, NULL, NULL, NULL, napi_enumerable, NULL},

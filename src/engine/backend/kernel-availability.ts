@@ -29,6 +29,8 @@ export const FUSED_KERNELS = {
   /** The attention core of all heads from q, k, v [B, T, H] to the context [B, T, H] (native-ops.ts fusedAttention). */
   attention: 'LigoAttention',
   attentionGrad: 'LigoAttentionGrad',
+  /** Inverted dropout with a hashed mask (dropout-mask.ts); its own gradient (native-ops.ts dropoutAt). */
+  dropout: 'LigoDropout',
   /** In place on param, m, v (see native-ops.ts adamwUpdateInPlace); returns no tensor. */
   adamw: 'LigoAdamWUpdate',
 } as const

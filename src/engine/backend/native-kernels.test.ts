@@ -11,13 +11,14 @@ import { createRequire } from 'node:module'
 import { dirname, join, sep } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activateNativeKernels, loadNativeAddon, registerNativeKernels, unregisterNativeKernels, nativeMatMulActive, type NativeAddon } from './native-kernels'
-import { fusedAttention, linearFused, geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
+import { dropoutAt, fusedAttention, linearFused, geluFused, geluTanhFused, layerNormFused, maskedSoftmax, maskedSoftmaxReference, nativeAdamWActive, softmaxCrossEntropy, softmaxCrossEntropyReference, type AttentionMasks } from './native-ops'
 import { fusedKernelActive, FUSED_KERNELS } from './kernel-availability'
 import { AdamW } from '../train/adamw'
 import { registerWasmKernels } from './wasm-kernels'
 import { getFamily } from '../models/registry'
 import { scaledDotProductAttention, type AttentionSettings } from '../models/layers/attention'
 import { makeDropout } from '../models/layers/dropout'
+import { dropoutFactors, dropoutKey, dropoutSite } from './dropout-mask'
 import { linear } from '../models/layers/linear'
 import { TINY_CONFIGS, tinyInputs } from '../models/tiny-configs'
 import type { FamilyName } from '../models/config'
@@ -333,11 +334,17 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     { name: 'padding', queries: 5, causal: false, mask: true },
     { name: 'one query: class attention', queries: 1, causal: false, mask: false },
   ]
-  it.each(attentionCases)('fused attention ($name): context, dq, dk and dv against the op-by-op path on cpu', async ({ queries, causal, mask }) => {
+  const droppedAttentionCases = [
+    { name: 'dropout 0.3', queries: 5, causal: false, mask: false, dropout: 0.3 },
+    { name: 'causal + padding + dropout 0.1', queries: 5, causal: true, mask: true, dropout: 0.1 },
+  ]
+  it.each([...attentionCases.map((c) => ({ ...c, dropout: 0 })), ...droppedAttentionCases])('fused attention ($name): context, dq, dk and dv against the op-by-op path on cpu', async ({ queries, causal, mask, dropout }) => {
     const [batch, keys, hidden, heads] = [2, 5, 12, 3]
     const [qShape, kShape] = [[batch, queries, hidden], [batch, keys, hidden]]
     const [qv, kv, vv, upstream] = [randomValues(batch * queries * hidden, 51), randomValues(batch * keys * hidden, 52), randomValues(batch * keys * hidden, 53), randomValues(batch * queries * hidden, 54)]
-    const settings = (): AttentionSettings => ({ numHeads: heads, impl: 'batched', probsDropout: 0, dropout: makeDropout(false), causal, keyMask: mask ? tf.tensor2d(keyMask) : undefined })
+    // With dropout, the op-by-op path on cpu drops its [B·A, Tq, Tk] probabilities with the JavaScript mask of the
+    // same site: the fused kernel must drop the same entries, forward and backward.
+    const settings = (): AttentionSettings => ({ numHeads: heads, impl: 'batched', probsDropout: dropout, dropout: makeDropout(dropout > 0, 11), causal, keyMask: mask ? tf.tensor2d(keyMask) : undefined })
     const run = () => {
       const [q, k, v] = [tf.tensor(qv, qShape), tf.tensor(kv, kShape), tf.tensor(vv, kShape)]
       const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(scaledDotProductAttention(a, b, c, settings()), tf.tensor(upstream, qShape)))
@@ -349,6 +356,11 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     const reference = await on('cpu', run)
     await tf.setBackend('wasm')
     native.forEach((values, i) => expectClose(values, reference[i], 1e-5))
+    if (dropout > 0) {
+      // the dropout took effect: the context differs from the undropped one
+      const undropped = await on('wasm', () => scaledDotProductAttention(tf.tensor(qv, qShape), tf.tensor(kv, kShape), tf.tensor(vv, kShape), { ...settings(), probsDropout: 0 }))
+      expect(() => expectClose(native[0], undropped[0], 1e-3)).toThrow()
+    }
   })
 
   it.each([{ name: 'with bias', bias: true }, { name: 'without bias', bias: false }])('fused linear ($name): y, dx, dW and db of a 3-D input against the matmul path on cpu', async ({ bias }) => {
@@ -370,12 +382,39 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     expect(() => addon!.linearForward(new Float32Array(6), new Float32Array(12), null, 2, 3, 4, new Float32Array(7))).toThrow(RangeError)
   })
 
+  it('dropout: the kernel drops exactly the elements of the JavaScript mask, and is its own gradient', async () => {
+    for (const [size, rate, seed] of [[1, 0.5, 1], [17, 0.1, 2], [100_003, 0.25, 3], [65_536, 0.9, -4]] as const) {
+      const site = dropoutSite(rate, dropoutKey(seed, 1))!
+      const x = randomValues(size, 71 + size)
+      const y = new Float32Array(size)
+      addon!.dropout(x, size, site.key, site.threshold, site.scale, y)
+      const factors = dropoutFactors(site, size)
+      expect(Array.from(y)).toEqual(Array.from(x, (xi, i) => Math.fround(xi * factors[i])))
+    }
+    const site = dropoutSite(0.2, 12345)!
+    const [xv, upstream] = [randomValues(6 * 35, 81), randomValues(6 * 35, 82)]
+    const run = () => {
+      const x = tf.tensor(xv, [6, 5, 7])
+      return [dropoutAt(x, site), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(dropoutAt(a, site), tf.tensor(upstream, [6, 5, 7]))))(x)]
+    }
+    await tf.setBackend('wasm')
+    expect((await tf.profile(() => tf.tidy(run))).kernelNames).toContain(FUSED_KERNELS.dropout)
+    const native = await on('wasm', run)
+    const reference = await on('cpu', run) // the plain path: x times the JavaScript factors
+    await tf.setBackend('wasm')
+    native.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(reference[i])))
+    const factors = dropoutFactors(site, xv.length)
+    expect(Array.from(native[1])).toEqual(Array.from(upstream, (u, i) => Math.fround(u * factors[i])))
+    expect(() => addon!.dropout(new Float32Array(4), 4, 2 ** 32, 1, 1, new Float32Array(4))).toThrow(RangeError)
+    expect(() => addon!.dropout(new Float32Array(4), 5, 1, 1, 1, new Float32Array(5))).toThrow(RangeError)
+  })
+
   it('fused attention rejects mismatched shapes, a causal mask on one query and a mask of the wrong shape', () => {
     const masks = { numHeads: 2, scale: 1, causal: false }
     expect(() => fusedAttention(tf.zeros([1, 3, 4]), tf.zeros([1, 3, 6]), tf.zeros([1, 3, 6]), masks)).toThrow('fusedAttention takes q [B, Tq, H] and k, v [B, Tk, H]')
     expect(() => fusedAttention(tf.zeros([1, 1, 4]), tf.zeros([1, 3, 4]), tf.zeros([1, 3, 4]), { ...masks, causal: true })).toThrow('as many queries as keys')
     expect(() => fusedAttention(tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), { ...masks, keyMask: tf.ones([1, 3]) })).toThrow('keyMask must be [2, 3], got [1,3]')
-    expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 1, false, null, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
+    expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 1, false, null, 0, 0, 1, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
   })
 
   it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core and linear layers as op by op', async (name) => {
@@ -425,8 +464,8 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
 })
 
 /** Inputs and targets of a tiny config's training step; text batches carry a padded position (mask 0). */
-function tinyStep(family: FamilyName) {
-  const config = { ...TINY_CONFIGS[family], hiddenDropout: 0, attentionDropout: 0 }
+function tinyStep(family: FamilyName, dropout = 0) {
+  const config = { ...TINY_CONFIGS[family], hiddenDropout: dropout, attentionDropout: dropout }
   const inputs = tf.tidy(() => tinyInputs(config, 5)) // tinyInputs leaves its intermediates to the caller's scope
   if ('inputIds' in inputs) {
     const attentionMask = tf.tensor2d([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
@@ -437,10 +476,16 @@ function tinyStep(family: FamilyName) {
 }
 
 describe.skipIf(!addon)('training with and without the native kernels', () => {
-  it.each(['bert', 'roberta', 'gpt2', 'vit', 'deit', 'cait'] as const)('%s: the same losses over 4 AdamW steps (weight decay on), initial tensors left alone', (name) => {
+  const cases = [
+    ...(['bert', 'roberta', 'gpt2', 'vit', 'deit', 'cait'] as const).map((name) => ({ name, dropout: 0 })),
+    // Dropout 0.1 on the hidden states and the attention probabilities: the hashed masks drop the same units on both
+    // paths (the fused attention core inside itself, the plain path on its probabilities tensor).
+    ...(['bert', 'gpt2', 'cait'] as const).map((name) => ({ name, dropout: 0.1 })),
+  ]
+  it.each(cases)('$name, dropout $dropout: the same losses over 4 AdamW steps (weight decay on), initial tensors left alone', ({ name, dropout }) => {
     const family = getFamily(name)
-    const curve = () => {
-      const step = tinyStep(name)
+    const curve = (rate = dropout) => {
+      const step = tinyStep(name, rate)
       const initial = family.init(step.config, 4)
       const firstName = Object.keys(initial)[0]
       const firstValues = initial[firstName].dataSync().slice()
@@ -450,7 +495,7 @@ describe.skipIf(!addon)('training with and without the native kernels', () => {
       const optimizer = new AdamW(trained, { weightDecay: 0.01, noDecay: family.noDecay })
       const losses: number[] = []
       for (let i = 0; i < 4; i++) {
-        const { value, grads } = tf.variableGrads(() => family.loss(family.forward(params, step.config, step.inputs, { training: true, ...step.options }), step.targets), Object.values(trained))
+        const { value, grads } = tf.variableGrads(() => family.loss(family.forward(params, step.config, step.inputs, { training: true, dropoutSeed: 100 + i, ...step.options }), step.targets), Object.values(trained))
         optimizer.apply(Object.fromEntries(Object.keys(trained).map((k) => [k, grads[trained[k].name]])), 0.02)
         losses.push(value.dataSync()[0])
         tf.dispose([value, ...Object.values(grads)])
@@ -462,6 +507,7 @@ describe.skipIf(!addon)('training with and without the native kernels', () => {
     }
     const before = tf.memory().numTensors
     const withNative = curve()
+    const undropped = dropout > 0 ? curve(0) : []
     expect(tf.memory().numTensors).toBe(before)
     unregisterNativeKernels()
     const without = curve()
@@ -469,6 +515,7 @@ describe.skipIf(!addon)('training with and without the native kernels', () => {
     expect(nativeAdamWActive()).toBe(false)
     registerNativeKernels(addon!)
     expect(withNative[3]).toBeLessThan(withNative[0]) // it trains
+    if (dropout > 0) expect(Math.max(...withNative.map((loss, i) => Math.abs(loss - undropped[i])))).toBeGreaterThan(1e-3) // the dropout took effect
     withNative.forEach((loss, i) => expect(loss).toBeCloseTo(without[i], 4))
   })
 })

@@ -49,8 +49,11 @@ export interface NativeAddon {
    * The attention core (kernels_attention.c): q, context [items, queries, heads·headDim]; k, v [items, keys, heads·headDim];
    * probs [items, heads, queries, keys]; keyMask as maskedSoftmaxForward's.
    */
-  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, causal: boolean, keyMask: Float32Array | null, probs: Float32Array, context: Float32Array): void
-  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, causal: boolean, keyMask: Float32Array | null, dropKey: number, dropThreshold: number, dropScale: number, probs: Float32Array, context: Float32Array): void
+  /** The forward call's dropout settings, so that the same mask is recomputed. */
+  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, dropKey: number, dropThreshold: number, dropScale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  /** y = x · dropout factors of a site (backend/dropout-mask.ts); also its own backward pass, on dy. */
+  dropout(x: Float32Array, size: number, key: number, threshold: number, scale: number, y: Float32Array): void
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
   /** x [outer, inner] -> out [inner] (Σ over rows) / out [outer] (Σ over columns). */
   sumOuter(x: Float32Array, outer: number, inner: number, out: Float32Array): void
@@ -318,34 +321,49 @@ const maskedSoftmaxGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, b
   return dx
 }
 
+/** Dropout attrs {dropKey, dropThreshold, dropScale} (backend/dropout-mask.ts; dropThreshold 0: none). */
+type DropoutAttrs = { dropKey: number; dropThreshold: number; dropScale: number }
+
+/** x, attrs DropoutAttrs -> x · the site's factors (0 or 1/(1 - rate)); the same kernel is its gradient. */
+const dropoutKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { x } = inputs as { x: TensorInfo }
+  const { dropKey, dropThreshold, dropScale } = attrs as unknown as DropoutAttrs
+  const wasm = backend as BackendWasm
+  const y = wasm.makeOutput(x.shape, 'float32')
+  const view = heapF32(wasm)
+  addon.dropout(view(x), size(x.shape), dropKey, dropThreshold, dropScale, view(y))
+  return y
+}
+
 /**
- * The attention core: q [B, Tq, H], k and v [B, Tk, H], keyMask [B, Tk] (optional), attrs {heads, scale, causal (0/1)}
- * -> [context [B, Tq, H], probs [B, A, Tq, Tk]] (probs are kept for the gradient).
+ * The attention core: q [B, Tq, H], k and v [B, Tk, H], keyMask [B, Tk] (optional), attrs {heads, scale, causal
+ * (0/1)} and DropoutAttrs on the probabilities -> [context [B, Tq, H], probs [B, A, Tq, Tk]] (probs are kept for the
+ * gradient, before the dropout).
  */
 const attentionKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
   const { q, k, v, keyMask } = inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; keyMask?: TensorInfo }
-  const { heads, scale, causal } = attrs as { heads: number; scale: number; causal: number }
+  const { heads, scale, causal, dropKey, dropThreshold, dropScale } = attrs as unknown as { heads: number; scale: number; causal: number } & DropoutAttrs
   const [items, queries, width] = q.shape
   const keys = k.shape[1]
   const wasm = backend as BackendWasm
   const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput([items, heads, queries, keys], 'float32')]
   const view = heapF32(wasm)
   const [context, probs] = outputs.map(view)
-  addon.attentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, scale, causal === 1, keyMask ? view(keyMask) : null, probs, context)
+  addon.attentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, scale, causal === 1, keyMask ? view(keyMask) : null, dropKey, dropThreshold, dropScale, probs, context)
   return outputs
 }
 
-/** q, k, v, probs and dy [B, Tq, H] (the context's gradient), attrs {heads, scale} -> [dq, dk, dv]. */
+/** q, k, v, probs and dy [B, Tq, H] (the context's gradient), the forward attrs -> [dq, dk, dv]. */
 const attentionGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
   const { q, k, v, probs, dy } = inputs as Record<'q' | 'k' | 'v' | 'probs' | 'dy', TensorInfo>
-  const { heads, scale } = attrs as { heads: number; scale: number }
+  const { heads, scale, dropKey, dropThreshold, dropScale } = attrs as unknown as { heads: number; scale: number } & DropoutAttrs
   const [items, queries, width] = q.shape
   const keys = k.shape[1]
   const wasm = backend as BackendWasm
   const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput(k.shape, 'float32'), wasm.makeOutput(v.shape, 'float32')]
   const view = heapF32(wasm)
   const [dq, dk, dv] = outputs.map(view)
-  addon.attentionBackward(view(q), view(k), view(v), view(probs), view(dy), items, heads, queries, keys, width / heads, scale, dq, dk, dv)
+  addon.attentionBackward(view(q), view(k), view(v), view(probs), view(dy), items, heads, queries, keys, width / heads, scale, dropKey, dropThreshold, dropScale, dq, dk, dv)
   return outputs
 }
 
@@ -390,7 +408,10 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     wasm(FUSED_KERNELS.geluTanhGrad, unaryGradKernel(addon.geluTanhBackward.bind(addon))),
     wasm(FUSED_KERNELS.maskedSoftmax, maskedSoftmaxKernel(addon)),
     wasm(FUSED_KERNELS.maskedSoftmaxGrad, maskedSoftmaxGradKernel(addon)),
-    ...(has('attentionForward', 'attentionBackward') ? [wasm(FUSED_KERNELS.attention, attentionKernel(addon)), wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon))] : []),
+    // The attention calls took their dropout arguments in the build that added `dropout`: an older build has the
+    // attention functions with fewer arguments, so it keeps the op-by-op attention.
+    ...(has('dropout') ? [wasm(FUSED_KERNELS.dropout, dropoutKernel(addon))] : []),
+    ...(has('attentionForward', 'attentionBackward', 'dropout') ? [wasm(FUSED_KERNELS.attention, attentionKernel(addon)), wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
   ]
 }

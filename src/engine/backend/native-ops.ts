@@ -11,7 +11,9 @@
  *   geluTanhFused(x)                                GPT-2's tanh GELU ("gelu_new")
  *   maskedSoftmax(x [B, A, Tq, Tk], mask)           attention probabilities of scale·x with the causal and padding
  *                                                   masks applied inside the kernel (no mask tensor)
- *   fusedAttention(q, k, v [B, T, H], settings)     the whole attention core of every head (native only)
+ *   dropoutAt(x, site)                              inverted dropout with the hashed mask of dropout-mask.ts
+ *   fusedAttention(q, k, v [B, T, H], settings)     the whole attention core of every head, with the masks and
+ *                                                   the dropout of the probabilities inside (native only)
  *   adamwUpdateInPlace(...)                         one AdamW step on a variable's own memory (native only)
  *
  * Like kernel-availability.ts this file imports only @tensorflow/tfjs-core, so engine/models and engine/train may
@@ -19,6 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { FUSED_KERNELS, fusedKernelActive } from './kernel-availability'
+import { dropoutFactors, type DropoutSite } from './dropout-mask'
 
 const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
   tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap)
@@ -203,9 +206,30 @@ export function maskedSoftmax(x: tf.Tensor, masks: AttentionMasks): tf.Tensor {
   return mask ? op(x, float(mask)) : op(x)
 }
 
-/** Settings of the fused attention core: the masks and scale of maskedSoftmax, and the head count. */
+/** The kernels' attrs of a dropout site (threshold 0: no dropout). */
+const dropoutAttrs = (site?: DropoutSite) => ({ dropKey: site?.key ?? 0, dropThreshold: site?.threshold ?? 0, dropScale: site?.scale ?? 1 })
+
+/**
+ * Inverted dropout of x at a site (dropout-mask.ts): x · 0 where the site's hash drops an element, x · 1/(1 - rate)
+ * elsewhere; the gradient is the same scaling of dy. One native pass each way where the kernel is registered; the
+ * plain path multiplies by the factors computed in JavaScript, which are the same, so both give identical values.
+ */
+export function dropoutAt(x: tf.Tensor, site: DropoutSite): tf.Tensor {
+  if (x.dtype !== 'float32') throw new Error(`dropout takes float32 values, got ${x.dtype}`)
+  if (!fusedKernelActive(FUSED_KERNELS.dropout)) return tf.mul(x, tf.tensor(dropoutFactors(site, x.size), x.shape, 'float32'))
+  const attrs = dropoutAttrs(site)
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => ({
+    value: run(FUSED_KERNELS.dropout, { x: args[0] as tf.Tensor }, attrs) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor) => [run(FUSED_KERNELS.dropout, { x: dy }, attrs) as tf.Tensor],
+  }))
+  return op(x)
+}
+
+/** Settings of the fused attention core: the masks and scale of maskedSoftmax, the head count and the dropout. */
 export interface FusedAttentionSettings extends AttentionMasks {
   numHeads: number
+  /** Dropout of the probabilities: entry i of [B, A, Tq, Tk] dropped as dropoutAt drops element i of that tensor. */
+  dropout?: DropoutSite
 }
 
 /**
@@ -224,7 +248,7 @@ export function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: Fuse
   if (s.causal && queries !== keys) throw new Error(`fusedAttention: a causal mask needs as many queries as keys, got ${queries} and ${keys}`)
   const mask = s.keyMask
   if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== keys)) throw new Error(`fusedAttention: keyMask must be [${batch}, ${keys}], got [${mask.shape}]`)
-  const attrs = { heads: s.numHeads, scale: s.scale, causal: s.causal ? 1 : 0 }
+  const attrs = { heads: s.numHeads, scale: s.scale, causal: s.causal ? 1 : 0, ...dropoutAttrs(s.dropout) }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc
     const [query, key, value] = args as tf.Tensor[]
@@ -236,7 +260,7 @@ export function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: Fuse
       value: context,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sq, sk, sv, sp] = saved
-        const grads = run(FUSED_KERNELS.attentionGrad, { q: sq, k: sk, v: sv, probs: sp, dy }, { heads: s.numHeads, scale: s.scale }) as tf.Tensor[]
+        const grads = run(FUSED_KERNELS.attentionGrad, { q: sq, k: sk, v: sv, probs: sp, dy }, attrs) as tf.Tensor[]
         return maskShape ? [...grads, tf.zeros(maskShape)] : grads
       },
     }

@@ -8,16 +8,7 @@
  *   independent seeds from (seed, epoch, example) without storing state, which is what makes iterators
  *   resumable: a batch's shuffle and masks depend only on its coordinates.
  */
-
-/** murmur3 fmix32: a bijective avalanche mix of a 32-bit integer. */
-function fmix32(h: number): number {
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 16
-  return h >>> 0
-}
+import { fmix32 } from '../../shared/murmur3'
 
 /** Hash any number of integer keys (each taken mod 2^32) into one unsigned 32-bit value. */
 export function hash32(...keys: number[]): number {

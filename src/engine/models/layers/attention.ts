@@ -135,16 +135,18 @@ export interface TalkingHeads {
 }
 
 /**
- * softmax(q·kᵀ/√d + bias)·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].
- * Plain attention (no talking heads, no extra bias, no dropout on the probabilities) runs as one native kernel per
- * direction where it is registered (native-ops.ts fusedAttention): on the small vision models the op-by-op core
- * (three head splits, two batched matmuls, the softmax, the merge, and their gradients) was ~30 kernel calls per
- * block, a large share of a step that is mostly TF.js bookkeeping at this size (native/README.md).
+ * dropout(softmax(q·kᵀ/√d + bias))·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].
+ * Attention without talking heads or an extra bias runs as one native kernel per direction where it is registered
+ * (native-ops.ts fusedAttention), the masks and the dropout of the probabilities inside it: on the small vision
+ * models the op-by-op core (three head splits, two batched matmuls, the softmax, the merge, and their gradients) was
+ * ~30 kernel calls per block, a large share of a step that is mostly TF.js bookkeeping at this size; on the text
+ * models the dropout of the probabilities alone was as slow (native/README.md). Both paths drop the same entries.
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
-  if (talking === undefined && s.bias === undefined && s.probsDropout <= 0 && q.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.attention)) {
+  if (talking === undefined && s.bias === undefined && q.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.attention)) {
     const scale = 1 / Math.sqrt((q.shape[2] as number) / s.numHeads)
-    return fusedAttention(q, k, v, { numHeads: s.numHeads, scale, causal: s.causal ?? false, keyMask: s.keyMask })
+    const dropout = s.dropout.site(s.probsDropout) // the site the op-by-op path would take for its probabilities
+    return fusedAttention(q, k, v, { numHeads: s.numHeads, scale, causal: s.causal ?? false, keyMask: s.keyMask, dropout })
   }
   return attendHeads(splitHeads(q, s.numHeads), splitHeads(k, s.numHeads), splitHeads(v, s.numHeads), q.shape[0], s, talking)
 }

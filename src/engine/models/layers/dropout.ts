@@ -1,20 +1,37 @@
 /**
- * Dropout with reproducible masks. Each call site draws the next seed from one counter, so a forward pass with
- * the same dropoutSeed gives the same masks, and two sites never share a mask.
+ * Dropout with reproducible masks. Each call site takes the next site number from one counter, and the site's key is
+ * a hash of (dropoutSeed, site number), so a forward pass with the same dropoutSeed drops the same units, two sites
+ * never share a mask, and the mask of an element is a hash of its index under that key (backend/dropout-mask.ts):
+ * the native kernel, the plain TF.js path and the fused attention core all drop the same elements.
  */
 import * as tf from '@tensorflow/tfjs-core'
+// TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
+import { dropoutKey, dropoutSite, type DropoutSite } from '../../backend/dropout-mask'
+import { dropoutAt } from '../../backend/native-ops'
 
 export interface Dropout {
   /** Inverted dropout when training and rate > 0; the identity otherwise. */
   (x: tf.Tensor, rate: number): tf.Tensor
+  /**
+   * The next site's settings for a kernel that drops inside itself (the fused attention core), or undefined when
+   * nothing is dropped (not training, rate 0). Takes a site number as a call does.
+   */
+  site(rate: number): DropoutSite | undefined
 }
+
+const TWO_32 = 4294967296
 
 export function makeDropout(training: boolean, seed?: number): Dropout {
   let site = 0
-  return (x, rate) => {
-    if (!training || rate <= 0) return x
+  const next = (rate: number): DropoutSite | undefined => {
+    if (!training || rate <= 0) return undefined
     site += 1
-    // A large odd stride spreads per-site seeds; without a seed tf.dropout draws from Math.random.
-    return tf.dropout(x, rate, undefined, seed === undefined ? undefined : seed + site * 7919)
+    // Without a seed the key is random (as tf.dropout without a seed draws from Math.random).
+    return dropoutSite(rate, seed === undefined ? Math.floor(Math.random() * TWO_32) : dropoutKey(seed, site))
   }
+  const dropout = (x: tf.Tensor, rate: number): tf.Tensor => {
+    const at = next(rate)
+    return at ? dropoutAt(x, at) : x
+  }
+  return Object.assign(dropout, { site: next })
 }
