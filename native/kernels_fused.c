@@ -178,18 +178,29 @@ LIGO_CLONES static void layer_norm_dx_rows(void *ctx, int64_t begin, int64_t end
   }
 }
 
-/* dγ[c] = Σ_r dy·x̂, dβ[c] = Σ_r dy, split over columns so no two threads write the same sum. */
-static void layer_norm_dparams_cols(void *ctx, int64_t begin, int64_t end) {
+/* Columns summed at once: the partial sums stay in registers / L1 and, being local, vectorise (no aliasing). */
+#define DPARAM_BLOCK 256
+
+/*
+ * dγ[c] = Σ_r dy·x̂, dβ[c] = Σ_r dy, split over columns so no two threads write the same sum. Summed into local
+ * blocks: accumulating through the output pointers made every += a load and a store the compiler could not
+ * vectorise (they might alias x or dy), ~0.2 ms a call for ViT's [544, 96], as long as the dx pass.
+ */
+LIGO_CLONES static void layer_norm_dparams_cols(void *ctx, int64_t begin, int64_t end) {
   norm_job *job = (norm_job *)ctx;
   const int cols = job->cols;
-  for (int64_t c = begin; c < end; c++) job->dgamma[c] = 0.0f, job->dbeta[c] = 0.0f;
-  for (int64_t r = 0; r < job->rows; r++) {
-    const float *x = job->x + r * cols, *dy = job->dy + r * cols;
-    const float mean = job->mean_in[r], rstd = job->rstd_in[r];
-    for (int64_t c = begin; c < end; c++) {
-      job->dgamma[c] += dy[c] * (x[c] - mean) * rstd;
-      job->dbeta[c] += dy[c];
+  for (int64_t c0 = begin; c0 < end; c0 += DPARAM_BLOCK) {
+    const int n = end - c0 < DPARAM_BLOCK ? (int)(end - c0) : DPARAM_BLOCK;
+    float dgamma[DPARAM_BLOCK] = {0}, dbeta[DPARAM_BLOCK] = {0};
+    for (int64_t r = 0; r < job->rows; r++) {
+      const float *x = job->x + r * cols + c0, *dy = job->dy + r * cols + c0;
+      const float mean = job->mean_in[r], rstd = job->rstd_in[r];
+      for (int c = 0; c < n; c++) {
+        dgamma[c] += dy[c] * (x[c] - mean) * rstd;
+        dbeta[c] += dy[c];
+      }
     }
+    for (int c = 0; c < n; c++) job->dgamma[c0 + c] = dgamma[c], job->dbeta[c0 + c] = dbeta[c];
   }
 }
 
