@@ -67,6 +67,9 @@ void ligo_layer_norm_backward(const float *dy, const float *x, const float *gamm
 void ligo_gelu_forward(const float *x, int64_t size, float *y);
 void ligo_gelu_backward(const float *dy, const float *x, int64_t size, float *dx);
 
+/* out = a + b element-wise (the residual connections of the fused blocks); out may be a or b. */
+void ligo_add(const float *a, const float *b, int64_t size, float *out);
+
 /*
  * AdamW, in place (Loshchilov & Hutter 2019, decoupled weight decay, torch.optim.AdamW semantics):
  *   m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p -= lr·(m/(1-β1^t) / (√(v/(1-β2^t)) + eps) + wd·p)
@@ -130,18 +133,20 @@ typedef struct {
  *   ligo_masked_softmax_forward (keyMask [items, keys] or NULL), context [items, queries, heads·d] = dropout(probs)·v_a
  *   (probs are saved before the dropout; the backward pass recomputes the mask). Returns 0, or -1 when the scratch
  *   of the dropped probabilities could not be allocated.
- * No head split or merge copies: each (item, head) multiplies its column block in place.
+ * No head split or merge copies: each (item, head) multiplies its column block in place. ld is the row stride of
+ * q, k, v (and of dq, dk, dv backward): heads·d for separate arrays, 3·heads·d when they are the column blocks of one
+ * [items, rows, 3·heads·d] projection (the fused block's q|k|v); context and dcontext are always dense.
  */
 int ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
-                           int headDim, float scale, int causal, const float *keyMask, const ligo_dropout_site *drop,
-                           float *probs, float *context);
+                           int headDim, int ld, float scale, int causal, const float *keyMask,
+                           const ligo_dropout_site *drop, float *probs, float *context);
 /*
  * Its gradient from dcontext [items, queries, heads·d], the saved probs and the forward call's dropout (its mask is
  * recomputed): dq, dk, dv (shapes of q, k, v).
  * Returns 0, or -1 when its scratch (one probs-sized array) could not be allocated.
  */
 int ligo_attention_backward(const float *q, const float *k, const float *v, const float *probs, const float *dcontext,
-                            int items, int heads, int queries, int keys, int headDim, float scale,
+                            int items, int heads, int queries, int keys, int headDim, int ld, float scale,
                             const ligo_dropout_site *drop, float *dq, float *dk, float *dv);
 
 /* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */

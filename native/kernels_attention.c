@@ -113,6 +113,7 @@ typedef struct {
   const float *q, *k, *v, *key_mask, *probs_in, *dcontext;
   float *probs, *context, *scratch, *dq, *dk, *dv;
   int heads, queries, keys, d, causal;
+  int ld; /* row stride of q, k, v, dq, dk, dv (heads·d, or 3·heads·d for rows [q k v] of one fused projection) */
   float scale;
   ligo_dropout_site drop; /* threshold 0: no dropout */
 } attention_job;
@@ -122,45 +123,45 @@ static inline void drop_block(const ligo_dropout_site *drop, int64_t base, const
   for (int64_t i = 0; i < size; i++) out[i] = in[i] * ligo_dropout_factor(drop->key, drop->threshold, drop->scale, (uint32_t)(base + i));
 }
 
-/* Offset of head `pair % heads` of item `pair / heads` in an [items, rows, heads·d] array. */
-static inline int64_t head_block(const attention_job *j, int64_t pair, int rows) {
-  return (pair / j->heads) * rows * (int64_t)j->heads * j->d + (pair % j->heads) * (int64_t)j->d;
+/* Offset of head `pair % heads` of item `pair / heads` in an [items, rows, stride] array (head a: columns a·d ..). */
+static inline int64_t head_block(const attention_job *j, int64_t pair, int rows, int stride) {
+  return (pair / j->heads) * rows * (int64_t)stride + (pair % j->heads) * (int64_t)j->d;
 }
 
 LIGO_CLONES static void attention_forward_pairs(void *ctx, int64_t begin, int64_t end) {
   const attention_job *j = (const attention_job *)ctx;
-  const int width = j->heads * j->d, queries = j->queries, keys = j->keys;
+  const int width = j->heads * j->d, ld = j->ld, queries = j->queries, keys = j->keys;
   for (int64_t pair = begin; pair < end; pair++) {
-    const float *k = j->k + head_block(j, pair, keys), *v = j->v + head_block(j, pair, keys);
+    const float *k = j->k + head_block(j, pair, keys, ld), *v = j->v + head_block(j, pair, keys, ld);
     const float *mask = j->key_mask ? j->key_mask + (pair / j->heads) * keys : NULL;
     const int64_t base = pair * queries * keys;
     float *p = j->probs + base;
-    ligo_sgemm_ld(0, 1, queries, keys, j->d, 1.0f, j->q + head_block(j, pair, queries), width, k, width, p, keys); /* q·kᵀ */
+    ligo_sgemm_ld(0, 1, queries, keys, j->d, 1.0f, j->q + head_block(j, pair, queries, ld), ld, k, ld, p, keys); /* q·kᵀ */
     for (int r = 0; r < queries; r++) softmax_row(p + r * keys, p + r * keys, keys, r, j->scale, j->causal, mask);
     const float *used = p; /* the probabilities the context is made of: dropped ones in the scratch */
     if (j->drop.threshold) {
       drop_block(&j->drop, base, p, j->scratch + base, (int64_t)queries * keys);
       used = j->scratch + base;
     }
-    ligo_sgemm_ld(0, 0, queries, j->d, keys, 1.0f, used, keys, v, width, j->context + head_block(j, pair, queries), width);
+    ligo_sgemm_ld(0, 0, queries, j->d, keys, 1.0f, used, keys, v, ld, j->context + head_block(j, pair, queries, width), width);
   }
 }
 
 LIGO_CLONES static void attention_backward_pairs(void *ctx, int64_t begin, int64_t end) {
   const attention_job *j = (const attention_job *)ctx;
-  const int width = j->heads * j->d, queries = j->queries, keys = j->keys, d = j->d;
+  const int width = j->heads * j->d, ld = j->ld, queries = j->queries, keys = j->keys, d = j->d;
   for (int64_t pair = begin; pair < end; pair++) {
-    const int64_t qBlock = head_block(j, pair, queries), kBlock = head_block(j, pair, keys);
+    const int64_t qBlock = head_block(j, pair, queries, ld), kBlock = head_block(j, pair, keys, ld);
     const int64_t base = pair * queries * keys, size = (int64_t)queries * keys;
-    const float *p = j->probs_in + base, *dc = j->dcontext + qBlock;
+    const float *p = j->probs_in + base, *dc = j->dcontext + head_block(j, pair, queries, width);
     float *ds = j->scratch + base;
     if (j->drop.threshold) drop_block(&j->drop, base, p, ds, size); /* the dropped probabilities, for dv */
-    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, j->drop.threshold ? ds : p, keys, dc, width, j->dv + kBlock, width); /* dv = pᵀ·dc */
-    ligo_sgemm_ld(0, 1, queries, keys, d, 1.0f, dc, width, j->v + kBlock, width, ds, keys);       /* dp = dc·vᵀ */
+    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, j->drop.threshold ? ds : p, keys, dc, width, j->dv + kBlock, ld); /* dv = pᵀ·dc */
+    ligo_sgemm_ld(0, 1, queries, keys, d, 1.0f, dc, width, j->v + kBlock, ld, ds, keys);          /* dp = dc·vᵀ */
     if (j->drop.threshold) drop_block(&j->drop, base, ds, ds, size); /* back through the dropout */
     for (int r = 0; r < queries; r++) softmax_row_backward(p + r * keys, ds + r * keys, ds + r * keys, keys, j->scale);
-    ligo_sgemm_ld(0, 0, queries, d, keys, 1.0f, ds, keys, j->k + kBlock, width, j->dq + qBlock, width); /* dq = ds·k */
-    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, ds, keys, j->q + qBlock, width, j->dk + kBlock, width);  /* dk = dsᵀ·q */
+    ligo_sgemm_ld(0, 0, queries, d, keys, 1.0f, ds, keys, j->k + kBlock, ld, j->dq + qBlock, ld); /* dq = ds·k */
+    ligo_sgemm_ld(1, 0, keys, d, queries, 1.0f, ds, keys, j->q + qBlock, ld, j->dk + kBlock, ld);  /* dk = dsᵀ·q */
   }
 }
 
@@ -171,8 +172,8 @@ static int64_t pairs_per_thread(int queries, int keys, int d) {
 }
 
 int ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
-                           int headDim, float scale, int causal, const float *keyMask, const ligo_dropout_site *drop,
-                           float *probs, float *context) {
+                           int headDim, int ld, float scale, int causal, const float *keyMask,
+                           const ligo_dropout_site *drop, float *probs, float *context) {
   attention_job job = {0};
   if (drop && drop->threshold) {
     job.drop = *drop;
@@ -181,14 +182,14 @@ int ligo_attention_forward(const float *q, const float *k, const float *v, int i
     if (!job.scratch) return -1;
   }
   job.q = q, job.k = k, job.v = v, job.key_mask = keyMask, job.probs = probs, job.context = context;
-  job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.causal = causal, job.scale = scale;
+  job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.ld = ld, job.causal = causal, job.scale = scale;
   ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_forward_pairs, &job);
   free(job.scratch);
   return 0;
 }
 
 int ligo_attention_backward(const float *q, const float *k, const float *v, const float *probs, const float *dcontext,
-                            int items, int heads, int queries, int keys, int headDim, float scale,
+                            int items, int heads, int queries, int keys, int headDim, int ld, float scale,
                             const ligo_dropout_site *drop, float *dq, float *dk, float *dv) {
   attention_job job = {0};
   if (drop) job.drop = *drop;
@@ -196,7 +197,7 @@ int ligo_attention_backward(const float *q, const float *k, const float *v, cons
   job.scratch = (float *)malloc(sizeof(float) * (size_t)items * heads * queries * keys);
   if (!job.scratch) return -1;
   job.q = q, job.k = k, job.v = v, job.probs_in = probs, job.dcontext = dcontext, job.dq = dq, job.dk = dk, job.dv = dv;
-  job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.scale = scale;
+  job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.ld = ld, job.scale = scale;
   ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_backward_pairs, &job);
   free(job.scratch);
   return 0;

@@ -227,6 +227,23 @@ static inline float gelu_slope(float x) {
 
 LIGO_ELEMENTWISE_ACTIVATION(gelu, gelu_value, gelu_slope)
 
+/* ---- Residual add ------------------------------------------------------------------------------------ */
+
+typedef struct {
+  const float *a, *b;
+  float *out;
+} add_job;
+
+LIGO_CLONES static void add_range(void *ctx, int64_t begin, int64_t end) {
+  const add_job *job = (const add_job *)ctx;
+  for (int64_t i = begin; i < end; i++) job->out[i] = job->a[i] + job->b[i];
+}
+
+void ligo_add(const float *a, const float *b, int64_t size, float *out) {
+  add_job job = {a, b, out};
+  ligo_parallel_for(size, 32768, add_range, &job);
+}
+
 /* ---- AdamW ------------------------------------------------------------------------------------------ */
 
 typedef struct {

@@ -403,6 +403,9 @@ static napi_value js_masked_softmax_backward(napi_env env, napi_callback_info in
   return NULL;
 }
 
+/* add(a, b, size, out): out = a + b (out may be a or b); the argument shape of an activation's backward pass */
+static napi_value js_add(napi_env env, napi_callback_info info) { return unary_backward(env, info, "add", ligo_add); }
+
 /* dropout(x, size, key, threshold, scale, y) (kernels_dropout.c); also its own backward pass, on dy */
 static napi_value js_dropout(napi_env env, napi_callback_info info) {
   call_args args;
@@ -420,21 +423,33 @@ static napi_value js_dropout(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* Sizes of an attention call: q and context [items·queries·width], k and v [items·keys·width], probs [items·heads·queries·keys]. */
+/*
+ * Sizes of an attention call: context [items·queries·width] (width = heads·headDim); q, k, v read with row stride ld
+ * (>= width), so they need (rows - 1)·ld + width elements; probs [items·heads·queries·keys].
+ */
 typedef struct {
-  int items, heads, queries, keys, head_dim;
-  int64_t q_size, kv_size, probs_size;
+  int items, heads, queries, keys, head_dim, ld;
+  int64_t q_size, kv_size, context_size, probs_size;
 } attention_dims;
 
+/* Elements a [rows, stride] array needs when only the first `width` columns of its last row are read. */
+static int64_t strided_size(int64_t rows, int64_t stride, int64_t width) { return rows == 0 ? 0 : checked_mad(rows - 1, stride, width); }
+
 static int attention_dims_of(call_args *args, int first, attention_dims *dims) {
-  if (!positive_dims(args, first, 5)) return 0;
+  if (!positive_dims(args, first, 6)) return 0;
   dims->items = (int)num(args, first), dims->heads = (int)num(args, first + 1);
   dims->queries = (int)num(args, first + 2), dims->keys = (int)num(args, first + 3), dims->head_dim = (int)num(args, first + 4);
+  dims->ld = (int)num(args, first + 5);
   const int64_t width = (int64_t)dims->heads * dims->head_dim; /* ints: every product below fits in int64 */
-  dims->q_size = checked_mad((int64_t)dims->items * dims->queries, width, 0);
-  dims->kv_size = checked_mad((int64_t)dims->items * dims->keys, width, 0);
+  if (dims->ld < width) {
+    fail(args, "(the row stride of q, k, v) must be at least heads·headDim", first + 5, 1);
+    return 0;
+  }
+  dims->q_size = strided_size((int64_t)dims->items * dims->queries, dims->ld, width);
+  dims->kv_size = strided_size((int64_t)dims->items * dims->keys, dims->ld, width);
+  dims->context_size = checked_mad((int64_t)dims->items * dims->queries, width, 0);
   dims->probs_size = checked_mad((int64_t)dims->items * dims->heads, (int64_t)dims->queries * dims->keys, 0);
-  if (dims->q_size < 0 || dims->kv_size < 0 || dims->probs_size < 0) {
+  if (dims->q_size < 0 || dims->kv_size < 0 || dims->context_size < 0 || dims->probs_size < 0) {
     fail(args, "(the sizes) overflow int64", first, 1);
     return 0;
   }
@@ -452,49 +467,49 @@ static int probs_indexable(call_args *args, const attention_dims *dims, int inde
 }
 
 /*
- * attentionForward(q, k, v, items, heads, queries, keys, headDim, scale, causal, keyMask | null, dropKey,
- * dropThreshold, dropScale, probs, context) (kernels_attention.c): q, context [items, queries, heads·headDim];
- * k, v [items, keys, heads·headDim]; keyMask [items, keys] or null; probs [items, heads, queries, keys] (saved
- * before the dropout); dropThreshold 0 = no dropout on the probabilities.
+ * attentionForward(q, k, v, items, heads, queries, keys, headDim, ld, scale, causal, keyMask | null, dropKey,
+ * dropThreshold, dropScale, probs, context) (kernels_attention.c): q [items, queries, ld], k, v [items, keys, ld]
+ * (head a: columns a·headDim ..); context [items, queries, heads·headDim]; keyMask [items, keys] or null; probs
+ * [items, heads, queries, keys] (saved before the dropout); dropThreshold 0 = no dropout on the probabilities.
  */
 static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
   call_args args;
   attention_dims dims;
-  if (!read_args(env, info, &args, 16, "attentionForward") || !attention_dims_of(&args, 3, &dims)) return NULL;
-  float scale = (float)num(&args, 8);
-  int causal = flag(&args, 9);
-  if (!args.failed && causal && dims.queries != dims.keys) fail(&args, "(causal) needs as many queries as keys", 9, 1);
+  if (!read_args(env, info, &args, 17, "attentionForward") || !attention_dims_of(&args, 3, &dims)) return NULL;
+  float scale = (float)num(&args, 9);
+  int causal = flag(&args, 10);
+  if (!args.failed && causal && dims.queries != dims.keys) fail(&args, "(causal) needs as many queries as keys", 10, 1);
   const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
   const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
   const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
-  const float *mask = optional_f32(&args, 10, (int64_t)dims.items * dims.keys);
-  ligo_dropout_site drop = dropout_args(&args, 11);
-  float *probs = typed(&args, 14, napi_float32_array, dims.probs_size);
-  float *context = typed(&args, 15, napi_float32_array, dims.q_size);
-  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 12))) return NULL;
-  if (dims.probs_size > 0 && ligo_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, causal, mask, &drop, probs, context) != 0)
+  const float *mask = optional_f32(&args, 11, (int64_t)dims.items * dims.keys);
+  ligo_dropout_site drop = dropout_args(&args, 12);
+  float *probs = typed(&args, 15, napi_float32_array, dims.probs_size);
+  float *context = typed(&args, 16, napi_float32_array, dims.context_size);
+  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 13))) return NULL;
+  if (dims.probs_size > 0 && ligo_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, causal, mask, &drop, probs, context) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "attentionForward: out of memory for its scratch array");
   return NULL;
 }
 
-/* attentionBackward(q, k, v, probs, dcontext, items, heads, queries, keys, headDim, scale, dropKey, dropThreshold,
- * dropScale, dq, dk, dv): the forward call's dropout settings, so the same mask is recomputed. */
+/* attentionBackward(q, k, v, probs, dcontext, items, heads, queries, keys, headDim, ld, scale, dropKey, dropThreshold,
+ * dropScale, dq, dk, dv): the forward call's settings, so the same mask is recomputed; dq, dk, dv with row stride ld. */
 static napi_value js_attention_backward(napi_env env, napi_callback_info info) {
   call_args args;
   attention_dims dims;
-  if (!read_args(env, info, &args, 17, "attentionBackward") || !attention_dims_of(&args, 5, &dims)) return NULL;
-  float scale = (float)num(&args, 10);
-  ligo_dropout_site drop = dropout_args(&args, 11);
+  if (!read_args(env, info, &args, 18, "attentionBackward") || !attention_dims_of(&args, 5, &dims)) return NULL;
+  float scale = (float)num(&args, 11);
+  ligo_dropout_site drop = dropout_args(&args, 12);
   const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
   const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
   const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
   const float *probs = typed(&args, 3, napi_float32_array, dims.probs_size);
-  const float *dcontext = typed(&args, 4, napi_float32_array, dims.q_size);
-  float *dq = typed(&args, 14, napi_float32_array, dims.q_size);
-  float *dk = typed(&args, 15, napi_float32_array, dims.kv_size);
-  float *dv = typed(&args, 16, napi_float32_array, dims.kv_size);
-  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 12))) return NULL;
-  if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, scale, &drop, dq, dk, dv) != 0)
+  const float *dcontext = typed(&args, 4, napi_float32_array, dims.context_size);
+  float *dq = typed(&args, 15, napi_float32_array, dims.q_size);
+  float *dk = typed(&args, 16, napi_float32_array, dims.kv_size);
+  float *dv = typed(&args, 17, napi_float32_array, dims.kv_size);
+  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 13))) return NULL;
+  if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, &drop, dq, dk, dv) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "attentionBackward: out of memory for its scratch array");
   return NULL;
 }
@@ -540,6 +555,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluTanhBackward", NULL, js_gelu_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxForward", NULL, js_masked_softmax_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxBackward", NULL, js_masked_softmax_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"add", NULL, js_add, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dropout", NULL, js_dropout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionForward", NULL, js_attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionBackward", NULL, js_attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -29,6 +29,9 @@ export const FUSED_KERNELS = {
   /** The attention core of all heads from q, k, v [B, T, H] to the context [B, T, H] (native-ops.ts fusedAttention). */
   attention: 'LigoAttention',
   attentionGrad: 'LigoAttentionGrad',
+  /** A whole pre-LN transformer block (ViT, DeiT, GPT-2) and its gradient (native-block.ts, native-ops.ts preLnBlockFused). */
+  preLnBlock: 'LigoPreLnBlock',
+  preLnBlockGrad: 'LigoPreLnBlockGrad',
   /** Inverted dropout with a hashed mask (dropout-mask.ts); its own gradient (native-ops.ts dropoutAt). */
   dropout: 'LigoDropout',
   /** In place on param, m, v (see native-ops.ts adamwUpdateInPlace); returns no tensor. */

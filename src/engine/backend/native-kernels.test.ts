@@ -414,30 +414,45 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     expect(() => fusedAttention(tf.zeros([1, 3, 4]), tf.zeros([1, 3, 6]), tf.zeros([1, 3, 6]), masks)).toThrow('fusedAttention takes q [B, Tq, H] and k, v [B, Tk, H]')
     expect(() => fusedAttention(tf.zeros([1, 1, 4]), tf.zeros([1, 3, 4]), tf.zeros([1, 3, 4]), { ...masks, causal: true })).toThrow('as many queries as keys')
     expect(() => fusedAttention(tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), { ...masks, keyMask: tf.ones([1, 3]) })).toThrow('keyMask must be [2, 3], got [1,3]')
-    expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 1, false, null, 0, 0, 1, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
+    expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 4, 1, false, null, 0, 0, 1, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
+    expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 3, 1, false, null, 0, 0, 1, new Float32Array(18), new Float32Array(12))).toThrow('must be at least heads·headDim')
   })
 
-  it.each(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const)('%s: logits and every parameter gradient the same with the fused attention core and linear layers as op by op', async (name) => {
+  // Three paths per family: everything native (ViT, DeiT and GPT-2 blocks as one kernel each way), the fused attention
+  // core and linear layers without the block kernels, and op by op (none of the three). With dropout (training,
+  // seeded) every path drops the same entries: the block, the attention core and the plain ops hash the same indices.
+  const pathCases = [
+    ...(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const).map((name) => ({ name, dropout: 0 })),
+    ...(['vit', 'gpt2', 'bert'] as const).map((name) => ({ name, dropout: 0.1 })),
+  ]
+  it.each(pathCases)('$name, dropout $dropout: logits and every parameter gradient the same with the block kernels, the fused attention core and linear layers, and op by op', async ({ name, dropout }) => {
     const family = getFamily(name)
-    const step = tinyStep(name)
+    const step = tinyStep(name, dropout)
     const params = family.init(step.config, 7)
     const names = Object.keys(params).filter((k) => !k.startsWith('pooler.'))
+    const options = { training: dropout > 0, dropoutSeed: 5, ...step.options }
     const evaluate = (): Float32Array[] =>
       tf.tidy(() => {
-        const logits = (...values: tf.Tensor[]) => family.forward({ ...params, ...Object.fromEntries(names.map((n, i) => [n, values[i]])) }, step.config, step.inputs, { training: false, ...step.options })
+        const logits = (...values: tf.Tensor[]) => family.forward({ ...params, ...Object.fromEntries(names.map((n, i) => [n, values[i]])) }, step.config, step.inputs, options)
         const { value, grads } = tf.valueAndGrads((...values: tf.Tensor[]) => family.loss(logits(...values), step.targets))(names.map((n) => params[n]))
         return [logits(...names.map((n) => params[n])), value, ...grads].map((t) => t.dataSync() as Float32Array)
       })
-    const fused = evaluate()
-    const forwardKernels = await tf.profile(() => tf.tidy(() => family.forward(params, step.config, step.inputs, { training: false, ...step.options })))
-    expect(forwardKernels.kernelNames).toEqual(expect.arrayContaining([FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
-    const fusedKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
-    for (const kernel of fusedKernels) tf.unregisterKernel(kernel, 'wasm')
+    const kernelsOfForward = async () => (await tf.profile(() => tf.tidy(() => family.forward(params, step.config, step.inputs, options)))).kernelNames
+    const usesBlock = name === 'vit' || name === 'deit' || name === 'gpt2'
+    const native = evaluate()
+    expect(await kernelsOfForward()).toEqual(expect.arrayContaining(usesBlock ? [FUSED_KERNELS.preLnBlock] : [FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
+    const blockKernels = [FUSED_KERNELS.preLnBlock, FUSED_KERNELS.preLnBlockGrad]
+    for (const kernel of blockKernels) tf.unregisterKernel(kernel, 'wasm')
+    const fusedCore = evaluate()
+    expect(await kernelsOfForward()).toEqual(expect.arrayContaining([FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
+    const coreKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
+    for (const kernel of coreKernels) tf.unregisterKernel(kernel, 'wasm')
     const opByOp = evaluate()
     registerNativeKernels(addon!)
-    expect(fusedKernels.every(fusedKernelActive)).toBe(true)
+    expect([...blockKernels, ...coreKernels].every(fusedKernelActive)).toBe(true)
     expect(opByOp.length).toBe(names.length + 2)
-    fused.forEach((values, i) => expectClose(values, opByOp[i], 1e-5))
+    native.forEach((values, i) => expectClose(values, opByOp[i], 1e-5))
+    fusedCore.forEach((values, i) => expectClose(values, opByOp[i], 1e-5))
     tf.dispose([...Object.values(params), ...Object.values(step.inputs), step.targets.labels])
   })
 

@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { BatchMatMulAttrs, KernelConfig, KernelFunc, SumAttrs, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { NativeKernelsRecord } from '../../shared'
+import { blockKernelConfigs } from './native-block'
 import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive, setNativeMatMul } from './kernel-availability'
 
 export { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive }
@@ -46,12 +47,15 @@ export interface NativeAddon {
   maskedSoftmaxForward(x: Float32Array, items: number, heads: number, queries: number, keys: number, scale: number, causal: boolean, keyMask: Float32Array | null, y: Float32Array): void
   maskedSoftmaxBackward(y: Float32Array, dy: Float32Array, rows: number, keys: number, scale: number, dx: Float32Array): void
   /**
-   * The attention core (kernels_attention.c): q, context [items, queries, heads·headDim]; k, v [items, keys, heads·headDim];
-   * probs [items, heads, queries, keys]; keyMask as maskedSoftmaxForward's.
+   * The attention core (kernels_attention.c): q [items, queries, ld], k, v [items, keys, ld] (row stride ld >= heads·headDim:
+   * heads·headDim for separate arrays, 3·heads·headDim for the column blocks of one q|k|v projection); context
+   * [items, queries, heads·headDim]; probs [items, heads, queries, keys]; keyMask as maskedSoftmaxForward's.
    */
-  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, causal: boolean, keyMask: Float32Array | null, dropKey: number, dropThreshold: number, dropScale: number, probs: Float32Array, context: Float32Array): void
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, causal: boolean, keyMask: Float32Array | null, dropKey: number, dropThreshold: number, dropScale: number, probs: Float32Array, context: Float32Array): void
   /** The forward call's dropout settings, so that the same mask is recomputed. */
-  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, scale: number, dropKey: number, dropThreshold: number, dropScale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, dropKey: number, dropThreshold: number, dropScale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  /** out = a + b element-wise (out may be a or b). */
+  add(a: Float32Array, b: Float32Array, size: number, out: Float32Array): void
   /** y = x · dropout factors of a site (backend/dropout-mask.ts); also its own backward pass, on dy. */
   dropout(x: Float32Array, size: number, key: number, threshold: number, scale: number, y: Float32Array): void
   adamwUpdate(param: Float32Array, m: Float32Array, v: Float32Array, grad: Float32Array, size: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, step: number): void
@@ -349,7 +353,7 @@ const attentionKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, 
   const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput([items, heads, queries, keys], 'float32')]
   const view = heapF32(wasm)
   const [context, probs] = outputs.map(view)
-  addon.attentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, scale, causal === 1, keyMask ? view(keyMask) : null, dropKey, dropThreshold, dropScale, probs, context)
+  addon.attentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, width, scale, causal === 1, keyMask ? view(keyMask) : null, dropKey, dropThreshold, dropScale, probs, context)
   return outputs
 }
 
@@ -363,7 +367,7 @@ const attentionGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backe
   const outputs = [wasm.makeOutput(q.shape, 'float32'), wasm.makeOutput(k.shape, 'float32'), wasm.makeOutput(v.shape, 'float32')]
   const view = heapF32(wasm)
   const [dq, dk, dv] = outputs.map(view)
-  addon.attentionBackward(view(q), view(k), view(v), view(probs), view(dy), items, heads, queries, keys, width / heads, scale, dropKey, dropThreshold, dropScale, dq, dk, dv)
+  addon.attentionBackward(view(q), view(k), view(v), view(probs), view(dy), items, heads, queries, keys, width / heads, width, scale, dropKey, dropThreshold, dropScale, dq, dk, dv)
   return outputs
 }
 
@@ -413,6 +417,7 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     ...(has('dropout') ? [wasm(FUSED_KERNELS.dropout, dropoutKernel(addon))] : []),
     ...(has('attentionForward', 'attentionBackward', 'dropout') ? [wasm(FUSED_KERNELS.attention, attentionKernel(addon)), wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
+    ...blockKernelConfigs(addon),
   ]
 }
 

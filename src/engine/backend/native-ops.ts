@@ -14,6 +14,7 @@
  *   dropoutAt(x, site)                              inverted dropout with the hashed mask of dropout-mask.ts
  *   fusedAttention(q, k, v [B, T, H], settings)     the whole attention core of every head, with the masks and
  *                                                   the dropout of the probabilities inside (native only)
+ *   preLnBlockFused(x [B, T, H], weights, settings) a whole pre-LN transformer block (native only)
  *   adamwUpdateInPlace(...)                         one AdamW step on a variable's own memory (native only)
  *
  * Like kernel-availability.ts this file imports only @tensorflow/tfjs-core, so engine/models and engine/train may
@@ -266,6 +267,90 @@ export function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: Fuse
     }
   })
   return mask ? op(q, k, v, mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')) : op(q, k, v)
+}
+
+/** A pre-LN block's weights, in the order of the block kernels' inputs (torch layout W [out, in]). */
+export const BLOCK_WEIGHTS = ['ln1Gamma', 'ln1Beta', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'ln2Gamma', 'ln2Beta', 'w1', 'b1', 'w2', 'b2'] as const
+export type BlockWeightName = (typeof BLOCK_WEIGHTS)[number]
+/** The activations the block's forward kernel returns after y, packed in this order (native-block.ts). */
+export const BLOCK_SAVED = ['h1', 'mean1', 'rstd1', 'qkv', 'probs', 'ctx', 'x2', 'h2', 'mean2', 'rstd2', 'f1', 'act'] as const
+
+/**
+ * The block kernels' attrs: heads, eps, scale (of the scores), tanhGelu (GPT-2's activation 1, erf GELU 0), causal
+ * (0/1) and three dropout sites as key/threshold/scale triples: p* on the attention probabilities, a* after the
+ * attention's output projection, m* after the MLP (threshold 0: none).
+ */
+export interface BlockAttrs {
+  heads: number
+  eps: number
+  scale: number
+  tanhGelu: number
+  causal: number
+  pKey: number
+  pThreshold: number
+  pScale: number
+  aKey: number
+  aThreshold: number
+  aScale: number
+  mKey: number
+  mThreshold: number
+  mScale: number
+}
+
+export interface PreLnBlockSettings {
+  numHeads: number
+  eps: number
+  /** GPT-2's tanh GELU instead of the exact erf GELU. */
+  tanhGelu: boolean
+  causal: boolean
+  /** Padding mask [B, T] (1 = attend, 0 = padding). */
+  keyMask?: tf.Tensor
+  /** The dropout sites in the order the op-by-op block takes them: probabilities, attention output, MLP output. */
+  dropouts: { probs?: DropoutSite; attention?: DropoutSite; mlp?: DropoutSite }
+}
+
+/**
+ * A pre-LN transformer block, y = x2 + drop(MLP(LN2(x2))) with x2 = x + drop(Attn(LN1(x))), as one native kernel per
+ * direction (native-block.ts): the same addon calls as the op-by-op block, without its ~130 TF.js kernel calls.
+ * x [B, T, H]; q, k, v and out projections [H, H] with biases, MLP up [F, H] and down [H, F] with biases. Only where
+ * fusedKernelActive(FUSED_KERNELS.preLnBlock); models/layers/pre-ln-block.ts keeps the op-by-op block otherwise.
+ */
+export function preLnBlockFused(x: tf.Tensor, weights: Record<BlockWeightName, tf.Tensor>, s: PreLnBlockSettings): tf.Tensor {
+  const [batch, tokens, hidden] = x.shape
+  if (x.rank !== 3 || (hidden as number) % s.numHeads !== 0) throw new Error(`preLnBlockFused takes x [B, T, H] with H a multiple of ${s.numHeads} heads, got [${x.shape}]`)
+  const mask = s.keyMask
+  if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== tokens)) throw new Error(`preLnBlockFused: keyMask must be [${batch}, ${tokens}], got [${mask.shape}]`)
+  const site = (prefix: 'p' | 'a' | 'm', d?: DropoutSite) => ({ [`${prefix}Key`]: d?.key ?? 0, [`${prefix}Threshold`]: d?.threshold ?? 0, [`${prefix}Scale`]: d?.scale ?? 1 })
+  const attrs = {
+    heads: s.numHeads, eps: s.eps, scale: 1 / Math.sqrt((hidden as number) / s.numHeads), tanhGelu: s.tanhGelu ? 1 : 0, causal: s.causal ? 1 : 0,
+    ...site('p', s.dropouts.probs), ...site('a', s.dropouts.attention), ...site('m', s.dropouts.mlp),
+  } as BlockAttrs
+  const count = BLOCK_WEIGHTS.length
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const input = args[0] as tf.Tensor
+    const w = args.slice(1, 1 + count) as tf.Tensor[]
+    const keyMask = args.length === count + 3 ? (args[count + 1] as tf.Tensor) : undefined
+    const maskShape = keyMask?.shape // as in maskedSoftmax: the mask is an input only so that it outlives the tidy
+    const named = Object.fromEntries(BLOCK_WEIGHTS.map((name, i) => [name, w[i]]))
+    const [y, saved] = run(FUSED_KERNELS.preLnBlock, { x: input, ...named, ...(keyMask ? { keyMask } : {}) }, attrs as unknown as Record<string, number>) as tf.Tensor[]
+    // TF.js keeps a clone of every saved tensor (a kernel call each). Variables outlive the step, so they are read
+    // where they are; other weights (e.g. made by a growth operator inside the step) are saved.
+    const unsaved = w.map((t) => t instanceof tf.Variable)
+    save([input, saved, ...w.filter((_, i) => !unsaved[i])])
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => {
+        let next = 2
+        const weightsNow = w.map((t, i) => (unsaved[i] ? t : kept[next++]))
+        const inputs = { dy, x: kept[0], saved: kept[1], ...Object.fromEntries(BLOCK_WEIGHTS.map((name, i) => [name, weightsNow[i]])) }
+        const grads = run(FUSED_KERNELS.preLnBlockGrad, inputs, attrs as unknown as Record<string, number>) as tf.Tensor[]
+        return maskShape ? [...grads, tf.zeros(maskShape)] : grads
+      },
+    }
+  })
+  const w = BLOCK_WEIGHTS.map((name) => weights[name])
+  return mask ? op(x, ...w, mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')) : op(x, ...w)
 }
 
 export interface AdamWStep {

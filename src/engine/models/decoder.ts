@@ -5,15 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { DecoderConfig } from './config'
-import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { resolveAttentionImpl, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
 import { liveUnits } from './growth-masks'
 import { embedding } from './layers/embedding'
-import { geluNew } from './layers/gelu'
 import { layerNorm } from './layers/layer-norm'
 import { linear } from './layers/linear'
-import { mlp } from './layers/mlp'
 import { paramReader, type ParamMap } from './layers/params'
+import { preLnBlock } from './layers/pre-ln-block'
 import type { ForwardOptions, TextInputs } from './types'
 
 /** Final hidden states [B, T, H] (after ln_f). */
@@ -37,11 +36,7 @@ export function decoderHidden(params: ParamMap, config: DecoderConfig, inputs: T
   const positions = tf.slice(p('embed.pos.weight'), [0, 0], [length, config.hiddenSize]) // [T, H], broadcast over B
   let x = dropout(tf.add(words, positions), config.hiddenDropout)
   for (let i = 0; i < config.numLayers; i++) {
-    const b = `blocks.${i}`
-    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps, live)
-    x = tf.add(x, dropout(selfAttention(p, `${b}.attn`, normed1, settings), config.hiddenDropout))
-    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps, live)
-    x = tf.add(x, dropout(mlp(p, `${b}.mlp`, normed2, geluNew), config.hiddenDropout))
+    x = preLnBlock(p, `blocks.${i}`, x, settings, { eps: config.layerNormEps, hiddenDropout: config.hiddenDropout, activation: 'gelu_new', live })
   }
   return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps, live)
 }

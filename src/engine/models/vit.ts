@@ -5,14 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { prefixTokens, type ViTConfig } from './config'
-import { resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { resolveAttentionImpl, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
-import { gelu } from './layers/gelu'
 import { liveUnits } from './growth-masks'
 import { layerNorm } from './layers/layer-norm'
 import { linear } from './layers/linear'
-import { mlp } from './layers/mlp'
 import { paramReader, type ParamMap } from './layers/params'
+import { preLnBlock } from './layers/pre-ln-block'
 import { checkPixels, patchEmbed } from './layers/patch-embed'
 import type { ForwardOptions, VisionInputs } from './types'
 
@@ -41,11 +40,7 @@ export function vitHidden(params: ParamMap, config: ViTConfig, inputs: VisionInp
   let x = tf.add(tf.concat([...prefix, patches], 1), p('embed.pos.weight')) // [B, prefix + N, H]
   x = dropout(x, config.hiddenDropout)
   for (let i = 0; i < config.numLayers; i++) {
-    const b = `blocks.${i}`
-    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), config.layerNormEps, live)
-    x = tf.add(x, dropout(selfAttention(p, `${b}.attn`, normed1, settings), config.hiddenDropout))
-    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), config.layerNormEps, live)
-    x = tf.add(x, dropout(mlp(p, `${b}.mlp`, normed2, gelu), config.hiddenDropout))
+    x = preLnBlock(p, `blocks.${i}`, x, settings, { eps: config.layerNormEps, hiddenDropout: config.hiddenDropout, activation: 'gelu', live })
   }
   return layerNorm(x, p('final_norm.weight'), p('final_norm.bias'), config.layerNormEps, live)
 }
