@@ -358,10 +358,18 @@ export interface AdamWStep {
   beta1: number
   beta2: number
   eps: number
-  /** Decoupled decay λ (0 for no-decay parameters): p -= lr·λ·p. */
-  weightDecay: number
   /** 1-based update count (bias corrections 1 - β^step). */
   step: number
+}
+
+/** One parameter's share of an AdamW update. */
+export interface AdamWEntry {
+  param: tf.Variable
+  m: tf.Variable
+  v: tf.Variable
+  grad: tf.Tensor
+  /** Decoupled decay λ (0 for no-decay parameters): p -= lr·λ·p. */
+  weightDecay: number
 }
 
 /** True when adamwUpdateInPlace can run on the active backend. */
@@ -376,12 +384,16 @@ function ownMemory(variable: tf.Variable): void {
 }
 
 /**
- * One AdamW update (torch.optim.AdamW semantics, see native/kernels.h) written in place into param, m and v: no
- * new tensors, no copies of weights or moments per step. Only when nativeAdamWActive(); the caller keeps a
- * TF.js-ops path for the other backends.
+ * One AdamW update of every entry (torch.optim.AdamW semantics, see native/kernels.h) written in place into param, m
+ * and v: no new tensors, no copies of weights or moments, one kernel call for all parameters. Only when
+ * nativeAdamWActive(); the caller keeps a TF.js-ops path for the other backends.
  */
-export function adamwUpdateInPlace(param: tf.Variable, m: tf.Variable, v: tf.Variable, grad: tf.Tensor, s: AdamWStep): void {
-  for (const variable of [param, m, v]) ownMemory(variable)
-  const attrs = { lr: s.lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step: s.step }
-  run(FUSED_KERNELS.adamw, { param, m, v, grad }, attrs)
+export function adamwUpdateInPlace(entries: readonly AdamWEntry[], s: AdamWStep): void {
+  const inputs: Record<string, tf.Tensor> = {}
+  entries.forEach((e, i) => {
+    for (const variable of [e.param, e.m, e.v]) ownMemory(variable)
+    Object.assign(inputs, { [`param${i}`]: e.param, [`m${i}`]: e.m, [`v${i}`]: e.v, [`grad${i}`]: e.grad })
+  })
+  const attrs = { lr: s.lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, step: s.step, weightDecays: entries.map((e) => e.weightDecay) }
+  tf.engine().runKernel(FUSED_KERNELS.adamw, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap)
 }

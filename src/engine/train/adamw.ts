@@ -10,8 +10,8 @@
  * Slots m and v are named variables `${prefix}/${name}/m|v`; dispose() frees them. The state (t, m, v) is
  * exported as plain arrays for checkpoints and restored bit for bit.
  *
- * With the native kernels (wasm + addon) each parameter's update is one in-place pass over p, m, v (no temporaries,
- * no copies of weights or moments); elsewhere the same formula runs as TF.js ops. Both agree within float32
+ * With the native kernels (wasm + addon) the update is one kernel call for all parameters, an in-place pass over each
+ * one's p, m, v (no temporaries, no copies of weights or moments); elsewhere the same formula runs as TF.js ops. Both agree within float32
  * rounding (adamw.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core'
@@ -86,12 +86,12 @@ export class AdamW {
     const stepSize = lr / bias1
     const decayFactor = 1 - lr * this.weightDecay
     if (nativeAdamWActive()) {
-      for (const [name, slot] of this.slots) {
-        const g = grads[name]
-        if (!g) throw new Error(`AdamW: no gradient for parameter "${name}"`)
-        const weightDecay = slot.decays ? this.weightDecay : 0
-        adamwUpdateInPlace(this.params[name], slot.m, slot.v, g, { lr, beta1: this.beta1, beta2: this.beta2, eps: this.epsilon, weightDecay, step: t })
-      }
+      const entries = [...this.slots].map(([name, slot]) => {
+        const grad = grads[name]
+        if (!grad) throw new Error(`AdamW: no gradient for parameter "${name}"`)
+        return { param: this.params[name], m: slot.m, v: slot.v, grad, weightDecay: slot.decays ? this.weightDecay : 0 }
+      })
+      adamwUpdateInPlace(entries, { lr, beta1: this.beta1, beta2: this.beta2, eps: this.epsilon, step: t })
       return
     }
     tf.tidy(() => {
