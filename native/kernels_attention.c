@@ -171,6 +171,17 @@ static int64_t pairs_per_thread(int queries, int keys, int d) {
   return work >= 65536 ? 1 : 65536 / (work + 1) + 1;
 }
 
+/*
+ * Threads for a call of `pairs` (item, head) pairs. Each pair is a few small BLAS calls, and concurrent calls contend
+ * inside the BLAS (OpenBLAS takes a lock for its work buffer on every call): ViT's 96 pairs of 17 × 17 × 32 ran
+ * slower on 2 threads than on 1 (forward 0.26-0.28 against 0.18-0.24 ms, backward 0.41-0.43 against 0.21-0.29 ms,
+ * three runs each), so calls below 8M multiply-adds stay on the calling thread. GPT-2's 48 pairs of 64 × 64 × 64
+ * (12.6M) still split.
+ */
+static int attention_threads(int64_t pairs, int queries, int keys, int d) {
+  return pairs * queries * keys * (int64_t)(d > 0 ? d : 1) < (1 << 23) ? 1 : ligo_pool_threads();
+}
+
 int ligo_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries, int keys,
                            int headDim, int ld, float scale, int causal, const float *keyMask,
                            const ligo_dropout_site *drop, float *probs, float *context) {
@@ -183,7 +194,8 @@ int ligo_attention_forward(const float *q, const float *k, const float *v, int i
   }
   job.q = q, job.k = k, job.v = v, job.key_mask = keyMask, job.probs = probs, job.context = context;
   job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.ld = ld, job.causal = causal, job.scale = scale;
-  ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_forward_pairs, &job);
+  const int64_t pairs = (int64_t)items * heads;
+  ligo_parallel_for_threads(attention_threads(pairs, queries, keys, headDim), pairs, pairs_per_thread(queries, keys, headDim), attention_forward_pairs, &job);
   free(job.scratch);
   return 0;
 }
@@ -198,7 +210,8 @@ int ligo_attention_backward(const float *q, const float *k, const float *v, cons
   if (!job.scratch) return -1;
   job.q = q, job.k = k, job.v = v, job.probs_in = probs, job.dcontext = dcontext, job.dq = dq, job.dk = dk, job.dv = dv;
   job.heads = heads, job.queries = queries, job.keys = keys, job.d = headDim, job.ld = ld, job.scale = scale;
-  ligo_parallel_for((int64_t)items * heads, pairs_per_thread(queries, keys, headDim), attention_backward_pairs, &job);
+  const int64_t pairs = (int64_t)items * heads;
+  ligo_parallel_for_threads(attention_threads(pairs, queries, keys, headDim), pairs, pairs_per_thread(queries, keys, headDim), attention_backward_pairs, &job);
   free(job.scratch);
   return 0;
 }

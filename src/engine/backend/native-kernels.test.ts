@@ -338,13 +338,22 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     { name: 'dropout 0.3', queries: 5, causal: false, mask: false, dropout: 0.3 },
     { name: 'causal + padding + dropout 0.1', queries: 5, causal: true, mask: true, dropout: 0.1 },
   ]
-  it.each([...attentionCases.map((c) => ({ ...c, dropout: 0 })), ...droppedAttentionCases])('fused attention ($name): context, dq, dk and dv against the op-by-op path on cpu', async ({ queries, causal, mask, dropout }) => {
-    const [batch, keys, hidden, heads] = [2, 5, 12, 3]
+  // Heads' products up to 16,384 multiply-adds run as loops in the kernel, larger ones through the BLAS: 40 × 40 keys
+  // × 16 columns take the BLAS (the cases above the loops).
+  const blasAttentionCases = [
+    { name: 'BLAS-sized heads, causal + padding + dropout 0.2', queries: 40, keys: 40, hidden: 32, heads: 2, causal: true, mask: true, dropout: 0.2 },
+    { name: 'BLAS-sized heads, no mask', queries: 40, keys: 40, hidden: 32, heads: 2, causal: false, mask: false, dropout: 0 },
+  ]
+  const smallShape = { keys: 5, hidden: 12, heads: 3 }
+  it.each([...attentionCases.map((c) => ({ ...c, ...smallShape, dropout: 0 })), ...droppedAttentionCases.map((c) => ({ ...c, ...smallShape })), ...blasAttentionCases])('fused attention ($name): context, dq, dk and dv against the op-by-op path on cpu', async ({ queries, keys, hidden, heads, causal, mask, dropout }) => {
+    const batch = 2
+    // the small cases keep the shared mask (its second item is all padding); the long one pads item 1's last 2 keys
+    const maskRows = keys === keyMask[0].length ? keyMask : Array.from({ length: batch }, (_, b) => Array.from({ length: keys }, (_, k) => (b === 1 && k >= keys - 2 ? 0 : 1)))
     const [qShape, kShape] = [[batch, queries, hidden], [batch, keys, hidden]]
     const [qv, kv, vv, upstream] = [randomValues(batch * queries * hidden, 51), randomValues(batch * keys * hidden, 52), randomValues(batch * keys * hidden, 53), randomValues(batch * queries * hidden, 54)]
     // With dropout, the op-by-op path on cpu drops its [B·A, Tq, Tk] probabilities with the JavaScript mask of the
     // same site: the fused kernel must drop the same entries, forward and backward.
-    const settings = (): AttentionSettings => ({ numHeads: heads, impl: 'batched', probsDropout: dropout, dropout: makeDropout(dropout > 0, 11), causal, keyMask: mask ? tf.tensor2d(keyMask) : undefined })
+    const settings = (): AttentionSettings => ({ numHeads: heads, impl: 'batched', probsDropout: dropout, dropout: makeDropout(dropout > 0, 11), causal, keyMask: mask ? tf.tensor2d(maskRows) : undefined })
     const run = () => {
       const [q, k, v] = [tf.tensor(qv, qShape), tf.tensor(kv, kShape), tf.tensor(vv, kShape)]
       const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(scaledDotProductAttention(a, b, c, settings()), tf.tensor(upstream, qShape)))
