@@ -149,6 +149,22 @@ int ligo_attention_backward(const float *q, const float *k, const float *v, cons
                             int items, int heads, int queries, int keys, int headDim, int ld, float scale,
                             const ligo_dropout_site *drop, float *dq, float *dk, float *dv);
 
+/*
+ * Talking-heads attention (CaiT): S = scale·q_a·k_aᵀ per head, P = softmax(W_pre·S + b_pre) over keys, M = W_post·P +
+ * b_post, context_a = dropout(M)_a·v_a; head mixing over [heads, queries·keys] per item, W [heads, heads] as timm's
+ * proj_l / proj_w. No masks. scores, probs and mixed [items, heads, queries, keys] are kept for the backward pass,
+ * which also returns the mixing weights' gradients summed over items. Both return 0, or -1 when out of memory.
+ */
+int ligo_talking_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries,
+                                   int keys, int headDim, int ld, float scale, const float *wPre, const float *bPre,
+                                   const float *wPost, const float *bPost, const ligo_dropout_site *drop, float *scores,
+                                   float *probs, float *mixed, float *context);
+int ligo_talking_attention_backward(const float *q, const float *k, const float *v, const float *scores,
+                                    const float *probs, const float *mixed, const float *dcontext, int items, int heads,
+                                    int queries, int keys, int headDim, int ld, float scale, const float *wPre,
+                                    const float *wPost, const ligo_dropout_site *drop, float *dq, float *dk, float *dv,
+                                    float *dwPre, float *dbPre, float *dwPost, float *dbPost);
+
 /* ---- Threads for the fused kernels (thread_pool.c) ------------------------------------------------- */
 
 /* Runs fn(ctx, begin, end) over [0, count) split into contiguous chunks, claimed by the caller and helper threads. */

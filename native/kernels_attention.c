@@ -215,3 +215,95 @@ int ligo_attention_backward(const float *q, const float *k, const float *v, cons
   free(job.scratch);
   return 0;
 }
+
+/* ---- Talking-heads attention (CaiT's self-attention) in one call per direction ---------------------------- */
+
+/*
+ * Talking heads (Shazeer et al. 2020; timm cait.py) mix the heads twice: before the softmax on the scaled scores and
+ * after it on the probabilities, out[a'] = Σ_a W[a', a]·in[a] + b[a'] over [heads, queries·keys] per item. Items run
+ * one after another on the calling thread: the backward pass sums the mixing weights' gradients over items, and at the
+ * sizes CaiT trains on a desktop (16 tokens, 3 heads) threads lost on the per-pair attention too (see above).
+ * S (scaled scores), P (softmax of the mixed scores) and M (the mixed probabilities) are kept for the backward pass;
+ * the dropout, as in ligo_attention_forward, drops entries of M by their index in [items, heads, queries, keys].
+ */
+static void mix_heads(const float *w, const float *b, const float *in, int heads, int64_t cells, float *out) {
+  ligo_sgemm_ld(0, 0, heads, (int)cells, heads, 1.0f, w, heads, in, (int)cells, out, (int)cells); /* [A, A]·[A, cells] */
+  for (int a = 0; a < heads; a++)
+    for (int64_t c = 0; c < cells; c++) out[a * cells + c] += b[a];
+}
+
+int ligo_talking_attention_forward(const float *q, const float *k, const float *v, int items, int heads, int queries,
+                                   int keys, int headDim, int ld, float scale, const float *wPre, const float *bPre,
+                                   const float *wPost, const float *bPost, const ligo_dropout_site *drop, float *scores,
+                                   float *probs, float *mixed, float *context) {
+  const int width = heads * headDim;
+  const int64_t cells = (int64_t)queries * keys, block = heads * cells;
+  float *dropped = NULL;
+  if (drop && drop->threshold && !(dropped = (float *)malloc(sizeof(float) * (size_t)block))) return -1;
+  for (int i = 0; i < items; i++) {
+    float *s = scores + i * block, *p = probs + i * block, *m = mixed + i * block;
+    for (int a = 0; a < heads; a++) /* S_a = scale · q_a·k_aᵀ */
+      ligo_sgemm_ld(0, 1, queries, keys, headDim, scale, q + (int64_t)i * queries * ld + a * headDim, ld,
+                    k + (int64_t)i * keys * ld + a * headDim, ld, s + a * cells, keys);
+    mix_heads(wPre, bPre, s, heads, cells, p);
+    for (int64_t r = 0; r < heads * (int64_t)queries; r++) softmax_row(p + r * keys, p + r * keys, keys, 0, 1.0f, 0, NULL);
+    mix_heads(wPost, bPost, p, heads, cells, m);
+    const float *used = m;
+    if (dropped) {
+      drop_block(drop, i * block, m, dropped, block);
+      used = dropped;
+    }
+    for (int a = 0; a < heads; a++) /* context_a = M_a·v_a */
+      ligo_sgemm_ld(0, 0, queries, headDim, keys, 1.0f, used + a * cells, keys, v + (int64_t)i * keys * ld + a * headDim, ld,
+                    context + (int64_t)i * queries * width + a * headDim, width);
+  }
+  free(dropped);
+  return 0;
+}
+
+/* Adds the gradients of out = W·in + b (over one item's [heads, cells]) to dW [A, A] and db [A]; writes din = Wᵀ·dout. */
+static void mix_heads_backward(const float *w, const float *in, const float *dout, int heads, int64_t cells, float *dw,
+                               float *db, float *din, float *tmp) {
+  ligo_sgemm_ld(0, 1, heads, heads, (int)cells, 1.0f, dout, (int)cells, in, (int)cells, tmp, heads); /* dout·inᵀ */
+  for (int e = 0; e < heads * heads; e++) dw[e] += tmp[e];
+  for (int a = 0; a < heads; a++)
+    for (int64_t c = 0; c < cells; c++) db[a] += dout[a * cells + c];
+  ligo_sgemm_ld(1, 0, heads, (int)cells, heads, 1.0f, w, heads, dout, (int)cells, din, (int)cells); /* Wᵀ·dout */
+}
+
+int ligo_talking_attention_backward(const float *q, const float *k, const float *v, const float *scores,
+                                    const float *probs, const float *mixed, const float *dcontext, int items, int heads,
+                                    int queries, int keys, int headDim, int ld, float scale, const float *wPre,
+                                    const float *wPost, const ligo_dropout_site *drop, float *dq, float *dk, float *dv,
+                                    float *dwPre, float *dbPre, float *dwPost, float *dbPost) {
+  const int width = heads * headDim;
+  const int64_t cells = (int64_t)queries * keys, block = heads * cells;
+  float *work = (float *)malloc(sizeof(float) * (size_t)(3 * block + heads * heads));
+  if (!work) return -1;
+  float *dm = work, *dp = work + block, *mdrop = work + 2 * block, *tmp = work + 3 * block;
+  for (int e = 0; e < heads * heads; e++) dwPre[e] = 0.0f, dwPost[e] = 0.0f;
+  for (int a = 0; a < heads; a++) dbPre[a] = 0.0f, dbPost[a] = 0.0f;
+  const int dropping = drop && drop->threshold;
+  for (int i = 0; i < items; i++) {
+    const float *s = scores + i * block, *p = probs + i * block, *m = mixed + i * block;
+    const float *dc = dcontext + (int64_t)i * queries * width;
+    if (dropping) drop_block(drop, i * block, m, mdrop, block); /* the mixed probabilities the context used */
+    for (int a = 0; a < heads; a++) {
+      const int64_t kOff = (int64_t)i * keys * ld + a * headDim;
+      ligo_sgemm_ld(1, 0, keys, headDim, queries, 1.0f, (dropping ? mdrop : m) + a * cells, keys, dc + a * headDim, width,
+                    dv + kOff, ld);                                                                            /* dv_a = M_aᵀ·dc_a */
+      ligo_sgemm_ld(0, 1, queries, keys, headDim, 1.0f, dc + a * headDim, width, v + kOff, ld, dm + a * cells, keys); /* dM_a */
+    }
+    if (dropping) drop_block(drop, i * block, dm, dm, block);
+    mix_heads_backward(wPost, p, dm, heads, cells, dwPost, dbPost, dp, tmp); /* dp = W_postᵀ·dM */
+    for (int64_t r = 0; r < heads * (int64_t)queries; r++) softmax_row_backward(p + r * keys, dp + r * keys, dp + r * keys, keys, 1.0f);
+    mix_heads_backward(wPre, s, dp, heads, cells, dwPre, dbPre, dm, tmp); /* dm = dS = W_preᵀ·dS' */
+    for (int a = 0; a < heads; a++) {
+      const int64_t qOff = (int64_t)i * queries * ld + a * headDim, kOff = (int64_t)i * keys * ld + a * headDim;
+      ligo_sgemm_ld(0, 0, queries, headDim, keys, scale, dm + a * cells, keys, k + kOff, ld, dq + qOff, ld); /* dq_a = scale·dS_a·k_a */
+      ligo_sgemm_ld(1, 0, keys, headDim, queries, scale, dm + a * cells, keys, q + qOff, ld, dk + kOff, ld); /* dk_a = scale·dS_aᵀ·q_a */
+    }
+  }
+  free(work);
+  return 0;
+}

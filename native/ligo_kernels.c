@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include "kernels.h"
 
-#define MAX_ARGS 20
+#define MAX_ARGS 28
 
 #define CHECK_NAPI(call)                                                   \
   do {                                                                     \
@@ -456,6 +456,17 @@ static int attention_dims_of(call_args *args, int first, attention_dims *dims) {
   return 1;
 }
 
+/* q, k, v at arguments first .. first + 2, sized for the call's dims (row stride ld). */
+typedef struct {
+  const float *q, *k, *v;
+} qkv_args;
+
+static qkv_args read_qkv(call_args *args, int first, const attention_dims *dims) {
+  qkv_args r = {typed(args, first, napi_float32_array, dims->q_size), typed(args, first + 1, napi_float32_array, dims->kv_size),
+                typed(args, first + 2, napi_float32_array, dims->kv_size)};
+  return r;
+}
+
 /* The probabilities' dropout mask indexes them with 32 bits (dropout_mask.h). */
 static int probs_indexable(call_args *args, const attention_dims *dims, int index) {
   if (args->failed) return 0;
@@ -479,9 +490,8 @@ static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
   float scale = (float)num(&args, 9);
   int causal = flag(&args, 10);
   if (!args.failed && causal && dims.queries != dims.keys) fail(&args, "(causal) needs as many queries as keys", 10, 1);
-  const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
-  const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
-  const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
+  const qkv_args in = read_qkv(&args, 0, &dims);
+  const float *q = in.q, *k = in.k, *v = in.v;
   const float *mask = optional_f32(&args, 11, (int64_t)dims.items * dims.keys);
   ligo_dropout_site drop = dropout_args(&args, 12);
   float *probs = typed(&args, 15, napi_float32_array, dims.probs_size);
@@ -500,9 +510,8 @@ static napi_value js_attention_backward(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, &args, 18, "attentionBackward") || !attention_dims_of(&args, 5, &dims)) return NULL;
   float scale = (float)num(&args, 11);
   ligo_dropout_site drop = dropout_args(&args, 12);
-  const float *q = typed(&args, 0, napi_float32_array, dims.q_size);
-  const float *k = typed(&args, 1, napi_float32_array, dims.kv_size);
-  const float *v = typed(&args, 2, napi_float32_array, dims.kv_size);
+  const qkv_args in = read_qkv(&args, 0, &dims);
+  const float *q = in.q, *k = in.k, *v = in.v;
   const float *probs = typed(&args, 3, napi_float32_array, dims.probs_size);
   const float *dcontext = typed(&args, 4, napi_float32_array, dims.context_size);
   float *dq = typed(&args, 15, napi_float32_array, dims.q_size);
@@ -511,6 +520,66 @@ static napi_value js_attention_backward(napi_env env, napi_callback_info info) {
   if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 13))) return NULL;
   if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, &drop, dq, dk, dv) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "attentionBackward: out of memory for its scratch array");
+  return NULL;
+}
+
+/*
+ * talkingAttentionForward(q, k, v, items, heads, queries, keys, headDim, ld, scale, wPre, bPre, wPost, bPost, dropKey,
+ * dropThreshold, dropScale, scores, probs, mixed, context): CaiT's attention (kernels.h); q, k, v as attentionForward's,
+ * wPre, wPost [heads, heads], bPre, bPost [heads]; scores, probs, mixed [items, heads, queries, keys].
+ */
+static napi_value js_talking_attention_forward(napi_env env, napi_callback_info info) {
+  call_args args;
+  attention_dims dims;
+  if (!read_args(env, info, &args, 21, "talkingAttentionForward") || !attention_dims_of(&args, 3, &dims)) return NULL;
+  const int64_t mix = (int64_t)dims.heads * dims.heads;
+  float scale = (float)num(&args, 9);
+  const qkv_args in = read_qkv(&args, 0, &dims);
+  const float *q = in.q, *k = in.k, *v = in.v;
+  const float *w_pre = typed(&args, 10, napi_float32_array, mix);
+  const float *b_pre = typed(&args, 11, napi_float32_array, dims.heads);
+  const float *w_post = typed(&args, 12, napi_float32_array, mix);
+  const float *b_post = typed(&args, 13, napi_float32_array, dims.heads);
+  ligo_dropout_site drop = dropout_args(&args, 14);
+  float *scores = typed(&args, 17, napi_float32_array, dims.probs_size);
+  float *probs = typed(&args, 18, napi_float32_array, dims.probs_size);
+  float *mixed = typed(&args, 19, napi_float32_array, dims.probs_size);
+  float *context = typed(&args, 20, napi_float32_array, dims.context_size);
+  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 15))) return NULL;
+  if (dims.probs_size > 0 && ligo_talking_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, w_pre, b_pre, w_post, b_post, &drop, scores, probs, mixed, context) != 0)
+    napi_throw_error(env, "LIGO_NATIVE", "talkingAttentionForward: out of memory for its scratch array");
+  return NULL;
+}
+
+/*
+ * talkingAttentionBackward(q, k, v, scores, probs, mixed, dcontext, items, heads, queries, keys, headDim, ld, scale,
+ * wPre, wPost, dropKey, dropThreshold, dropScale, dq, dk, dv, dwPre, dbPre, dwPost, dbPost)
+ */
+static napi_value js_talking_attention_backward(napi_env env, napi_callback_info info) {
+  call_args args;
+  attention_dims dims;
+  if (!read_args(env, info, &args, 26, "talkingAttentionBackward") || !attention_dims_of(&args, 7, &dims)) return NULL;
+  const int64_t mix = (int64_t)dims.heads * dims.heads;
+  float scale = (float)num(&args, 13);
+  const qkv_args in = read_qkv(&args, 0, &dims);
+  const float *q = in.q, *k = in.k, *v = in.v;
+  const float *scores = typed(&args, 3, napi_float32_array, dims.probs_size);
+  const float *probs = typed(&args, 4, napi_float32_array, dims.probs_size);
+  const float *mixed = typed(&args, 5, napi_float32_array, dims.probs_size);
+  const float *dcontext = typed(&args, 6, napi_float32_array, dims.context_size);
+  const float *w_pre = typed(&args, 14, napi_float32_array, mix);
+  const float *w_post = typed(&args, 15, napi_float32_array, mix);
+  ligo_dropout_site drop = dropout_args(&args, 16);
+  float *dq = typed(&args, 19, napi_float32_array, dims.q_size);
+  float *dk = typed(&args, 20, napi_float32_array, dims.kv_size);
+  float *dv = typed(&args, 21, napi_float32_array, dims.kv_size);
+  float *dw_pre = typed(&args, 22, napi_float32_array, mix);
+  float *db_pre = typed(&args, 23, napi_float32_array, dims.heads);
+  float *dw_post = typed(&args, 24, napi_float32_array, mix);
+  float *db_post = typed(&args, 25, napi_float32_array, dims.heads);
+  if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 17))) return NULL;
+  if (ligo_talking_attention_backward(q, k, v, scores, probs, mixed, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, w_pre, w_post, &drop, dq, dk, dv, dw_pre, db_pre, dw_post, db_post) != 0)
+    napi_throw_error(env, "LIGO_NATIVE", "talkingAttentionBackward: out of memory for its scratch array");
   return NULL;
 }
 
@@ -559,6 +628,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"dropout", NULL, js_dropout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionForward", NULL, js_attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionBackward", NULL, js_attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"talkingAttentionForward", NULL, js_talking_attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"talkingAttentionBackward", NULL, js_talking_attention_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamwUpdate", NULL, js_adamw, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumOuter", NULL, js_sum_outer, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumInner", NULL, js_sum_inner, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -29,6 +29,9 @@ export const FUSED_KERNELS = {
   /** The attention core of all heads from q, k, v [B, T, H] to the context [B, T, H] (native-ops.ts fusedAttention). */
   attention: 'LigoAttention',
   attentionGrad: 'LigoAttentionGrad',
+  /** CaiT's talking-heads attention core, head mixing before and after the softmax inside (native-ops.ts fusedTalkingAttention). */
+  talkingAttention: 'LigoTalkingAttention',
+  talkingAttentionGrad: 'LigoTalkingAttentionGrad',
   /** A whole pre-LN transformer block (ViT, DeiT, GPT-2) and its gradient (native-block.ts, native-ops.ts preLnBlockFused). */
   preLnBlock: 'LigoPreLnBlock',
   preLnBlockGrad: 'LigoPreLnBlockGrad',

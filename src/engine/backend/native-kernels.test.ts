@@ -428,11 +428,11 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
   })
 
   // Three paths per family: everything native (ViT, DeiT and GPT-2 blocks as one kernel each way), the fused attention
-  // core and linear layers without the block kernels, and op by op (none of the three). With dropout (training,
+  // cores (CaiT's talking heads too) and linear layers without the block kernels, and op by op (none of them). With dropout (training,
   // seeded) every path drops the same entries: the block, the attention core and the plain ops hash the same indices.
   const pathCases = [
     ...(['vit', 'deit', 'cait', 'gpt2', 'bert'] as const).map((name) => ({ name, dropout: 0 })),
-    ...(['vit', 'gpt2', 'bert'] as const).map((name) => ({ name, dropout: 0.1 })),
+    ...(['vit', 'gpt2', 'bert', 'cait'] as const).map((name) => ({ name, dropout: 0.1 })),
   ]
   it.each(pathCases)('$name, dropout $dropout: logits and every parameter gradient the same with the block kernels, the fused attention core and linear layers, and op by op', async ({ name, dropout }) => {
     const family = getFamily(name)
@@ -449,12 +449,12 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     const kernelsOfForward = async () => (await tf.profile(() => tf.tidy(() => family.forward(params, step.config, step.inputs, options)))).kernelNames
     const usesBlock = name === 'vit' || name === 'deit' || name === 'gpt2'
     const native = evaluate()
-    expect(await kernelsOfForward()).toEqual(expect.arrayContaining(usesBlock ? [FUSED_KERNELS.preLnBlock] : [FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
+    expect(await kernelsOfForward()).toEqual(expect.arrayContaining(usesBlock ? [FUSED_KERNELS.preLnBlock] : name === 'cait' ? [FUSED_KERNELS.talkingAttention, FUSED_KERNELS.attention] : [FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
     const blockKernels = [FUSED_KERNELS.preLnBlock, FUSED_KERNELS.preLnBlockGrad]
     for (const kernel of blockKernels) tf.unregisterKernel(kernel, 'wasm')
     const fusedCore = evaluate()
     expect(await kernelsOfForward()).toEqual(expect.arrayContaining([FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
-    const coreKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
+    const coreKernels = [FUSED_KERNELS.attention, FUSED_KERNELS.attentionGrad, FUSED_KERNELS.talkingAttention, FUSED_KERNELS.talkingAttentionGrad, FUSED_KERNELS.linear, FUSED_KERNELS.linearGrad]
     for (const kernel of coreKernels) tf.unregisterKernel(kernel, 'wasm')
     const opByOp = evaluate()
     registerNativeKernels(addon!)

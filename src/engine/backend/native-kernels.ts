@@ -54,6 +54,9 @@ export interface NativeAddon {
   attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, causal: boolean, keyMask: Float32Array | null, dropKey: number, dropThreshold: number, dropScale: number, probs: Float32Array, context: Float32Array): void
   /** The forward call's dropout settings, so that the same mask is recomputed. */
   attentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, dropKey: number, dropThreshold: number, dropScale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array): void
+  /** CaiT's talking-heads attention (kernels.h); scores, probs, mixed [items, heads, queries, keys] kept for the backward pass. */
+  talkingAttentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, wPre: Float32Array, bPre: Float32Array, wPost: Float32Array, bPost: Float32Array, dropKey: number, dropThreshold: number, dropScale: number, scores: Float32Array, probs: Float32Array, mixed: Float32Array, context: Float32Array): void
+  talkingAttentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, scores: Float32Array, probs: Float32Array, mixed: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, wPre: Float32Array, wPost: Float32Array, dropKey: number, dropThreshold: number, dropScale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array, dwPre: Float32Array, dbPre: Float32Array, dwPost: Float32Array, dbPost: Float32Array): void
   /** out = a + b element-wise (out may be a or b). */
   add(a: Float32Array, b: Float32Array, size: number, out: Float32Array): void
   /** y = x · dropout factors of a site (backend/dropout-mask.ts); also its own backward pass, on dy. */
@@ -372,6 +375,38 @@ const attentionGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backe
 }
 
 /**
+ * CaiT's talking-heads attention: q [B, Tq, H], k, v [B, Tk, H], wPre, wPost [A, A], bPre, bPost [A], attrs {heads,
+ * scale} and DropoutAttrs -> [context [B, Tq, H], scores, probs, mixed [B, A, Tq, Tk]] (the last three for the gradient).
+ */
+const talkingAttentionKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, wPre, bPre, wPost, bPost } = inputs as Record<'q' | 'k' | 'v' | 'wPre' | 'bPre' | 'wPost' | 'bPost', TensorInfo>
+  const { heads, scale, dropKey, dropThreshold, dropScale } = attrs as unknown as { heads: number; scale: number } & DropoutAttrs
+  const [items, queries, width] = q.shape
+  const keys = k.shape[1]
+  const wasm = backend as BackendWasm
+  const probsShape = [items, heads, queries, keys]
+  const outputs = [wasm.makeOutput(q.shape, 'float32'), ...[0, 1, 2].map(() => wasm.makeOutput(probsShape, 'float32'))]
+  const view = heapF32(wasm)
+  const [context, scores, probs, mixed] = outputs.map(view)
+  addon.talkingAttentionForward(view(q), view(k), view(v), items, heads, queries, keys, width / heads, width, scale, view(wPre), view(bPre), view(wPost), view(bPost), dropKey, dropThreshold, dropScale, scores, probs, mixed, context)
+  return outputs
+}
+
+/** q, k, v, wPre, wPost, scores, probs, mixed and dy (the context's gradient), the forward attrs -> [dq, dk, dv, dwPre, dbPre, dwPost, dbPost]. */
+const talkingAttentionGradKernel = (addon: NativeAddon): KernelFunc => ({ inputs, backend, attrs }) => {
+  const { q, k, v, wPre, wPost, scores, probs, mixed, dy } = inputs as Record<'q' | 'k' | 'v' | 'wPre' | 'wPost' | 'scores' | 'probs' | 'mixed' | 'dy', TensorInfo>
+  const { heads, scale, dropKey, dropThreshold, dropScale } = attrs as unknown as { heads: number; scale: number } & DropoutAttrs
+  const [items, queries, width] = q.shape
+  const keys = k.shape[1]
+  const wasm = backend as BackendWasm
+  const outputs = [q.shape, k.shape, v.shape, [heads, heads], [heads], [heads, heads], [heads]].map((shape) => wasm.makeOutput(shape, 'float32'))
+  const view = heapF32(wasm)
+  const [dq, dk, dv, dwPre, dbPre, dwPost, dbPost] = outputs.map(view)
+  addon.talkingAttentionBackward(view(q), view(k), view(v), view(scores), view(probs), view(mixed), view(dy), items, heads, queries, keys, width / heads, width, scale, view(wPre), view(wPost), dropKey, dropThreshold, dropScale, dq, dk, dv, dwPre, dbPre, dwPost, dbPost)
+  return outputs
+}
+
+/**
  * AdamW in place for any number of parameters in one call: inputs param<i>, m<i>, v<i> (float32, one shape, each the
  * only tensor on its memory), grad<i> for i < weightDecays.length -> no outputs. attrs {lr, beta1, beta2, eps, step,
  * weightDecays (one per parameter)}. One TF.js call per step instead of one per parameter (136 for the small ViT).
@@ -423,6 +458,7 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     ...(has('dropout') ? [wasm(FUSED_KERNELS.dropout, dropoutKernel(addon))] : []),
     ...(has('attentionForward', 'attentionBackward', 'dropout') ? [wasm(FUSED_KERNELS.attention, attentionKernel(addon)), wasm(FUSED_KERNELS.attentionGrad, attentionGradKernel(addon))] : []),
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
+    ...(has('talkingAttentionForward', 'talkingAttentionBackward') ? [wasm(FUSED_KERNELS.talkingAttention, talkingAttentionKernel(addon)), wasm(FUSED_KERNELS.talkingAttentionGrad, talkingAttentionGradKernel(addon))] : []),
     ...blockKernelConfigs(addon),
   ]
 }

@@ -14,6 +14,7 @@
  *   dropoutAt(x, site)                              inverted dropout with the hashed mask of dropout-mask.ts
  *   fusedAttention(q, k, v [B, T, H], settings)     the whole attention core of every head, with the masks and
  *                                                   the dropout of the probabilities inside (native only)
+ *   fusedTalkingAttention(q, k, v, talking, s)      CaiT's talking-heads core, mixing inside (native only)
  *   preLnBlockFused(x [B, T, H], weights, settings) a whole pre-LN transformer block (native only)
  *   adamwUpdateInPlace(...)                         one AdamW step on a variable's own memory (native only)
  *
@@ -267,6 +268,39 @@ export function fusedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: Fuse
     }
   })
   return mask ? op(q, k, v, mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')) : op(q, k, v)
+}
+
+/** CaiT's head-mixing maps (timm proj_l before the softmax, proj_w after): W [A, A], b [A]. */
+export interface TalkingHeadWeights {
+  pre: { weight: tf.Tensor; bias: tf.Tensor }
+  post: { weight: tf.Tensor; bias: tf.Tensor }
+}
+
+/**
+ * Talking-heads attention (CaiT) in one native kernel per direction: S = scale·q_a·k_aᵀ, P = softmax over keys of
+ * W_pre·S + b_pre (mixing over heads), M = W_post·P + b_post, context_a = dropout(M)_a·v_a, and the gradients of q, k, v
+ * and of the four mixing tensors. The op-by-op path (models/layers/attention.ts attendHeads) makes ~50 TF.js calls of it
+ * per block. No masks (CaiT has none). Only where fusedKernelActive(FUSED_KERNELS.talkingAttention).
+ */
+export function fusedTalkingAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, talking: TalkingHeadWeights, s: { numHeads: number; dropout?: DropoutSite }): tf.Tensor {
+  const [batch, , hidden] = q.shape
+  if (q.rank !== 3 || k.rank !== 3 || k.shape[0] !== batch || k.shape[2] !== hidden || !tf.util.arraysEqual(k.shape, v.shape) || (hidden as number) % s.numHeads !== 0)
+    throw new Error(`fusedTalkingAttention takes q [B, Tq, H] and k, v [B, Tk, H] with H a multiple of ${s.numHeads}, got [${q.shape}], [${k.shape}], [${v.shape}]`)
+  const attrs = { heads: s.numHeads, scale: 1 / Math.sqrt((hidden as number) / s.numHeads), ...dropoutAttrs(s.dropout) }
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [query, key, value, wPre, bPre, wPost, bPost] = args as tf.Tensor[]
+    const [context, scores, probs, mixed] = run(FUSED_KERNELS.talkingAttention, { q: query, k: key, v: value, wPre, bPre, wPost, bPost }, attrs) as tf.Tensor[]
+    save([query, key, value, wPre, wPost, scores, probs, mixed])
+    return {
+      value: context,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sq, sk, sv, sWPre, sWPost, sScores, sProbs, sMixed] = saved
+        return run(FUSED_KERNELS.talkingAttentionGrad, { q: sq, k: sk, v: sv, wPre: sWPre, wPost: sWPost, scores: sScores, probs: sProbs, mixed: sMixed, dy }, attrs) as tf.Tensor[]
+      },
+    }
+  })
+  return op(q, k, v, talking.pre.weight, talking.pre.bias, talking.post.weight, talking.post.bias)
 }
 
 /** A pre-LN block's weights, in the order of the block kernels' inputs (torch layout W [out, in]). */

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
 import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive } from '../../backend/kernel-availability'
-import { MASKED_LOGIT, fusedAttention, maskBias, maskedSoftmax, type AttentionMasks } from '../../backend/native-ops'
+import { MASKED_LOGIT, fusedAttention, fusedTalkingAttention, maskBias, maskedSoftmax, type AttentionMasks } from '../../backend/native-ops'
 import { fastMatMul, linear } from './linear'
 import type { Dropout } from './dropout'
 import type { ParamReader } from './params'
@@ -143,6 +143,11 @@ export interface TalkingHeads {
  * models the dropout of the probabilities alone was as slow (native/README.md). Both paths drop the same entries.
  */
 export function scaledDotProductAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, s: AttentionSettings, talking?: TalkingHeads): tf.Tensor {
+  const plain = s.bias === undefined && s.causal !== true && s.keyMask === undefined && q.dtype === 'float32'
+  if (talking && plain && fusedKernelActive(FUSED_KERNELS.talkingAttention)) {
+    // CaiT: the head mixing before and after the softmax inside one kernel per direction (native-ops.ts).
+    return fusedTalkingAttention(q, k, v, talking, { numHeads: s.numHeads, dropout: s.dropout.site(s.probsDropout) })
+  }
   if (talking === undefined && s.bias === undefined && q.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.attention)) {
     const scale = 1 / Math.sqrt((q.shape[2] as number) / s.numHeads)
     const dropout = s.dropout.site(s.probsDropout) // the site the op-by-op path would take for its probabilities
