@@ -67,6 +67,11 @@ void ligo_layer_norm_backward(const float *dy, const float *x, const float *gamm
 void ligo_gelu_forward(const float *x, int64_t size, float *y);
 void ligo_gelu_backward(const float *dy, const float *x, int64_t size, float *dx);
 
+/* CaiT's LayerScale residual: y = x + a ⊙ γ (γ [cols] over rows; y may be x or a); backward da = dy ⊙ γ (da may be
+ * dy), dγ = Σ_rows dy ⊙ a. */
+void ligo_scale_add(const float *x, const float *a, const float *gamma, int64_t rows, int cols, float *y);
+void ligo_scale_backward(const float *dy, const float *a, const float *gamma, int64_t rows, int cols, float *da, float *dgamma);
+
 /* out = a + b element-wise (the residual connections of the fused blocks); out may be a or b. */
 void ligo_add(const float *a, const float *b, int64_t size, float *out);
 

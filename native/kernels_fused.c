@@ -244,6 +244,58 @@ void ligo_add(const float *a, const float *b, int64_t size, float *out) {
   ligo_parallel_for(size, 32768, add_range, &job);
 }
 
+/* ---- LayerScale (CaiT): y = x + a ⊙ γ over rows, and its gradient ---------------------------------------- */
+
+typedef struct {
+  const float *x, *a, *gamma, *dy;
+  float *y, *da, *dgamma;
+  int64_t rows;
+  int cols;
+} scale_job;
+
+LIGO_CLONES static void scale_add_rows(void *ctx, int64_t begin, int64_t end) {
+  const scale_job *j = (const scale_job *)ctx;
+  for (int64_t r = begin; r < end; r++) {
+    const float *x = j->x + r * j->cols, *a = j->a + r * j->cols;
+    float *y = j->y + r * j->cols;
+    for (int c = 0; c < j->cols; c++) y[c] = x[c] + a[c] * j->gamma[c];
+  }
+}
+
+void ligo_scale_add(const float *x, const float *a, const float *gamma, int64_t rows, int cols, float *y) {
+  scale_job job = {x, a, gamma, NULL, y, NULL, NULL, rows, cols};
+  ligo_parallel_for(rows, ROWS_PER_THREAD(cols), scale_add_rows, &job);
+}
+
+LIGO_CLONES static void scale_da_rows(void *ctx, int64_t begin, int64_t end) {
+  const scale_job *j = (const scale_job *)ctx;
+  for (int64_t r = begin; r < end; r++) {
+    const float *dy = j->dy + r * j->cols;
+    float *da = j->da + r * j->cols;
+    for (int c = 0; c < j->cols; c++) da[c] = dy[c] * j->gamma[c];
+  }
+}
+
+/* dγ[c] = Σ_r dy·a, columns split over threads and summed in local blocks (as LayerNorm's dγ). */
+LIGO_CLONES static void scale_dgamma_cols(void *ctx, int64_t begin, int64_t end) {
+  const scale_job *j = (const scale_job *)ctx;
+  for (int64_t c0 = begin; c0 < end; c0 += DPARAM_BLOCK) {
+    const int n = end - c0 < DPARAM_BLOCK ? (int)(end - c0) : DPARAM_BLOCK;
+    float sum[DPARAM_BLOCK] = {0};
+    for (int64_t r = 0; r < j->rows; r++) {
+      const float *dy = j->dy + r * j->cols + c0, *a = j->a + r * j->cols + c0;
+      for (int c = 0; c < n; c++) sum[c] += dy[c] * a[c];
+    }
+    for (int c = 0; c < n; c++) j->dgamma[c0 + c] = sum[c];
+  }
+}
+
+void ligo_scale_backward(const float *dy, const float *a, const float *gamma, int64_t rows, int cols, float *da, float *dgamma) {
+  scale_job job = {NULL, a, gamma, dy, NULL, da, dgamma, rows, cols};
+  ligo_parallel_for(cols, 16, scale_dgamma_cols, &job); /* before da: da may be dy */
+  ligo_parallel_for(rows, ROWS_PER_THREAD(cols), scale_da_rows, &job);
+}
+
 /* ---- AdamW ------------------------------------------------------------------------------------------ */
 
 typedef struct {

@@ -406,6 +406,27 @@ static napi_value js_masked_softmax_backward(napi_env env, napi_callback_info in
 /* add(a, b, size, out): out = a + b (out may be a or b); the argument shape of an activation's backward pass */
 static napi_value js_add(napi_env env, napi_callback_info info) { return unary_backward(env, info, "add", ligo_add); }
 
+/*
+ * scaleAdd(x, a, gamma, rows, cols, y): y = x + a ⊙ gamma over rows (CaiT's LayerScale residual);
+ * scaleBackward(dy, a, gamma, rows, cols, da, dgamma): da = dy ⊙ gamma, dgamma = Σ_rows dy ⊙ a.
+ */
+static napi_value scale_call(napi_env env, napi_callback_info info, int backward) {
+  call_args args;
+  if (!read_args(env, info, &args, backward ? 7 : 6, backward ? "scaleBackward" : "scaleAdd") || !positive_dims(&args, 3, 2)) return NULL;
+  const int64_t rows = (int64_t)num(&args, 3), cols = (int64_t)num(&args, 4), cells = checked_mad(rows, cols, 0);
+  const float *first = typed(&args, 0, napi_float32_array, cells); /* x forward, dy backward */
+  const float *a = typed(&args, 1, napi_float32_array, cells);
+  const float *gamma = typed(&args, 2, napi_float32_array, cols);
+  float *out = typed(&args, 5, napi_float32_array, cells); /* y forward, da backward */
+  float *dgamma = backward ? typed(&args, 6, napi_float32_array, cols) : NULL;
+  if (args.failed) return NULL;
+  if (backward) ligo_scale_backward(first, a, gamma, rows, (int)cols, out, dgamma);
+  else ligo_scale_add(first, a, gamma, rows, (int)cols, out);
+  return NULL;
+}
+static napi_value js_scale_add(napi_env env, napi_callback_info info) { return scale_call(env, info, 0); }
+static napi_value js_scale_backward(napi_env env, napi_callback_info info) { return scale_call(env, info, 1); }
+
 /* dropout(x, size, key, threshold, scale, y) (kernels_dropout.c); also its own backward pass, on dy */
 static napi_value js_dropout(napi_env env, napi_callback_info info) {
   call_args args;
@@ -624,6 +645,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluTanhBackward", NULL, js_gelu_tanh_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxForward", NULL, js_masked_softmax_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maskedSoftmaxBackward", NULL, js_masked_softmax_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scaleAdd", NULL, js_scale_add, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"scaleBackward", NULL, js_scale_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"add", NULL, js_add, NULL, NULL, NULL, napi_enumerable, NULL},
       {"dropout", NULL, js_dropout, NULL, NULL, NULL, napi_enumerable, NULL},
       {"attentionForward", NULL, js_attention_forward, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -57,6 +57,9 @@ export interface NativeAddon {
   /** CaiT's talking-heads attention (kernels.h); scores, probs, mixed [items, heads, queries, keys] kept for the backward pass. */
   talkingAttentionForward(q: Float32Array, k: Float32Array, v: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, wPre: Float32Array, bPre: Float32Array, wPost: Float32Array, bPost: Float32Array, dropKey: number, dropThreshold: number, dropScale: number, scores: Float32Array, probs: Float32Array, mixed: Float32Array, context: Float32Array): void
   talkingAttentionBackward(q: Float32Array, k: Float32Array, v: Float32Array, scores: Float32Array, probs: Float32Array, mixed: Float32Array, dcontext: Float32Array, items: number, heads: number, queries: number, keys: number, headDim: number, ld: number, scale: number, wPre: Float32Array, wPost: Float32Array, dropKey: number, dropThreshold: number, dropScale: number, dq: Float32Array, dk: Float32Array, dv: Float32Array, dwPre: Float32Array, dbPre: Float32Array, dwPost: Float32Array, dbPost: Float32Array): void
+  /** y = x + a ⊙ gamma over rows (CaiT's LayerScale residual); backward da = dy ⊙ gamma, dgamma = Σ_rows dy ⊙ a. */
+  scaleAdd(x: Float32Array, a: Float32Array, gamma: Float32Array, rows: number, cols: number, y: Float32Array): void
+  scaleBackward(dy: Float32Array, a: Float32Array, gamma: Float32Array, rows: number, cols: number, da: Float32Array, dgamma: Float32Array): void
   /** out = a + b element-wise (out may be a or b). */
   add(a: Float32Array, b: Float32Array, size: number, out: Float32Array): void
   /** y = x · dropout factors of a site (backend/dropout-mask.ts); also its own backward pass, on dy. */

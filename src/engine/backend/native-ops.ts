@@ -305,13 +305,19 @@ export function fusedTalkingAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, 
 
 /** A pre-LN block's weights, in the order of the block kernels' inputs (torch layout W [out, in]). */
 export const BLOCK_WEIGHTS = ['ln1Gamma', 'ln1Beta', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'ln2Gamma', 'ln2Beta', 'w1', 'b1', 'w2', 'b2'] as const
-export type BlockWeightName = (typeof BLOCK_WEIGHTS)[number]
-/** The activations the block's forward kernel returns after y, packed in this order (native-block.ts). */
-export const BLOCK_SAVED = ['h1', 'mean1', 'rstd1', 'qkv', 'probs', 'ctx', 'x2', 'h2', 'mean2', 'rstd2', 'f1', 'act'] as const
+/** CaiT's extra block weights, after BLOCK_WEIGHTS: the talking-heads maps and the two LayerScale vectors [H]. */
+export const CAIT_BLOCK_WEIGHTS = ['tPreW', 'tPreB', 'tPostW', 'tPostB', 'gamma1', 'gamma2'] as const
+export type BlockWeightName = (typeof BLOCK_WEIGHTS)[number] | (typeof CAIT_BLOCK_WEIGHTS)[number]
+/**
+ * The activations the block's forward kernel returns after y, packed in this order (native-block.ts); CaiT's block
+ * adds the talking-heads scores and mixed probabilities and the dropped branch outputs the LayerScale gradients read
+ * (length 0 in the other blocks).
+ */
+export const BLOCK_SAVED = ['h1', 'mean1', 'rstd1', 'qkv', 'probs', 'ctx', 'x2', 'h2', 'mean2', 'rstd2', 'f1', 'act', 'scores', 'mixed', 'aOut', 'mOut'] as const
 
 /**
  * The block kernels' attrs: heads, eps, scale (of the scores), tanhGelu (GPT-2's activation 1, erf GELU 0), causal
- * (0/1) and three dropout sites as key/threshold/scale triples: p* on the attention probabilities, a* after the
+ * (0/1), cait (1: talking heads and LayerScale, CAIT_BLOCK_WEIGHTS among the inputs) and three dropout sites as key/threshold/scale triples: p* on the attention probabilities, a* after the
  * attention's output projection, m* after the MLP (threshold 0: none).
  */
 export interface BlockAttrs {
@@ -320,6 +326,7 @@ export interface BlockAttrs {
   scale: number
   tanhGelu: number
   causal: number
+  cait: number
   pKey: number
   pThreshold: number
   pScale: number
@@ -337,6 +344,8 @@ export interface PreLnBlockSettings {
   /** GPT-2's tanh GELU instead of the exact erf GELU. */
   tanhGelu: boolean
   causal: boolean
+  /** CaiT's block: talking heads in the attention, LayerScale on both branches (the weights include CAIT_BLOCK_WEIGHTS). */
+  cait?: boolean
   /** Padding mask [B, T] (1 = attend, 0 = padding). */
   keyMask?: tf.Tensor
   /** The dropout sites in the order the op-by-op block takes them: probabilities, attention output, MLP output. */
@@ -346,10 +355,11 @@ export interface PreLnBlockSettings {
 /**
  * A pre-LN transformer block, y = x2 + drop(MLP(LN2(x2))) with x2 = x + drop(Attn(LN1(x))), as one native kernel per
  * direction (native-block.ts): the same addon calls as the op-by-op block, without its ~130 TF.js kernel calls.
- * x [B, T, H]; q, k, v and out projections [H, H] with biases, MLP up [F, H] and down [H, F] with biases. Only where
+ * x [B, T, H]; q, k, v and out projections [H, H] with biases, MLP up [F, H] and down [H, F] with biases. CaiT's block
+ * (s.cait) mixes heads in the attention and scales each branch by its LayerScale vector γ1, γ2 [H]. Only where
  * fusedKernelActive(FUSED_KERNELS.preLnBlock); models/layers/pre-ln-block.ts keeps the op-by-op block otherwise.
  */
-export function preLnBlockFused(x: tf.Tensor, weights: Record<BlockWeightName, tf.Tensor>, s: PreLnBlockSettings): tf.Tensor {
+export function preLnBlockFused(x: tf.Tensor, weights: Partial<Record<BlockWeightName, tf.Tensor>>, s: PreLnBlockSettings): tf.Tensor {
   const [batch, tokens, hidden] = x.shape
   if (x.rank !== 3 || (hidden as number) % s.numHeads !== 0) throw new Error(`preLnBlockFused takes x [B, T, H] with H a multiple of ${s.numHeads} heads, got [${x.shape}]`)
   const mask = s.keyMask
@@ -357,16 +367,20 @@ export function preLnBlockFused(x: tf.Tensor, weights: Record<BlockWeightName, t
   const site = (prefix: 'p' | 'a' | 'm', d?: DropoutSite) => ({ [`${prefix}Key`]: d?.key ?? 0, [`${prefix}Threshold`]: d?.threshold ?? 0, [`${prefix}Scale`]: d?.scale ?? 1 })
   const attrs = {
     heads: s.numHeads, eps: s.eps, scale: 1 / Math.sqrt((hidden as number) / s.numHeads), tanhGelu: s.tanhGelu ? 1 : 0, causal: s.causal ? 1 : 0,
-    ...site('p', s.dropouts.probs), ...site('a', s.dropouts.attention), ...site('m', s.dropouts.mlp),
+    cait: s.cait ? 1 : 0, ...site('p', s.dropouts.probs), ...site('a', s.dropouts.attention), ...site('m', s.dropouts.mlp),
   } as BlockAttrs
-  const count = BLOCK_WEIGHTS.length
+  if (s.cait && s.keyMask) throw new Error('preLnBlockFused: CaiT blocks take no key mask')
+  const names: readonly BlockWeightName[] = s.cait ? [...BLOCK_WEIGHTS, ...CAIT_BLOCK_WEIGHTS] : BLOCK_WEIGHTS
+  const missing = names.find((name) => weights[name] === undefined)
+  if (missing) throw new Error(`preLnBlockFused: no weight "${missing}"`)
+  const count = names.length
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc
     const input = args[0] as tf.Tensor
     const w = args.slice(1, 1 + count) as tf.Tensor[]
     const keyMask = args.length === count + 3 ? (args[count + 1] as tf.Tensor) : undefined
     const maskShape = keyMask?.shape // as in maskedSoftmax: the mask is an input only so that it outlives the tidy
-    const named = Object.fromEntries(BLOCK_WEIGHTS.map((name, i) => [name, w[i]]))
+    const named = Object.fromEntries(names.map((name, i) => [name, w[i]]))
     const [y, saved] = run(FUSED_KERNELS.preLnBlock, { x: input, ...named, ...(keyMask ? { keyMask } : {}) }, attrs as unknown as Record<string, number>) as tf.Tensor[]
     // TF.js keeps a clone of every saved tensor (a kernel call each). Variables outlive the step, so they are read
     // where they are; other weights (e.g. made by a growth operator inside the step) are saved.
@@ -377,13 +391,13 @@ export function preLnBlockFused(x: tf.Tensor, weights: Record<BlockWeightName, t
       gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => {
         let next = 2
         const weightsNow = w.map((t, i) => (unsaved[i] ? t : kept[next++]))
-        const inputs = { dy, x: kept[0], saved: kept[1], ...Object.fromEntries(BLOCK_WEIGHTS.map((name, i) => [name, weightsNow[i]])) }
+        const inputs = { dy, x: kept[0], saved: kept[1], ...Object.fromEntries(names.map((name, i) => [name, weightsNow[i]])) }
         const grads = run(FUSED_KERNELS.preLnBlockGrad, inputs, attrs as unknown as Record<string, number>) as tf.Tensor[]
         return maskShape ? [...grads, tf.zeros(maskShape)] : grads
       },
     }
   })
-  const w = BLOCK_WEIGHTS.map((name) => weights[name])
+  const w = names.map((name) => weights[name] as tf.Tensor)
   return mask ? op(x, ...w, mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')) : op(x, ...w)
 }
 

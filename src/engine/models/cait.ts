@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { CaiTConfig } from './config'
-import { classAttention, resolveAttentionImpl, selfAttention, type AttentionSettings } from './layers/attention'
+import { classAttention, resolveAttentionImpl, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
 import { gelu } from './layers/gelu'
 import { liveUnits } from './growth-masks'
@@ -17,6 +17,7 @@ import { layerNorm } from './layers/layer-norm'
 import { linear } from './layers/linear'
 import { mlp } from './layers/mlp'
 import { paramReader, type ParamMap, type ParamReader } from './layers/params'
+import { preLnBlock } from './layers/pre-ln-block'
 import { checkPixels, patchEmbed } from './layers/patch-embed'
 import type { ForwardOptions, VisionInputs } from './types'
 import { tokenAt, tokenRows } from './vit'
@@ -33,12 +34,7 @@ export function caitPatchTokens(p: ParamReader, config: CaiTConfig, inputs: Visi
   const patches = patchEmbed(inputs.pixels, p('embed.patch.weight'), p('embed.patch.bias'), layout) // [B, N, H]
   let x = settings.dropout(tf.add(patches, p('embed.pos.weight')), config.hiddenDropout) // [B, N, H]
   for (let i = 0; i < config.numLayers; i++) {
-    const b = `blocks.${i}`
-    const normed1 = layerNorm(x, p(`${b}.attn_norm.weight`), p(`${b}.attn_norm.bias`), eps, live)
-    const attended = settings.dropout(selfAttention(p, `${b}.attn`, normed1, settings, true), config.hiddenDropout)
-    x = tf.add(x, tf.mul(p(`${b}.attn_scale`), attended))
-    const normed2 = layerNorm(x, p(`${b}.mlp_norm.weight`), p(`${b}.mlp_norm.bias`), eps, live)
-    x = tf.add(x, tf.mul(p(`${b}.mlp_scale`), settings.dropout(mlp(p, `${b}.mlp`, normed2, gelu), config.hiddenDropout)))
+    x = preLnBlock(p, `blocks.${i}`, x, settings, { eps, hiddenDropout: config.hiddenDropout, activation: 'gelu', live, cait: true })
   }
   return x
 }

@@ -1,12 +1,13 @@
 /**
- * The pre-LN transformer block of ViT, DeiT and GPT-2: x2 = x + drop(Attn(LN1(x))); y = x2 + drop(MLP(LN2(x2))).
+ * The pre-LN transformer block of ViT, DeiT and GPT-2: x2 = x + drop(Attn(LN1(x))); y = x2 + drop(MLP(LN2(x2))), and
+ * CaiT's self-attention block (talking-heads attention, each branch scaled by its LayerScale vector before the add).
  * Where the native block kernels are registered (backend/native-block.ts) the whole block is one kernel per
  * direction with the same values; otherwise, and for MSG's masked LayerNorms, it runs op by op.
  */
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
 import { FUSED_KERNELS, fusedKernelActive } from '../../backend/kernel-availability'
-import { BLOCK_WEIGHTS, preLnBlockFused, type BlockWeightName } from '../../backend/native-ops'
+import { BLOCK_WEIGHTS, CAIT_BLOCK_WEIGHTS, preLnBlockFused, type BlockWeightName } from '../../backend/native-ops'
 import { selfAttention, type AttentionSettings } from './attention'
 import { gelu, geluNew } from './gelu'
 import { layerNorm } from './layer-norm'
@@ -20,6 +21,8 @@ const PARAM_OF: Record<BlockWeightName, string> = {
   wo: 'attn.out.weight', bo: 'attn.out.bias',
   ln2Gamma: 'mlp_norm.weight', ln2Beta: 'mlp_norm.bias',
   w1: 'mlp.up.weight', b1: 'mlp.up.bias', w2: 'mlp.down.weight', b2: 'mlp.down.bias',
+  tPreW: 'attn.talk_pre.weight', tPreB: 'attn.talk_pre.bias', tPostW: 'attn.talk_post.weight', tPostB: 'attn.talk_post.bias',
+  gamma1: 'attn_scale', gamma2: 'mlp_scale',
 }
 
 export interface PreLnBlockOptions {
@@ -30,18 +33,20 @@ export interface PreLnBlockOptions {
   activation: 'gelu' | 'gelu_new'
   /** MSG's live units (models/growth-masks.ts): masked LayerNorms, op by op. */
   live?: tf.Tensor
+  /** CaiT's self-attention block: talking heads ({prefix}.attn.talk_pre/talk_post.*) and LayerScale ({prefix}.attn_scale, {prefix}.mlp_scale). */
+  cait?: boolean
 }
 
 /** Every weight of the fused kernels, or undefined when one is missing (e.g. a model without q/k/v biases). */
-function blockWeights(p: ParamReader, prefix: string): Record<BlockWeightName, tf.Tensor> | undefined {
-  const entries = BLOCK_WEIGHTS.map((name) => [name, p.optional(`${prefix}.${PARAM_OF[name]}`)] as const)
+function blockWeights(p: ParamReader, prefix: string, cait: boolean): Partial<Record<BlockWeightName, tf.Tensor>> | undefined {
+  const entries = [...BLOCK_WEIGHTS, ...(cait ? CAIT_BLOCK_WEIGHTS : [])].map((name) => [name, p.optional(`${prefix}.${PARAM_OF[name]}`)] as const)
   if (entries.some(([, t]) => t === undefined || t.dtype !== 'float32')) return undefined
-  return Object.fromEntries(entries) as Record<BlockWeightName, tf.Tensor>
+  return Object.fromEntries(entries) as Partial<Record<BlockWeightName, tf.Tensor>>
 }
 
 /** x [B, T, H] -> [B, T, H]; parameters {prefix}.attn_norm.*, {prefix}.attn.{q,k,v,out}.*, {prefix}.mlp_norm.*, {prefix}.mlp.{up,down}.*. */
 export function preLnBlock(p: ParamReader, prefix: string, x: tf.Tensor, settings: AttentionSettings, o: PreLnBlockOptions): tf.Tensor {
-  const weights = o.live === undefined && settings.bias === undefined && x.rank === 3 && x.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.preLnBlock) ? blockWeights(p, prefix) : undefined
+  const weights = o.live === undefined && settings.bias === undefined && x.rank === 3 && x.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.preLnBlock) ? blockWeights(p, prefix, o.cait === true) : undefined
   if (weights) {
     // The sites in the op-by-op order: the probabilities (inside the attention), its output, the MLP's output.
     const probs = settings.dropout.site(settings.probsDropout)
@@ -49,11 +54,12 @@ export function preLnBlock(p: ParamReader, prefix: string, x: tf.Tensor, setting
     const mlpSite = settings.dropout.site(o.hiddenDropout)
     return preLnBlockFused(x, weights, {
       numHeads: settings.numHeads, eps: o.eps, tanhGelu: o.activation === 'gelu_new', causal: settings.causal ?? false, keyMask: settings.keyMask,
-      dropouts: { probs, attention, mlp: mlpSite },
+      cait: o.cait, dropouts: { probs, attention, mlp: mlpSite },
     })
   }
+  const scaled = (name: string, branch: tf.Tensor) => (o.cait ? tf.mul(p(`${prefix}.${name}`), branch) : branch) // LayerScale
   const normed1 = layerNorm(x, p(`${prefix}.attn_norm.weight`), p(`${prefix}.attn_norm.bias`), o.eps, o.live)
-  const x2 = tf.add(x, settings.dropout(selfAttention(p, `${prefix}.attn`, normed1, settings), o.hiddenDropout))
+  const x2 = tf.add(x, scaled('attn_scale', settings.dropout(selfAttention(p, `${prefix}.attn`, normed1, settings, o.cait), o.hiddenDropout)))
   const normed2 = layerNorm(x2, p(`${prefix}.mlp_norm.weight`), p(`${prefix}.mlp_norm.bias`), o.eps, o.live)
-  return tf.add(x2, settings.dropout(mlp(p, `${prefix}.mlp`, normed2, o.activation === 'gelu_new' ? geluNew : gelu), o.hiddenDropout))
+  return tf.add(x2, scaled('mlp_scale', settings.dropout(mlp(p, `${prefix}.mlp`, normed2, o.activation === 'gelu_new' ? geluNew : gelu), o.hiddenDropout)))
 }
