@@ -477,9 +477,9 @@ static int attention_dims_of(call_args *args, int first, attention_dims *dims) {
   return 1;
 }
 
-/* q, k, v at arguments first .. first + 2, sized for the call's dims (row stride ld). */
+/* q, k, v (or their gradients dq, dk, dv) at arguments first .. first + 2, sized for the call's dims (row stride ld). */
 typedef struct {
-  const float *q, *k, *v;
+  float *q, *k, *v;
 } qkv_args;
 
 static qkv_args read_qkv(call_args *args, int first, const attention_dims *dims) {
@@ -512,13 +512,12 @@ static napi_value js_attention_forward(napi_env env, napi_callback_info info) {
   int causal = flag(&args, 10);
   if (!args.failed && causal && dims.queries != dims.keys) fail(&args, "(causal) needs as many queries as keys", 10, 1);
   const qkv_args in = read_qkv(&args, 0, &dims);
-  const float *q = in.q, *k = in.k, *v = in.v;
   const float *mask = optional_f32(&args, 11, (int64_t)dims.items * dims.keys);
   ligo_dropout_site drop = dropout_args(&args, 12);
   float *probs = typed(&args, 15, napi_float32_array, dims.probs_size);
   float *context = typed(&args, 16, napi_float32_array, dims.context_size);
   if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 13))) return NULL;
-  if (dims.probs_size > 0 && ligo_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, causal, mask, &drop, probs, context) != 0)
+  if (dims.probs_size > 0 && ligo_attention_forward(in.q, in.k, in.v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, causal, mask, &drop, probs, context) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "attentionForward: out of memory for its scratch array");
   return NULL;
 }
@@ -532,14 +531,11 @@ static napi_value js_attention_backward(napi_env env, napi_callback_info info) {
   float scale = (float)num(&args, 11);
   ligo_dropout_site drop = dropout_args(&args, 12);
   const qkv_args in = read_qkv(&args, 0, &dims);
-  const float *q = in.q, *k = in.k, *v = in.v;
   const float *probs = typed(&args, 3, napi_float32_array, dims.probs_size);
   const float *dcontext = typed(&args, 4, napi_float32_array, dims.context_size);
-  float *dq = typed(&args, 15, napi_float32_array, dims.q_size);
-  float *dk = typed(&args, 16, napi_float32_array, dims.kv_size);
-  float *dv = typed(&args, 17, napi_float32_array, dims.kv_size);
+  const qkv_args grad = read_qkv(&args, 15, &dims);
   if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 13))) return NULL;
-  if (dims.probs_size > 0 && ligo_attention_backward(q, k, v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, &drop, dq, dk, dv) != 0)
+  if (dims.probs_size > 0 && ligo_attention_backward(in.q, in.k, in.v, probs, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, &drop, grad.q, grad.k, grad.v) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "attentionBackward: out of memory for its scratch array");
   return NULL;
 }
@@ -556,7 +552,6 @@ static napi_value js_talking_attention_forward(napi_env env, napi_callback_info 
   const int64_t mix = (int64_t)dims.heads * dims.heads;
   float scale = (float)num(&args, 9);
   const qkv_args in = read_qkv(&args, 0, &dims);
-  const float *q = in.q, *k = in.k, *v = in.v;
   const float *w_pre = typed(&args, 10, napi_float32_array, mix);
   const float *b_pre = typed(&args, 11, napi_float32_array, dims.heads);
   const float *w_post = typed(&args, 12, napi_float32_array, mix);
@@ -567,7 +562,7 @@ static napi_value js_talking_attention_forward(napi_env env, napi_callback_info 
   float *mixed = typed(&args, 19, napi_float32_array, dims.probs_size);
   float *context = typed(&args, 20, napi_float32_array, dims.context_size);
   if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 15))) return NULL;
-  if (dims.probs_size > 0 && ligo_talking_attention_forward(q, k, v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, w_pre, b_pre, w_post, b_post, &drop, scores, probs, mixed, context) != 0)
+  if (dims.probs_size > 0 && ligo_talking_attention_forward(in.q, in.k, in.v, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, w_pre, b_pre, w_post, b_post, &drop, scores, probs, mixed, context) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "talkingAttentionForward: out of memory for its scratch array");
   return NULL;
 }
@@ -583,7 +578,6 @@ static napi_value js_talking_attention_backward(napi_env env, napi_callback_info
   const int64_t mix = (int64_t)dims.heads * dims.heads;
   float scale = (float)num(&args, 13);
   const qkv_args in = read_qkv(&args, 0, &dims);
-  const float *q = in.q, *k = in.k, *v = in.v;
   const float *scores = typed(&args, 3, napi_float32_array, dims.probs_size);
   const float *probs = typed(&args, 4, napi_float32_array, dims.probs_size);
   const float *mixed = typed(&args, 5, napi_float32_array, dims.probs_size);
@@ -591,15 +585,13 @@ static napi_value js_talking_attention_backward(napi_env env, napi_callback_info
   const float *w_pre = typed(&args, 14, napi_float32_array, mix);
   const float *w_post = typed(&args, 15, napi_float32_array, mix);
   ligo_dropout_site drop = dropout_args(&args, 16);
-  float *dq = typed(&args, 19, napi_float32_array, dims.q_size);
-  float *dk = typed(&args, 20, napi_float32_array, dims.kv_size);
-  float *dv = typed(&args, 21, napi_float32_array, dims.kv_size);
+  const qkv_args grad = read_qkv(&args, 19, &dims);
   float *dw_pre = typed(&args, 22, napi_float32_array, mix);
   float *db_pre = typed(&args, 23, napi_float32_array, dims.heads);
   float *dw_post = typed(&args, 24, napi_float32_array, mix);
   float *db_post = typed(&args, 25, napi_float32_array, dims.heads);
   if (args.failed || (drop.threshold && !probs_indexable(&args, &dims, 17))) return NULL;
-  if (ligo_talking_attention_backward(q, k, v, scores, probs, mixed, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, w_pre, w_post, &drop, dq, dk, dv, dw_pre, db_pre, dw_post, db_post) != 0)
+  if (ligo_talking_attention_backward(in.q, in.k, in.v, scores, probs, mixed, dcontext, dims.items, dims.heads, dims.queries, dims.keys, dims.head_dim, dims.ld, scale, w_pre, w_post, &drop, grad.q, grad.k, grad.v, dw_pre, db_pre, dw_post, db_post) != 0)
     napi_throw_error(env, "LIGO_NATIVE", "talkingAttentionBackward: out of memory for its scratch array");
   return NULL;
 }
