@@ -46,6 +46,9 @@ export function dropoutFactors(site: DropoutSite, size: number): Float32Array {
   return factors
 }
 
+/** A random key, for a forward pass without a dropoutSeed (as tf.dropout without a seed draws from Math.random). */
+export const randomDropoutKey = (): number => Math.floor(Math.random() * TWO_32)
+
 /**
  * The key of dropout site number `site` (1, 2, ... in the order a forward pass reaches them) under a forward pass's
  * dropoutSeed (any integer, e.g. a run's seed and step combined): keys of neighbouring seeds and sites share no

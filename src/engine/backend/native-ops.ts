@@ -208,8 +208,12 @@ export function maskedSoftmax(x: tf.Tensor, masks: AttentionMasks): tf.Tensor {
   return mask ? op(x, float(mask)) : op(x)
 }
 
-/** The kernels' attrs of a dropout site (threshold 0: no dropout). */
-const dropoutAttrs = (site?: DropoutSite) => ({ dropKey: site?.key ?? 0, dropThreshold: site?.threshold ?? 0, dropScale: site?.scale ?? 1 })
+/** The kernels' attrs of a dropout site, {<prefix>Key, <prefix>Threshold, <prefix>Scale} (threshold 0: no dropout). */
+const dropoutAttrs = (site?: DropoutSite, prefix = 'drop'): Record<string, number> => ({
+  [`${prefix}Key`]: site?.key ?? 0,
+  [`${prefix}Threshold`]: site?.threshold ?? 0,
+  [`${prefix}Scale`]: site?.scale ?? 1,
+})
 
 /**
  * Inverted dropout of x at a site (dropout-mask.ts): x · 0 where the site's hash drops an element, x · 1/(1 - rate)
@@ -364,10 +368,9 @@ export function preLnBlockFused(x: tf.Tensor, weights: Partial<Record<BlockWeigh
   if (x.rank !== 3 || (hidden as number) % s.numHeads !== 0) throw new Error(`preLnBlockFused takes x [B, T, H] with H a multiple of ${s.numHeads} heads, got [${x.shape}]`)
   const mask = s.keyMask
   if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== tokens)) throw new Error(`preLnBlockFused: keyMask must be [${batch}, ${tokens}], got [${mask.shape}]`)
-  const site = (prefix: 'p' | 'a' | 'm', d?: DropoutSite) => ({ [`${prefix}Key`]: d?.key ?? 0, [`${prefix}Threshold`]: d?.threshold ?? 0, [`${prefix}Scale`]: d?.scale ?? 1 })
   const attrs = {
     heads: s.numHeads, eps: s.eps, scale: 1 / Math.sqrt((hidden as number) / s.numHeads), tanhGelu: s.tanhGelu ? 1 : 0, causal: s.causal ? 1 : 0,
-    cait: s.cait ? 1 : 0, ...site('p', s.dropouts.probs), ...site('a', s.dropouts.attention), ...site('m', s.dropouts.mlp),
+    cait: s.cait ? 1 : 0, ...dropoutAttrs(s.dropouts.probs, 'p'), ...dropoutAttrs(s.dropouts.attention, 'a'), ...dropoutAttrs(s.dropouts.mlp, 'm'),
   } as BlockAttrs
   if (s.cait && s.keyMask) throw new Error('preLnBlockFused: CaiT blocks take no key mask')
   const names: readonly BlockWeightName[] = s.cait ? [...BLOCK_WEIGHTS, ...CAIT_BLOCK_WEIGHTS] : BLOCK_WEIGHTS

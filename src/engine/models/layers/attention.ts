@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only module of engine/backend (kernel-availability.ts explains why models may import it).
 import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive } from '../../backend/kernel-availability'
-import { MASKED_LOGIT, fusedAttention, fusedTalkingAttention, maskBias, maskedSoftmax, type AttentionMasks } from '../../backend/native-ops'
+import { MASKED_LOGIT, fusedAttention, fusedTalkingAttention, maskBias, maskedSoftmax, type AttentionMasks, type TalkingHeadWeights } from '../../backend/native-ops'
 import { fastMatMul, linear } from './linear'
 import type { Dropout } from './dropout'
 import type { ParamReader } from './params'
@@ -129,10 +129,8 @@ const headMix = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   }
 }) as unknown as (w: tf.Tensor2D, bias: tf.Tensor1D, x: tf.Tensor3D) => tf.Tensor3D
 
-export interface TalkingHeads {
-  pre: { weight: tf.Tensor; bias: tf.Tensor }
-  post: { weight: tf.Tensor; bias: tf.Tensor }
-}
+/** CaiT's head-mixing maps, as the native kernel takes them (native-ops.ts). */
+export type TalkingHeads = TalkingHeadWeights
 
 /**
  * dropout(softmax(q·kᵀ/√d + bias))·v per head. q [B, Tq, H], k and v [B, Tk, H] (already projected) -> [B, Tq, H].

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 // TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
-import { dropoutKey, dropoutSite, type DropoutSite } from '../../backend/dropout-mask'
+import { dropoutKey, dropoutSite, randomDropoutKey, type DropoutSite } from '../../backend/dropout-mask'
 import { dropoutAt } from '../../backend/native-ops'
 
 export interface Dropout {
@@ -19,15 +19,12 @@ export interface Dropout {
   site(rate: number): DropoutSite | undefined
 }
 
-const TWO_32 = 4294967296
-
 export function makeDropout(training: boolean, seed?: number): Dropout {
   let site = 0
   const next = (rate: number): DropoutSite | undefined => {
     if (!training || rate <= 0) return undefined
     site += 1
-    // Without a seed the key is random (as tf.dropout without a seed draws from Math.random).
-    return dropoutSite(rate, seed === undefined ? Math.floor(Math.random() * TWO_32) : dropoutKey(seed, site))
+    return dropoutSite(rate, seed === undefined ? randomDropoutKey() : dropoutKey(seed, site))
   }
   const dropout = (x: tf.Tensor, rate: number): tf.Tensor => {
     const at = next(rate)
