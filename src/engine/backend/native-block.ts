@@ -1,10 +1,11 @@
 /**
- * A whole pre-LN transformer block (ViT, DeiT, GPT-2, CaiT's self-attention blocks) as one TF.js kernel per direction:
+ * A whole pre-LN transformer block (ViT, DeiT, GPT-2, CaiT's self-attention blocks) as one TF.js kernel per
+ * direction:
  *
- *   h1 = LN1(x);  [q k v] = h1·[Wq; Wk; Wv]ᵀ + [bq bk bv];  ctx = attention(q, k, v) (masks, dropout of the probabilities)
+ *   h1 = LN1(x);  [q k v] = h1·[Wq; Wk; Wv]ᵀ + [bq bk bv];  ctx = attention(q, k, v) (masks, dropout of probabilities)
  *   x2 = x + drop(ctx·Woᵀ + bo);  h2 = LN2(x2);  f1 = h2·W1ᵀ + b1;  a = act(f1);  y = x2 + drop(a·W2ᵀ + b2)
  *
- * CaiT's block (attrs.cait) uses talking-heads attention and LayerScale: x2 = x + γ1 ⊙ drop(...), y = x2 + γ2 ⊙ drop(...).
+ * CaiT's block (attrs.cait) uses talking-heads attention and LayerScale: x2 = x + γ1 ⊙ drop(...), y = x2 + γ2 ⊙ ....
  *
  * Why: at the small sizes a desktop grows (ViT 8 layers × hidden 96, 32 images) a training step was ~1,000 TF.js
  * kernel calls, ~130 per block with their gradients, and TF.js's bookkeeping per call (tape node, tensor objects,
@@ -12,8 +13,8 @@
  * kernels below chain the same addon calls the op-by-op path makes (layer norm, linear, attention, activation,
  * dropout, add), in the same order on the same data, so the values are the op-by-op path's within float rounding;
  * the bookkeeping goes, and the q, k and v projections are one GEMM each way (their [H, H] products were the least
- * efficient of a small model's GEMMs). The forward kernel returns y and the activations the backward pass needs, packed in one flat tensor; the
- * backward pass's intermediates live in reused JavaScript buffers.
+ * efficient of a small model's GEMMs). The forward kernel returns y and the activations the backward pass needs,
+ * packed in one flat tensor; the backward pass's intermediates live in reused JavaScript buffers.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
