@@ -15,11 +15,17 @@ const args = process.argv.slice(2)
 const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback)
 const family = option('--family', 'vit') as BenchFamily
 // CaiT's class-attention blocks have other shapes (one query row); the floor counts plain blocks only.
-if (!['bert', 'roberta', 'gpt2', 'vit', 'deit'].includes(family)) throw new Error(`--family must be bert, roberta, gpt2, vit or deit, got "${family}"`)
+if (!['bert', 'roberta', 'gpt2', 'vit', 'deit'].includes(family)) {
+  console.error(`--family must be bert, roberta, gpt2, vit or deit, got "${family}"`)
+  process.exit(2)
+}
 const repeats = Number(option('--repeats', '12'))
 
 const loaded = loadNativeAddon()
-if (!loaded.ok) throw new Error(`bench/linear-floor.ts needs the native addon: ${loaded.reason}`)
+if (!loaded.ok) {
+  console.error(`bench/linear-floor.ts needs the native addon: ${loaded.reason}`)
+  process.exit(2)
+}
 const addon = loaded.addon
 const bench = familyBench(family)
 const { hiddenSize: h, intermediateSize: f, numLayers } = bench.config

@@ -425,6 +425,12 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     expect(() => fusedAttention(tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), tf.zeros([2, 3, 4]), { ...masks, keyMask: tf.ones([1, 3]) })).toThrow('keyMask must be [2, 3], got [1,3]')
     expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 4, 1, false, null, 0, 0, 1, new Float32Array(17), new Float32Array(12))).toThrow(RangeError)
     expect(() => addon!.attentionForward(new Float32Array(12), new Float32Array(12), new Float32Array(12), 1, 2, 3, 3, 2, 3, 1, false, null, 0, 0, 1, new Float32Array(18), new Float32Array(12))).toThrow('must be at least heads·headDim')
+    // the talking-heads and LayerScale entry points check their arrays the same way
+    const f = (n: number) => new Float32Array(n)
+    expect(() => addon!.talkingAttentionForward(f(12), f(12), f(12), 1, 2, 3, 3, 2, 4, 1, f(4), f(2), f(3), f(2), 0, 0, 1, f(18), f(18), f(18), f(12))).toThrow('argument 12 has 3 elements, needs 4')
+    expect(() => addon!.talkingAttentionForward(f(12), f(12), f(12), 1, 2, 3, 3, 2, 4, 1, f(4), f(2), f(4), f(2), 2 ** 32, 1, 1, f(18), f(18), f(18), f(12))).toThrow('must be an integer in [0, 2^32)')
+    expect(() => addon!.scaleAdd(f(6), f(5), f(3), 2, 3, f(6))).toThrow(RangeError)
+    expect(() => addon!.scaleBackward(f(6), f(6), f(3), 2, 3, f(6), f(2))).toThrow(RangeError)
   })
 
   // Three paths per family: everything native (ViT, DeiT, GPT-2 and CaiT blocks as one kernel each way), the fused attention
