@@ -7,6 +7,9 @@
  * ratios are taken within each round, then their median and range are reported (bench/round-stats.ts).
  * GFLOP/s come from the engine's FLOPs counter (engine/metrics/flops.ts), for both sides (the same model), and are
  * compared with the reference model's rate (bench/reference-model.ts, `full`) measured at the start of each round.
+ * The counter follows the paper's convention (embeddings as one-hot matmuls, backward = forward), which favours the
+ * reference model, so the rate is also given in executed FLOPs: the matrix products one step really runs, counted
+ * at the kernels during one untimed step of each model (bench/matmul-census.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -16,6 +19,7 @@ import { flopsShapeOf } from '../src/engine/metrics/model-flops'
 import { trainingStepFlops } from '../src/engine/metrics/flops'
 import { TEXT_BATCH, familyBench, familyTrainer, type BenchFamily, type FamilyBench } from './family-models'
 import { BATCH, SEQ, config as referenceConfig, engineLossFn, engineTrainer, makeInputs, makeVariables } from './reference-model'
+import { matmulFlopsOfStep } from './matmul-census'
 import { formatSpread, median, roundRatios, spreadOf, type Spread } from './round-stats'
 
 export interface FamilyRow {
@@ -23,7 +27,10 @@ export interface FamilyRow {
   unit: 'tokens' | 'images'
   /** Items per second of every cell in every round; columns 'engine 1T', 'engine 2T', 'PyTorch 1T', 'PyTorch 2T'. */
   samples: Array<{ round: number; column: string; rate: number }>
+  /** FLOPs of one step by the engine's counter (the paper's convention). */
   stepFlops: number
+  /** FLOPs of the matrix products one engine step executes (bench/matmul-census.ts). */
+  executedFlops: number
   parameters: { engine: number; torch?: number }
   losses: { engine?: [number, number]; torch?: [number, number] }
   note?: string
@@ -78,10 +85,14 @@ export function measureFamilies(families: readonly BenchFamily[], o: FamilyOptio
   const reference: FamilyRow = {
     family: 'reference', unit: 'tokens', samples: [], parameters: { engine: 0 }, losses: {},
     stepFlops: trainingStepFlops({ ...flopsShapeOf(referenceConfig, { seqLen: SEQ }), maskedFraction: 1 } as ReturnType<typeof flopsShapeOf>, BATCH),
+    executedFlops: executedFlopsOf(addon, engineTrainer(makeVariables('census'), engineLossFn(makeInputs()), 'full')),
   }
   rows.set('reference', reference)
   const benches = families.map(familyBench)
-  for (const b of benches) rows.set(b.family, { family: b.family, unit: b.unit, samples: [], stepFlops: b.stepFlops, parameters: { engine: b.parameters }, losses: {} })
+  for (const b of benches) {
+    const executedFlops = executedFlopsOf(addon, familyTrainer(b, 0))
+    rows.set(b.family, { family: b.family, unit: b.unit, samples: [], stepFlops: b.stepFlops, executedFlops, parameters: { engine: b.parameters }, losses: {} })
+  }
 
   const engineCell = (b: FamilyBench, round: number, threads: number) => {
     const row = rows.get(b.family)!
@@ -126,6 +137,15 @@ export function measureFamilies(families: readonly BenchFamily[], o: FamilyOptio
   return [...rows.values()]
 }
 
+/** The matrix-product FLOPs of one (untimed) step of `trainer`, which it then disposes. */
+function executedFlopsOf(addon: Parameters<typeof matmulFlopsOfStep>[0], trainer: { step(): number; dispose(): void }): number {
+  try {
+    return matmulFlopsOfStep(addon, () => trainer.step())
+  } finally {
+    trainer.dispose()
+  }
+}
+
 export const loadAverage = (): string => {
   try {
     return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
@@ -150,18 +170,20 @@ const scaled = (s: Spread, by: number): Spread => ({ ...s, median: s.median * by
 /**
  * The markdown table: each cell the median over rounds with its range; × PyTorch is the best engine rate over the
  * best PyTorch rate of the same round (median and range of those per-round ratios), GFLOP/s from the engine's
- * counter, × reference the family's best engine FLOP rate over the reference model's in the same round.
+ * counter, × reference the family's best engine FLOP rate over the reference model's in the same round; the same
+ * two for executed FLOPs (the matrix products a step runs).
  */
 export function familyTable(rows: FamilyRow[], threads: number[]): string {
   const int = (v: number) => Math.round(v).toLocaleString('en-US')
   const times = (v: number) => `${v.toFixed(2)}×`
   const oneDecimal = (v: number) => v.toFixed(1)
   const reference = rows.find((r) => r.family === 'reference')!
-  const referenceGflops = new Map([...bestByRound(reference, 'engine')].map(([round, rate]) => [round, (rate * reference.stepFlops) / (BATCH * SEQ) / 1e9]))
+  const referenceRates = (flops: number) => new Map([...bestByRound(reference, 'engine')].map(([round, rate]) => [round, (rate * flops) / (BATCH * SEQ) / 1e9]))
+  const [referenceGflops, referenceExecuted] = [referenceRates(reference.stepFlops), referenceRates(reference.executedFlops)]
   const engineColumns = threads.map((t) => `engine ${t}T`)
   const lines = [
-    `| model | unit | ${engineColumns.join(' | ')} | PyTorch 1T | PyTorch 2T | × PyTorch (best / best) | engine GFLOP/s | × reference GFLOP/s | PyTorch GFLOP/s |`,
-    `| --- | --- | ${engineColumns.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| model | unit | ${engineColumns.join(' | ')} | PyTorch 1T | PyTorch 2T | × PyTorch (best / best) | engine GFLOP/s | × reference GFLOP/s | PyTorch GFLOP/s | executed GFLOP/s | × reference executed |`,
+    `| --- | --- | ${engineColumns.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ]
   for (const r of rows) {
     const items = r.family === 'reference' ? BATCH * SEQ : familyBench(r.family).items
@@ -175,7 +197,10 @@ export function familyTable(rows: FamilyRow[], threads: number[]): string {
     const engineRate = formatSpread(spreadOrNone([...engineGflops.values()]), oneDecimal)
     const versusReference = r.family === 'reference' ? times(1) : formatSpread(spreadOrNone(roundRatios(engineGflops, referenceGflops)), times)
     const torchRate = torch.size > 0 ? formatSpread(scaled(spreadOf([...torch.values()]), gflopsPerItem), oneDecimal) : '–'
-    lines.push(`| ${label} | ${r.unit}/s | ${rates.join(' | ')} | ${versusTorch} | ${engineRate} | ${versusReference} | ${torchRate} |`)
+    const executed = new Map([...engine].map(([round, rate]) => [round, (rate * r.executedFlops) / items / 1e9]))
+    const executedRate = formatSpread(spreadOrNone([...executed.values()]), oneDecimal)
+    const executedVersusReference = r.family === 'reference' ? times(1) : formatSpread(spreadOrNone(roundRatios(executed, referenceExecuted)), times)
+    lines.push(`| ${label} | ${r.unit}/s | ${rates.join(' | ')} | ${versusTorch} | ${engineRate} | ${versusReference} | ${torchRate} | ${executedRate} | ${executedVersusReference} |`)
   }
   const notes = rows.filter((r) => r.note || (r.parameters.torch !== undefined && r.parameters.torch !== r.parameters.engine))
   for (const r of notes) lines.push('', `${r.family}: ${r.note ?? `parameter counts differ: engine ${r.parameters.engine}, PyTorch ${r.parameters.torch}`}`)
