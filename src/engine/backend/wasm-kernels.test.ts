@@ -5,8 +5,10 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
+import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from './select-backend'
+import { copyBox } from './wasm-kernels'
 
 const execFileAsync = promisify(execFile)
 
@@ -104,5 +106,77 @@ describe('wasm fast paths (same values as the stock kernels, no copies)', () => 
     const swapped = tf.transpose(clone)
     expect(swapped.arraySync()).toEqual([[1, 4], [2, 5], [3, 6]])
     tf.dispose([clone, same, swapped])
+  })
+
+  /** A shape of rank 1-4 (sides 1-5), with a box inside it: [shape, begin, size]. */
+  const shapeWithBox = fc
+    .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 })
+    .chain((shape) =>
+      fc.tuple(fc.constant(shape), fc.tuple(...shape.map((side) => fc.integer({ min: 0, max: side - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 0, max: side - b })))))),
+    )
+    .map(([shape, ranges]) => ({ shape, begin: ranges.map(([b]) => b), size: ranges.map(([, s]) => s) }))
+
+  it('copyBox copies exactly the box, element by element as indices say (any rank, empty boxes included)', () => {
+    fc.assert(
+      fc.property(shapeWithBox, ({ shape, begin, size }) => {
+        const total = shape.reduce((a, b) => a * b, 1)
+        const source = Float32Array.from({ length: total }, (_, i) => i)
+        const out = new Float32Array(size.reduce((a, b) => a * b, 1))
+        copyBox(source, shape, begin, size, out)
+        // expected: walk every index of the box in row-major order, read source at begin + index
+        const expected: number[] = []
+        const walk = (d: number, offset: number) => {
+          if (d === shape.length) return void expected.push(source[offset])
+          const stride = shape.slice(d + 1).reduce((a, b) => a * b, 1)
+          for (let i = 0; i < size[d]; i++) walk(d + 1, offset + (begin[d] + i) * stride)
+        }
+        walk(0, 0)
+        expect(Array.from(out)).toEqual(expected)
+      }),
+    )
+  })
+
+  it('Slice, SplitV and Concat match the cpu backend for float32, int32 and bool, and leak nothing', async () => {
+    const cases = fc.sample(shapeWithBox, { numRuns: 60, seed: 7 })
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const { shape, begin, size } of cases) {
+        const total = shape.reduce((a, b) => a * b, 1)
+        const values = Array.from({ length: total }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i * 0.5 - 7))
+        const axis = shape.length - 1 - (total % shape.length)
+        const cut = Math.floor(shape[axis] / 2)
+        const compute = () =>
+          tf.tidy(() => {
+            const x = tf.tensor(values as number[], shape, dtype)
+            const parts = cut > 0 ? tf.split(x, [cut, shape[axis] - cut], axis) : [x] // SplitV: Concat's gradient
+            return {
+              slice: tf.slice(x, begin, size).arraySync(),
+              split: parts.map((p) => p.arraySync()),
+              concat: tf.concat([...parts].reverse(), axis).arraySync(),
+            }
+          })
+        await tf.setBackend('wasm')
+        const before = tf.memory().numTensors
+        const wasm = compute()
+        expect(tf.memory().numTensors).toBe(before)
+        expect(wasm, `${dtype} [${shape}] box ${begin}+${size}, split at ${cut} of axis ${axis}`).toEqual(await on('cpu', compute))
+      }
+    }
+  })
+
+  it('the fast paths are registered in place of the stock Slice, SplitV and Concat', async () => {
+    await tf.setBackend('wasm')
+    // the stock kernels copy the input out of the heap (readSync); the fast paths read it in place
+    const x = tf.tensor3d(Array.from({ length: 2 * 3 * 4 }, (_, i) => i), [2, 3, 4])
+    const backend = tf.engine().backend as unknown as { readSync: (...args: unknown[]) => unknown }
+    const readSync = backend.readSync
+    let reads = 0
+    backend.readSync = (...args: unknown[]) => (reads++, readSync.apply(backend, args))
+    try {
+      tf.dispose([tf.slice(x, [0, 1, 0], [2, 1, 4]), ...tf.split(x, [1, 2], 1), tf.concat([x, x], 1)])
+    } finally {
+      backend.readSync = readSync
+      x.dispose()
+    }
+    expect(reads).toBe(0)
   })
 })
