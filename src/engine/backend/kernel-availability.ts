@@ -35,6 +35,9 @@ export const FUSED_KERNELS = {
   /** A whole pre-LN transformer block (ViT, DeiT, GPT-2) and its gradient (native-block.ts, native-ops.ts preLnBlockFused). */
   preLnBlock: 'LigoPreLnBlock',
   preLnBlockGrad: 'LigoPreLnBlockGrad',
+  /** CaiT's class-attention block and its gradient (native-class-block.ts, native-ops.ts classAttentionBlockFused). */
+  classBlock: 'LigoClassAttentionBlock',
+  classBlockGrad: 'LigoClassAttentionBlockGrad',
   /** Inverted dropout with a hashed mask (dropout-mask.ts); its own gradient (native-ops.ts dropoutAt). */
   dropout: 'LigoDropout',
   /** In place on param, m, v (see native-ops.ts adamwUpdateInPlace); returns no tensor. */

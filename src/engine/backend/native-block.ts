@@ -19,18 +19,14 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { FUSED_KERNELS } from './kernel-availability'
+import { packedLength, packedViews, scratchPool } from './packed-buffers'
 import type { NativeAddon } from './native-kernels'
 import { BLOCK_SAVED, BLOCK_WEIGHTS, CAIT_BLOCK_WEIGHTS, type BlockAttrs, type BlockWeightName } from './native-ops'
 
 type SavedName = (typeof BLOCK_SAVED)[number]
 
-/** Scratch buffers of the backward kernel, reused between calls (JavaScript runs one kernel at a time). */
-const scratch = new Map<string, Float32Array>()
-function buffer(name: string, length: number): Float32Array {
-  let b = scratch.get(name)
-  if (!b || b.length < length) scratch.set(name, (b = new Float32Array(length)))
-  return b.length === length ? b : b.subarray(0, length)
-}
+/** Scratch buffers of the backward kernel. */
+const buffer = scratchPool()
 
 /** Wq, Wk, Wv [H, H] stacked into [3H, H] and their biases into [3H] (reused buffers; each call refills them). */
 function packQkv(w: Record<BlockWeightName, Float32Array>, hidden: number): { wqkv: Float32Array; bqkv: Float32Array } {
@@ -73,22 +69,9 @@ function savedSizes(d: Dims, a: BlockAttrs): Record<SavedName, number> {
   }
 }
 
-/**
- * The saved activations as consecutive blocks of one flat array: one tensor for TF.js to keep (each kept tensor is
- * a clone, i.e. one more kernel call) instead of fourteen.
- */
-function savedViews(packed: Float32Array, sizes: Record<SavedName, number>): Record<SavedName, Float32Array> {
-  let offset = 0
-  const views = {} as Record<SavedName, Float32Array>
-  for (const name of BLOCK_SAVED) {
-    views[name] = packed.subarray(offset, offset + sizes[name])
-    offset += sizes[name]
-  }
-  return views
-}
-
-/** The length of the packed saved activations. */
-const savedLength = (sizes: Record<SavedName, number>): number => BLOCK_SAVED.reduce((total, name) => total + sizes[name], 0)
+/** The saved activations as consecutive blocks of one flat array (packed-buffers.ts): one tensor for TF.js to keep. */
+const savedViews = (packed: Float32Array, sizes: Record<SavedName, number>) => packedViews(packed, BLOCK_SAVED, sizes)
+const savedLength = (sizes: Record<SavedName, number>): number => packedLength(BLOCK_SAVED, sizes)
 
 /** What both kernels read first: named inputs, attrs, sizes, the backend and views of the wasm heap. */
 function kernelContext(args: Parameters<KernelFunc>[0]) {

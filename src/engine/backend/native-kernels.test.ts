@@ -433,7 +433,7 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     expect(() => addon!.scaleBackward(f(6), f(6), f(3), 2, 3, f(6), f(2))).toThrow(RangeError)
   })
 
-  // Three paths per family: everything native (ViT, DeiT, GPT-2 and CaiT blocks as one kernel each way), the fused attention
+  // Three paths per family: everything native (ViT, DeiT, GPT-2 and CaiT blocks, CaiT's class-attention blocks, as one kernel each way), the fused attention
   // cores (CaiT's talking heads too) and linear layers without the block kernels, and op by op (none of them). With dropout (training,
   // seeded) every path drops the same entries: the block, the attention core and the plain ops hash the same indices.
   const pathCases = [
@@ -455,8 +455,8 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     const kernelsOfForward = async () => (await tf.profile(() => tf.tidy(() => family.forward(params, step.config, step.inputs, options)))).kernelNames
     const usesBlock = name !== 'bert'
     const native = evaluate()
-    expect(await kernelsOfForward()).toEqual(expect.arrayContaining(usesBlock ? [FUSED_KERNELS.preLnBlock] : [FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
-    const blockKernels = [FUSED_KERNELS.preLnBlock, FUSED_KERNELS.preLnBlockGrad]
+    expect(await kernelsOfForward()).toEqual(expect.arrayContaining(usesBlock ? [FUSED_KERNELS.preLnBlock, ...(name === 'cait' ? [FUSED_KERNELS.classBlock] : [])] : [FUSED_KERNELS.attention, FUSED_KERNELS.linear]))
+    const blockKernels = [FUSED_KERNELS.preLnBlock, FUSED_KERNELS.preLnBlockGrad, FUSED_KERNELS.classBlock, FUSED_KERNELS.classBlockGrad]
     for (const kernel of blockKernels) tf.unregisterKernel(kernel, 'wasm')
     const fusedCore = evaluate()
     expect(await kernelsOfForward()).toEqual(expect.arrayContaining([name === 'cait' ? FUSED_KERNELS.talkingAttention : FUSED_KERNELS.attention, FUSED_KERNELS.linear]))

@@ -22,6 +22,7 @@ import type { BatchMatMulAttrs, KernelConfig, KernelFunc, SumAttrs, TensorInfo, 
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import type { NativeKernelsRecord } from '../../shared'
 import { blockKernelConfigs } from './native-block'
+import { classBlockKernelConfigs } from './native-class-block'
 import { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive, setNativeMatMul } from './kernel-availability'
 
 export { FUSED_KERNELS, fusedKernelActive, nativeMatMulActive }
@@ -463,6 +464,7 @@ function fusedConfigs(addon: NativeAddon): KernelConfig[] {
     wasm(FUSED_KERNELS.adamw, adamwKernel(addon)),
     ...(has('talkingAttentionForward', 'talkingAttentionBackward') ? [wasm(FUSED_KERNELS.talkingAttention, talkingAttentionKernel(addon)), wasm(FUSED_KERNELS.talkingAttentionGrad, talkingAttentionGradKernel(addon))] : []),
     ...blockKernelConfigs(addon),
+    ...classBlockKernelConfigs(addon),
   ]
 }
 

@@ -16,6 +16,7 @@
  *                                                   the dropout of the probabilities inside (native only)
  *   fusedTalkingAttention(q, k, v, talking, s)      CaiT's talking-heads core, mixing inside (native only)
  *   preLnBlockFused(x [B, T, H], weights, settings) a whole pre-LN transformer block (native only)
+ *   classAttentionBlockFused(cls, patches, ...)     CaiT's class-attention block (native only)
  *   adamwUpdateInPlace(...)                         one AdamW step on a variable's own memory (native only)
  *
  * Like kernel-availability.ts this file imports only @tensorflow/tfjs-core, so engine/models and engine/train may
@@ -402,6 +403,57 @@ export function preLnBlockFused(x: tf.Tensor, weights: Partial<Record<BlockWeigh
   })
   const w = names.map((name) => weights[name] as tf.Tensor)
   return mask ? op(x, ...w, mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32')) : op(x, ...w)
+}
+
+/** CaiT's class-attention block weights, in the order of its kernels' inputs (torch layout W [out, in]). */
+export const CLASS_BLOCK_WEIGHTS = ['ln1Gamma', 'ln1Beta', 'wq', 'bq', 'wk', 'bk', 'wv', 'bv', 'wo', 'bo', 'gamma1', 'ln2Gamma', 'ln2Beta', 'w1', 'b1', 'w2', 'b2', 'gamma2'] as const
+export type ClassBlockWeightName = (typeof CLASS_BLOCK_WEIGHTS)[number]
+/** Its forward kernel's saved activations, packed in this order (native-class-block.ts). */
+export const CLASS_BLOCK_SAVED = ['u', 'hu', 'mean1', 'rstd1', 'huCls', 'q', 'k', 'v', 'probs', 'ctx', 'aOut', 'c1', 'hc', 'mean2', 'rstd2', 'f1', 'act', 'mOut'] as const
+/** heads, eps, scale of the scores and the three dropout sites of BlockAttrs (probabilities, attention, MLP). */
+export type ClassBlockAttrs = Omit<BlockAttrs, 'tanhGelu' | 'causal' | 'cait'>
+
+export interface ClassBlockSettings {
+  numHeads: number
+  eps: number
+  /** The dropout sites in the order the op-by-op block takes them: probabilities, attention output, MLP output. */
+  dropouts: { probs?: DropoutSite; attention?: DropoutSite; mlp?: DropoutSite }
+}
+
+/**
+ * CaiT's class-attention block (models/cait.ts classAttentionBlock) as one native kernel per direction
+ * (native-class-block.ts): cls [B, 1, H] and patches [B, N, H] -> the new cls [B, 1, H]; the patches are only read
+ * (they get a gradient). Only where fusedKernelActive(FUSED_KERNELS.classBlock).
+ */
+export function classAttentionBlockFused(cls: tf.Tensor, patches: tf.Tensor, weights: Record<ClassBlockWeightName, tf.Tensor>, s: ClassBlockSettings): tf.Tensor {
+  const [batch, one, hidden] = cls.shape
+  if (cls.rank !== 3 || one !== 1 || patches.rank !== 3 || patches.shape[0] !== batch || patches.shape[2] !== hidden || (hidden as number) % s.numHeads !== 0) {
+    throw new Error(`classAttentionBlockFused takes cls [B, 1, H] and patches [B, N, H] with H a multiple of ${s.numHeads} heads, got [${cls.shape}] and [${patches.shape}]`)
+  }
+  const attrs = {
+    heads: s.numHeads, eps: s.eps, scale: 1 / Math.sqrt((hidden as number) / s.numHeads),
+    ...dropoutAttrs(s.dropouts.probs, 'p'), ...dropoutAttrs(s.dropouts.attention, 'a'), ...dropoutAttrs(s.dropouts.mlp, 'm'),
+  }
+  const w = CLASS_BLOCK_WEIGHTS.map((name) => weights[name])
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [c, p] = args as tf.Tensor[]
+    const named = Object.fromEntries(CLASS_BLOCK_WEIGHTS.map((name, i) => [name, args[2 + i] as tf.Tensor]))
+    const [y, saved] = run(FUSED_KERNELS.classBlock, { cls: c, patches: p, ...named }, attrs) as tf.Tensor[]
+    // As in preLnBlockFused: variables are read where they are, other weights are saved (a clone each).
+    const unsaved = w.map((t) => t instanceof tf.Variable)
+    save([c, p, saved, ...w.filter((_, i) => !unsaved[i])])
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => {
+        let next = 3
+        const weightsNow = w.map((t, i) => (unsaved[i] ? t : kept[next++]))
+        const inputs = { dy, cls: kept[0], patches: kept[1], saved: kept[2], ...Object.fromEntries(CLASS_BLOCK_WEIGHTS.map((name, i) => [name, weightsNow[i]])) }
+        return run(FUSED_KERNELS.classBlockGrad, inputs, attrs) as tf.Tensor[]
+      },
+    }
+  })
+  return op(cls, patches, ...w)
 }
 
 export interface AdamWStep {
