@@ -9,8 +9,8 @@
  *   - PyTorch (bench/torch_peer.py, Debian's python3-torch) on 1 and 2 threads, when installed.
  * Median of --steps timed steps after --warmup steps. Same process environment for every row.
  * Then every family at the growth benchmark's size against its PyTorch peer (bench/engine-families.ts), in
- * --rounds interleaved rounds, with GFLOP/s by the engine's FLOPs counter. --family runs one family (or `all`)
- * without the reference table.
+ * --rounds interleaved rounds, with GFLOP/s by the engine's FLOPs counter and by the matrix products a step executes
+ * (bench/matmul-census.ts). --family runs one family (or `all`) without the reference table.
  *
  *   npx tsx bench/engine.ts [--steps 5] [--warmup 2] [--rounds 3] [--family bert|roberta|gpt2|vit|deit|cait|all]
  *                           [--quick] [--no-torch] [--json out.json]
