@@ -4,11 +4,11 @@
  * status, the source model's loss per seed), one run folder per method and seed (manifest.json, metrics.jsonl)
  * and report.json once it finished. Progress, the series to draw, the facts and the report of a compare run.
  */
-import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readJsonOrNull } from '../engine/library/model-ref'
+import { lastLoggedStep } from '../engine/train/metrics-log'
 import { runTargetLabel } from '../shared/growth-design'
-import type { ComparisonReport, MetricRecord, RunDetail, RunFactKey, RunSeries, RunSummary, StartCompareParams } from '../shared'
+import type { ComparisonReport, RunDetail, RunFactKey, RunSeries, RunSummary, StartCompareParams } from '../shared'
 
 interface ExperimentView {
   settings?: { methods: string[]; seeds: number[] }
@@ -37,17 +37,8 @@ function seriesKeys(dir: string, params: StartCompareParams): Array<{ key: strin
   return seeds.flatMap((seed) => methods.map((method) => ({ key: `${method}-seed${seed}`, method, seed })))
 }
 
-/** The step of a run folder's last metrics line (0 when none). */
-function lastStep(dir: string, key: string): number {
-  const path = join(dir, key, 'metrics.jsonl')
-  if (!existsSync(path)) return 0
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n')
-  try {
-    return (JSON.parse(lines[lines.length - 1]) as MetricRecord).step ?? 0
-  } catch {
-    return 0
-  }
-}
+/** The step of a run folder's last metrics line (0 when none), from the log's tail: list calls poll it. */
+const lastStep = (dir: string, key: string): number => lastLoggedStep(join(dir, key, 'metrics.jsonl'))
 
 /** Steps logged of the steps the budget allows over every method and seed; a FLOPs or time budget counts finished runs. */
 export function comparisonProgress(dir: string, params: StartCompareParams): Pick<RunSummary, 'done' | 'total' | 'unit'> {

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readMetricsFrom } from './metrics-log'
+import { lastLoggedStep, readMetricsFrom } from './metrics-log'
 
 const line = (step: number, loss: number) => `${JSON.stringify({ step, trainLoss: loss })}\n`
 
@@ -62,5 +62,40 @@ describe('readMetricsFrom', () => {
   it('a missing log is empty (a reset when an offset was given)', async () => {
     expect(await readMetricsFrom(path, 0)).toMatchObject({ records: [], nextOffset: 0, reset: false })
     expect(await readMetricsFrom(path, 10)).toMatchObject({ records: [], nextOffset: 0, reset: true })
+  })
+})
+
+describe('lastLoggedStep', () => {
+  let dir: string
+  let path: string
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metrics-last-'))
+    path = join(dir, 'metrics.jsonl')
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('is the last whole line\'s step of a long log, passing over a torn or damaged end', () => {
+    writeFileSync(path, Array.from({ length: 5000 }, (_, i) => line(i + 1, 1 / (i + 1))).join('')) // ~190 KB
+    expect(lastLoggedStep(path)).toBe(5000)
+    appendFileSync(path, '{"step": 5001, "trainLo') // being written, or torn by a crash
+    expect(lastLoggedStep(path)).toBe(5000)
+    appendFileSync(path, 'ss": 0.1}\nnot json\n')
+    expect(lastLoggedStep(path)).toBe(5001)
+  })
+
+  it('finds a last line longer than the first tail it reads, and a one-line log', () => {
+    const long = `${JSON.stringify({ step: 7, trainLoss: 1, note: 'x'.repeat(20_000) })}\n`
+    writeFileSync(path, line(6, 2) + long)
+    expect(lastLoggedStep(path)).toBe(7)
+    writeFileSync(path, line(3, 2))
+    expect(lastLoggedStep(path)).toBe(3)
+  })
+
+  it('is 0 for a missing, empty or wholly torn log', () => {
+    expect(lastLoggedStep(path)).toBe(0)
+    writeFileSync(path, '')
+    expect(lastLoggedStep(path)).toBe(0)
+    writeFileSync(path, '{"step": 1, "tra')
+    expect(lastLoggedStep(path)).toBe(0)
   })
 })

@@ -8,7 +8,9 @@
  * - A resume cuts the log back to its checkpoint and appends new lines, so an old offset may lie past the end or
  *   inside a new line: the reader then starts again from 0 and says so (`reset`), and the caller replaces what it
  *   had read.
+ * - lastLoggedStep reads only the log's tail (a progress bar needs the last step, not every line).
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import type { MetricRecord } from '../../shared/train'
 
@@ -63,5 +65,44 @@ export async function readMetricsFrom(path: string, fromOffset: number, maxBytes
     return { records, nextOffset: from + end, reset, damaged, size }
   } finally {
     await handle.close()
+  }
+}
+
+/** Bytes of the tail lastLoggedStep reads first; it doubles the window until a whole line that parses is in it. */
+const TAIL_BYTES = 4096
+
+/**
+ * The step of the log's last whole line that parses (0 when there is none, or no log): what a progress bar shows.
+ * Reads the tail of the file, not the whole log; a torn or damaged last line is passed over, as readMetricsFrom does.
+ */
+export function lastLoggedStep(path: string): number {
+  let fd: number
+  try {
+    fd = openSync(path, 'r')
+  } catch {
+    return 0
+  }
+  try {
+    const size = fstatSync(fd).size
+    for (let window = TAIL_BYTES; ; window *= 2) {
+      const from = Math.max(0, size - window)
+      const buffer = Buffer.alloc(size - from)
+      readSync(fd, buffer, 0, buffer.length, from)
+      // whole lines only: up to the last newline; the first line is whole only when the window starts the file
+      const lines = buffer.subarray(0, buffer.lastIndexOf(NEWLINE) + 1).toString('utf8').split('\n')
+      const complete = from === 0 ? lines : lines.slice(1)
+      for (let i = complete.length - 1; i >= 0; i--) {
+        if (complete[i].trim() === '') continue
+        try {
+          const step = (JSON.parse(complete[i]) as MetricRecord).step
+          if (typeof step === 'number') return step
+        } catch {
+          // damaged: the line before may be whole
+        }
+      }
+      if (from === 0) return 0
+    }
+  } finally {
+    closeSync(fd)
   }
 }
