@@ -18,6 +18,7 @@ import { isInside } from '../engine/library/workspace'
 import { compareParamsValidator, growParamsValidator } from '../engine/tasks/growth-tasks'
 import { trainParamsValidator } from '../engine/tasks/train'
 import { runTargetLabel, type RunTarget } from '../shared/growth-design'
+import { englishRunName, runNameParts } from '../shared/run-names'
 import { MODEL_ID_PATTERN, StudioError, serializeError, type EngineEvent, type RunDetail, type RunMetricsChunk, type RunSummary } from '../shared'
 import { comparisonProgress } from './comparison-folder'
 import { readMetricsFrom } from './metrics-log'
@@ -36,17 +37,8 @@ function newRunId(kind: string, now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${kind}-${randomBytes(3).toString('hex')}`
 }
 
-function defaultName(start: RunParams): string {
-  const short = (id: string) => id.replace(/^(preset|seed|lib|run):/, '')
-  switch (start.kind) {
-    case 'train':
-      return `${short(start.params.model)} on ${start.params.data}`
-    case 'grow':
-      return `${short(start.params.from)} → ${short(runTargetLabel(start.params.to))} (${start.params.method})`
-    case 'compare':
-      return `${short(start.params.from)} → ${short(runTargetLabel(start.params.to))}: ${start.params.methods.join(' vs ')}`
-  }
-}
+/** The English default name (the window names the runs it starts in the user's language: shared/run-names.ts). */
+const defaultName = (start: RunParams): string => englishRunName(runNameParts(start))
 
 export class RunQueue {
   private running: { id: string; controller: AbortController } | null = null

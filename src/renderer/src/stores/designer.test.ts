@@ -106,7 +106,7 @@ describe('useDesignerStore', () => {
     const store = await loaded()
     store.setSetting('operatorSteps', 2)
     const started = store.start('grow')
-    expect(client.calls.startGrow[0].args[0]).toEqual({ from: 'seed:bert-moby', to: { sizes: store.sizes }, method: 'ligo', settings: { operatorSteps: 2 }, batchSize: 16, seqLen: 128 })
+    expect(client.calls.startGrow[0].args[0]).toEqual({ from: 'seed:bert-moby', to: { sizes: store.sizes }, method: 'ligo', settings: { operatorSteps: 2 }, batchSize: 16, seqLen: 128, name: 'bert-moby → 4L · 128H · 2A · FFN 512 (ligo)' })
     const run = { id: '20261202T100000-grow-abc123', kind: 'grow' } as RunSummary
     client.calls.startGrow[0].resolve(run)
     expect(await started).toBe(run)
@@ -119,6 +119,7 @@ describe('useDesignerStore', () => {
     const started = store.start('compare')
     expect(client.calls.startCompare[0].args[0]).toEqual({
       from: 'seed:bert-moby', to: { sizes: store.sizes }, methods: ['scratch', 'ligo', 'net2net'], data: 'moby-dick', budget: { kind: 'flops', value: 3e14 }, seeds: 2, batchSize: 16, seqLen: 128,
+      name: 'bert-moby → 4L · 128H · 2A · FFN 512: scratch vs ligo vs net2net', // named in the window's language
     })
     expect(store.recipe?.compare).toEqual({ methods: ['scratch', 'ligo', 'net2net'], budget: { kind: 'flops', value: 3e14 }, seeds: 2 })
     client.calls.startCompare[0].reject(new Error('Cannot grow with net2net: …'))

@@ -24,6 +24,7 @@ import {
 import type { Budget, RunSummary, StartCompareParams, StartGrowParams } from '../../../shared'
 import { errorMessageOf, useStudioClient } from '../composables/client'
 import { useHardwareStore } from './hardware'
+import { withName } from './run-name'
 
 /** The built-in encoder seed: a pretrained model every install has. */
 export const DEFAULT_SOURCE = 'bert-moby'
@@ -225,7 +226,8 @@ export const useDesignerStore = defineStore('designer', () => {
     if (!grow || !comparison || starting.value) return null
     starting.value = true
     try {
-      const run = kind === 'grow' ? await client.startGrow(grow) : await client.startCompare(comparison)
+      // named here, in the window's language (the host would name it in English)
+      const run = kind === 'grow' ? await client.startGrow(withName({ kind, params: grow })) : await client.startCompare(withName({ kind, params: comparison }))
       started.value = run
       startError.value = null
       return run

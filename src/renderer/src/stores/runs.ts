@@ -10,6 +10,7 @@ import type { MetricRecord } from '../../../shared/train'
 import { errorMessageOf, useStudioClient } from '../composables/client'
 import { translate } from '../i18n'
 import { useAnnouncerStore } from './announcer'
+import { withName } from './run-name'
 import { runsSourceFor, type DatasetInfo, type RunDetail, type RunsSource, type RunSummary, type StartCompareParams, type StartTrainParams } from './runs-source'
 
 export const RUN_POLL_MS = 1000
@@ -153,7 +154,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** Queues a run; its id, or null with the host's reason in startError. */
   async function start(run: { kind: 'train'; params: StartTrainParams } | { kind: 'compare'; params: StartCompareParams }): Promise<string | null> {
     try {
-      const summary = run.kind === 'train' ? await runsSource().startTrain(run.params) : await runsSource().startCompare(run.params)
+      // named here, in the window's language (the host would name it in English)
+      const summary = run.kind === 'train' ? await runsSource().startTrain(withName(run)) : await runsSource().startCompare(withName(run))
       startError.value = null
       knownRuns.add(summary.id)
       void refreshList()

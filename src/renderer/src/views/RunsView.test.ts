@@ -82,6 +82,7 @@ describe('RunsView', () => {
       data: 'moby-dick',
       steps: 30,
       settings: { batchSize: 4, seqLen: 128, learningRate: 0.001, schedule: 'cosine', seed: 0, evalEvery: 100 },
+      name: 'bert-moby on moby-dick', // named in the window's language
     })
     client().calls.startTrain[0].resolve({ id: '20261202T100000-train-abc123' } as RunSummary)
     await flushPromises()
@@ -106,6 +107,6 @@ describe('RunsView', () => {
     expect((input('steps').element as HTMLInputElement).value).toBe('40')
     expect((input('seqLen').element as HTMLInputElement).value).toBe('64')
     await wrapper.get('[data-testid=new-train]').trigger('submit')
-    expect(client().calls.startTrain[0].args[0]).toEqual(params)
+    expect(client().calls.startTrain[0].args[0]).toEqual({ ...params, name: 'bert-moby on sotu' })
   })
 })
