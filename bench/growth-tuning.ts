@@ -6,8 +6,9 @@
  * validation loss, the grown models the peak with the lowest mean final loss; both then run the full budget with
  * their schedule rescaled to it (warmup the same share, decay to zero at the budget's end: no schedule is cut).
  */
-import { existsSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { readExperiment } from '../src/engine/experiments/compare'
 import { ligo } from './growth-cli'
 import { SCRATCH_WARMUP_FRACTION, TUNE_BUDGET_FRACTION, TUNE_GROWN_METHODS, TUNE_SEED, type Suite, type SuiteSize } from './growth-suites'
@@ -44,6 +45,24 @@ export interface TuningContext {
   trials?: number
 }
 
+/** Every file under `dir` as relative path, size and modification time: a changed source changes the list. */
+function folderListing(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .map((file) => `${relative(dir, file)} ${statSync(file).size} ${statSync(file).mtimeMs}`)
+    .sort()
+}
+
+/**
+ * The tuning folder's key: a hash of what a finished trial depends on (the source's files, the target config, the
+ * data and every flag), so a trial is reused only by the same tuning, never by one of another source or size.
+ */
+function tuningKey(suite: Suite, context: TuningContext, flags: string[]): string {
+  const parts = [context.from, folderListing(context.from), readFileSync(context.to, 'utf8'), suite.data, flags, context.extra]
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 10)
+}
+
 export const scratchWarmup = (budgetSteps: number): number => Math.round(SCRATCH_WARMUP_FRACTION * budgetSteps)
 
 export function sizeFlags(size: SuiteSize, budgetSteps: number, evalEvery: number): string[] {
@@ -59,12 +78,12 @@ export async function tuneSchedules(suite: Suite, size: SuiteSize, context: Tuni
   const evalEvery = Math.max(1, Math.round(budgetSteps / 4))
   const trials: TuningTrial[] = []
   for (let i = 0; i < Math.min(context.trials ?? Infinity, suite.scratchLrs.length); i++) {
-    const out = join(context.work, `${suite.name}-tune`, `trial-${i}`)
     const flags = [
       '--methods', ['scratch', ...TUNE_GROWN_METHODS].join(','), '--seeds', '1', '--seed', String(TUNE_SEED), ...sizeFlags(size, budgetSteps, evalEvery),
       '--lr', String(suite.scratchLrs[i]), '--warmup', String(scratchWarmup(budgetSteps)), '--schedule', 'linear',
       '--grown-lr', String(suite.grownLrs[i]), '--grown-warmup', '0', '--grown-schedule', 'linear', '--ladder', '1', '--no-energy',
     ]
+    const out = join(context.work, `${suite.name}-tune`, `trial-${i}-${tuningKey(suite, context, flags)}`)
     if (!existsSync(join(out, 'report.json'))) await ligo(['compare', '--from', context.from, '--to', context.to, '--data', suite.data, ...flags, ...context.extra, '--out', out])
     const runs = Object.values(readExperiment(out).runs)
     const finalOf = (method: string) => runs.find((r) => r.method === method && r.status === 'done')?.finalLoss ?? NaN

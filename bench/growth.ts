@@ -62,9 +62,9 @@ async function sourceOf(suite: Suite): Promise<{ path: string; note: string }> {
   const seedDir = join(REPO, 'resources', 'seeds', suite.seed)
   const own = !quick && option('--source') !== 'seed' ? suite.standardSource : undefined
   if (!own && existsSync(join(seedDir, 'config.json'))) return { path: seedDir, note: `source: built-in seed resources/seeds/${suite.seed}` }
-  // The folder is named by the pretraining flags, so a changed recipe never reuses an older source.
-  const runDir = join(WORK, own ? `${suite.name}-source-${createHash('sha256').update(own.pretrain.join(' ')).digest('hex').slice(0, 8)}` : `${suite.name}-source`)
   const pretrain = own ? own.pretrain : quick ? ['--steps', '2', '--batch', '2', ...(suite.data === 'moby-dick' ? ['--seq', '16'] : [])] : suite.pretrain
+  // The folder is named by the pretraining flags, so a changed recipe (or --quick's) never reuses an older source.
+  const runDir = join(WORK, `${suite.name}-source-${createHash('sha256').update([suite.preset, suite.data, ...pretrain].join(' ')).digest('hex').slice(0, 8)}`)
   if (!existsSync(join(runDir, 'checkpoints'))) await ligo(['train', '--model', suite.preset, '--data', suite.data, ...pretrain, '--out', runDir, ...backendFlags()])
   const why = own ? own.why : `resources/seeds/${suite.seed} is missing`
   return { path: runDir, note: `source: ${suite.preset} pretrained by the bench (${pretrain.join(' ')}; not charged): ${why}` }
