@@ -107,33 +107,33 @@ const classBlockGradKernel = (addon: NativeAddon): KernelFunc => (args) => {
   const g = Object.fromEntries(CLASS_BLOCK_WEIGHTS.map((name, i) => [name, gradViews[i]])) as Record<ClassBlockWeightName, Float32Array>
   const dy = view(input.dy)
   const rows = batch * tokens
-  const [one, one2, dq, dctx] = ['one', 'one2', 'dq', 'dctx'].map((name) => buffer(name, batch * hidden))
+  const [tA, tB, dq, dctx] = ['a', 'b', 'dq', 'dctx'].map((name) => buffer(name, batch * hidden)) // [B, H] each
   const [dk, dv, dhu, tRows] = ['dk', 'dv', 'dhu', 'rows'].map((name) => buffer(name, rows * hidden))
   const wide = buffer('wide', batch * ffn)
   // MLP branch: out = c1 + γ2 ⊙ drop(act(hc·W1ᵀ + b1)·W2ᵀ + b2)
-  addon.scaleBackward(dy, s.mOut, w.gamma2, batch, hidden, one, g.gamma2)
-  if (a.mThreshold) addon.dropout(one, batch * hidden, a.mKey, a.mThreshold, a.mScale, one)
-  addon.linearBackward(one, s.act, w.w2, batch, ffn, hidden, wide, g.w2, g.b2)
+  addon.scaleBackward(dy, s.mOut, w.gamma2, batch, hidden, tA, g.gamma2)
+  if (a.mThreshold) addon.dropout(tA, batch * hidden, a.mKey, a.mThreshold, a.mScale, tA)
+  addon.linearBackward(tA, s.act, w.w2, batch, ffn, hidden, wide, g.w2, g.b2)
   addon.geluBackward(wide, s.f1, batch * ffn, wide)
-  addon.linearBackward(wide, s.hc, w.w1, batch, hidden, ffn, one, g.w1, g.b1)
-  addon.layerNormBackward(one, s.c1, w.ln2Gamma, s.mean2, s.rstd2, batch, hidden, one2, g.ln2Gamma, g.ln2Beta)
+  addon.linearBackward(wide, s.hc, w.w1, batch, hidden, ffn, tA, g.w1, g.b1)
+  addon.layerNormBackward(tA, s.c1, w.ln2Gamma, s.mean2, s.rstd2, batch, hidden, tB, g.ln2Gamma, g.ln2Beta)
   const dc1 = dcls // dL/dc1 = dy + the MLP branch's share; the CLS row of LN1's gradient is added at the end
-  addon.add(dy, one2, batch * hidden, dc1)
+  addon.add(dy, tB, batch * hidden, dc1)
   // Attention branch: c1 = cls + γ1 ⊙ drop(attention·Woᵀ + bo)
-  addon.scaleBackward(dc1, s.aOut, w.gamma1, batch, hidden, one, g.gamma1)
-  if (a.aThreshold) addon.dropout(one, batch * hidden, a.aKey, a.aThreshold, a.aScale, one)
-  addon.linearBackward(one, s.ctx, w.wo, batch, hidden, hidden, dctx, g.wo, g.bo)
+  addon.scaleBackward(dc1, s.aOut, w.gamma1, batch, hidden, tA, g.gamma1)
+  if (a.aThreshold) addon.dropout(tA, batch * hidden, a.aKey, a.aThreshold, a.aScale, tA)
+  addon.linearBackward(tA, s.ctx, w.wo, batch, hidden, hidden, dctx, g.wo, g.bo)
   addon.attentionBackward(s.q, s.k, s.v, s.probs, dctx, batch, a.heads, 1, tokens, hidden / a.heads, hidden, a.scale, a.pKey, a.pThreshold, a.pScale, dq, dk, dv)
   addon.linearBackward(dk, s.hu, w.wk, rows, hidden, hidden, dhu, g.wk, g.bk)
   addon.linearBackward(dv, s.hu, w.wv, rows, hidden, hidden, tRows, g.wv, g.bv)
   addon.add(dhu, tRows, rows * hidden, dhu)
-  addon.linearBackward(dq, s.huCls, w.wq, batch, hidden, hidden, one, g.wq, g.bq)
-  clsRows(d, dhu, one2, 'gather') // the CLS rows of dhu gain the query's share
-  addon.add(one2, one, batch * hidden, one2)
-  clsRows(d, dhu, one2, 'scatter')
+  addon.linearBackward(dq, s.huCls, w.wq, batch, hidden, hidden, tA, g.wq, g.bq)
+  clsRows(d, dhu, tB, 'gather') // the CLS rows of dhu gain the query's share
+  addon.add(tB, tA, batch * hidden, tB)
+  clsRows(d, dhu, tB, 'scatter')
   addon.layerNormBackward(dhu, s.u, w.ln1Gamma, s.mean1, s.rstd1, rows, hidden, tRows, g.ln1Gamma, g.ln1Beta) // tRows = dL/du
-  clsRows(d, tRows, one, 'gather')
-  addon.add(dc1, one, batch * hidden, dcls)
+  clsRows(d, tRows, tA, 'gather')
+  addon.add(dc1, tA, batch * hidden, dcls)
   const patchCells = (tokens - 1) * hidden
   for (let b = 0; b < batch; b++) dpatches.set(tRows.subarray((b * tokens + 1) * hidden, (b + 1) * tokens * hidden), b * patchCells)
   return outputs
