@@ -488,6 +488,24 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     tf.dispose([...Object.values(params), ...Object.values(inputs)])
   })
 
+  it('a CaiT without q/k/v biases runs its blocks and class-attention blocks op by op, with the same values as the cpu backend', async () => {
+    const config = { ...TINY_CONFIGS.cait, qkvBias: false, hiddenDropout: 0, attentionDropout: 0 }
+    const family = getFamily('cait')
+    const params = family.init(config, 3)
+    const inputs = tf.tidy(() => tinyInputs(config, 5))
+    const run = () => family.forward(params, config, inputs, { training: false })
+    await tf.setBackend('wasm')
+    const kernels = (await tf.profile(() => tf.tidy(run))).kernelNames
+    expect(kernels).not.toContain(FUSED_KERNELS.preLnBlock)
+    expect(kernels).not.toContain(FUSED_KERNELS.classBlock)
+    expect(kernels).toEqual(expect.arrayContaining([FUSED_KERNELS.talkingAttention, FUSED_KERNELS.attention]))
+    const [native] = await on('wasm', run)
+    const [reference] = await on('cpu', run)
+    await tf.setBackend('wasm')
+    expectClose(native, reference, 1e-5)
+    tf.dispose([...Object.values(params), ...Object.values(inputs)])
+  })
+
   it('masked softmax rejects a causal mask on non-square scores and a mask of the wrong shape', () => {
     expect(() => maskedSoftmax(tf.zeros([1, 1, 2, 3]), { scale: 1, causal: true })).toThrow('as many queries as keys')
     expect(() => maskedSoftmax(tf.zeros([2, 1, 3, 3]), { scale: 1, causal: false, keyMask: tf.ones([1, 3]) })).toThrow('keyMask must be [2, 3], got [1,3]')
