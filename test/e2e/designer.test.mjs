@@ -169,7 +169,7 @@ test('grows a small custom design from the designer: the run starts, the runs vi
   const config = JSON.parse(readFileSync(join(dir, 'target-config.json'), 'utf8'))
   assert.deepEqual([config.family, config.numLayers, config.hiddenSize, config.numHeads, config.intermediateSize], ['bert', 4, 192, 3, 768])
   const record = () => JSON.parse(readFileSync(join(dir, 'studio-run.json'), 'utf8'))
-  assert.deepEqual(record().params, { from: 'seed:bert-moby', to: { sizes: { numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 } }, batchSize: 2, seqLen: 16, method: 'ligo', settings: { operatorSteps: 2 } })
+  assert.deepEqual(record().params, { from: 'seed:bert-moby', to: { sizes: { numLayers: 4, hiddenSize: 192, numHeads: 3, intermediateSize: 768 } }, batchSize: 2, seqLen: 16, method: 'ligo', settings: { operatorSteps: 2 }, name: 'bert-moby → 4L · 192H · 3A · FFN 768 (ligo)' })
 
   // Back in the designer: the run it started, with its link.
   await page.goBack()
