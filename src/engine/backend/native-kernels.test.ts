@@ -471,34 +471,21 @@ describe.skipIf(!addon)('fused kernels on wasm (native) against the cpu backend 
     tf.dispose([...Object.values(params), ...Object.values(step.inputs), step.targets.labels])
   })
 
-  it('a ViT without q/k/v biases runs its blocks op by op (the block kernels need every weight), with the same values as the cpu backend', async () => {
-    const config = { ...TINY_CONFIGS.vit, qkvBias: false, hiddenDropout: 0, attentionDropout: 0 }
-    const family = getFamily('vit')
+  // The block kernels need every weight: a model without q/k/v biases runs its blocks (and CaiT's class-attention blocks) op by op.
+  const noBiasCases = [
+    { name: 'vit' as const, fused: [FUSED_KERNELS.preLnBlock], used: [FUSED_KERNELS.attention] },
+    { name: 'cait' as const, fused: [FUSED_KERNELS.preLnBlock, FUSED_KERNELS.classBlock], used: [FUSED_KERNELS.talkingAttention, FUSED_KERNELS.attention] },
+  ]
+  it.each(noBiasCases)('a $name without q/k/v biases runs its blocks op by op, with the same values as the cpu backend', async ({ name, fused, used }) => {
+    const config = { ...TINY_CONFIGS[name], qkvBias: false, hiddenDropout: 0, attentionDropout: 0 }
+    const family = getFamily(name)
     const params = family.init(config, 3)
     const inputs = tf.tidy(() => tinyInputs(config, 5))
     const run = () => family.forward(params, config, inputs, { training: false })
     await tf.setBackend('wasm')
     const kernels = (await tf.profile(() => tf.tidy(run))).kernelNames
-    expect(kernels).not.toContain(FUSED_KERNELS.preLnBlock)
-    expect(kernels).toContain(FUSED_KERNELS.attention)
-    const [native] = await on('wasm', run)
-    const [reference] = await on('cpu', run)
-    await tf.setBackend('wasm')
-    expectClose(native, reference, 1e-5)
-    tf.dispose([...Object.values(params), ...Object.values(inputs)])
-  })
-
-  it('a CaiT without q/k/v biases runs its blocks and class-attention blocks op by op, with the same values as the cpu backend', async () => {
-    const config = { ...TINY_CONFIGS.cait, qkvBias: false, hiddenDropout: 0, attentionDropout: 0 }
-    const family = getFamily('cait')
-    const params = family.init(config, 3)
-    const inputs = tf.tidy(() => tinyInputs(config, 5))
-    const run = () => family.forward(params, config, inputs, { training: false })
-    await tf.setBackend('wasm')
-    const kernels = (await tf.profile(() => tf.tidy(run))).kernelNames
-    expect(kernels).not.toContain(FUSED_KERNELS.preLnBlock)
-    expect(kernels).not.toContain(FUSED_KERNELS.classBlock)
-    expect(kernels).toEqual(expect.arrayContaining([FUSED_KERNELS.talkingAttention, FUSED_KERNELS.attention]))
+    for (const kernel of fused) expect(kernels).not.toContain(kernel)
+    expect(kernels).toEqual(expect.arrayContaining(used))
     const [native] = await on('wasm', run)
     const [reference] = await on('cpu', run)
     await tf.setBackend('wasm')
