@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { CaiTConfig } from './config'
 // TF.js-core-only modules of engine/backend (kernel-availability.ts explains why models may import them).
 import { FUSED_KERNELS, fusedKernelActive } from '../backend/kernel-availability'
-import { CLASS_BLOCK_WEIGHTS, classAttentionBlockFused, type ClassBlockWeightName } from '../backend/native-ops'
+import { CLASS_BLOCK_WEIGHTS, classAttentionBlockFused } from '../backend/native-ops'
 import { classAttention, resolveAttentionImpl, type AttentionSettings } from './layers/attention'
 import { makeDropout } from './layers/dropout'
 import { gelu } from './layers/gelu'
@@ -20,7 +20,7 @@ import { layerNorm } from './layers/layer-norm'
 import { linear } from './layers/linear'
 import { mlp } from './layers/mlp'
 import { paramReader, type ParamMap, type ParamReader } from './layers/params'
-import { preLnBlock } from './layers/pre-ln-block'
+import { fusedBlockWeights, preLnBlock } from './layers/pre-ln-block'
 import { checkPixels, patchEmbed } from './layers/patch-embed'
 import type { ForwardOptions, VisionInputs } from './types'
 import { tokenAt, tokenRows } from './vit'
@@ -42,21 +42,6 @@ export function caitPatchTokens(p: ParamReader, config: CaiTConfig, inputs: Visi
   return x
 }
 
-/** The class-attention block kernels' weights under the block's canonical parameter names. */
-const CLASS_BLOCK_PARAM_OF: Record<ClassBlockWeightName, string> = {
-  ln1Gamma: 'attn_norm.weight', ln1Beta: 'attn_norm.bias',
-  wq: 'attn.q.weight', bq: 'attn.q.bias', wk: 'attn.k.weight', bk: 'attn.k.bias', wv: 'attn.v.weight', bv: 'attn.v.bias',
-  wo: 'attn.out.weight', bo: 'attn.out.bias', gamma1: 'attn_scale',
-  ln2Gamma: 'mlp_norm.weight', ln2Beta: 'mlp_norm.bias', w1: 'mlp.up.weight', b1: 'mlp.up.bias', w2: 'mlp.down.weight', b2: 'mlp.down.bias', gamma2: 'mlp_scale',
-}
-
-/** Every weight of the fused class-attention block, or undefined when one is missing or not float32 (e.g. no q/k/v biases). */
-function classBlockWeights(p: ParamReader, prefix: string): Record<ClassBlockWeightName, tf.Tensor> | undefined {
-  const entries = CLASS_BLOCK_WEIGHTS.map((name) => [name, p.optional(`${prefix}.${CLASS_BLOCK_PARAM_OF[name]}`)] as const)
-  if (entries.some(([, t]) => t === undefined || t.dtype !== 'float32')) return undefined
-  return Object.fromEntries(entries) as Record<ClassBlockWeightName, tf.Tensor>
-}
-
 /**
  * One class-attention block: CLS [B, 1, H] and patches [B, N, H] -> the new CLS [B, 1, H]. Patches are read only.
  * Where the native class-block kernels are registered (backend/native-class-block.ts) the block is one kernel per
@@ -65,7 +50,7 @@ function classBlockWeights(p: ParamReader, prefix: string): Record<ClassBlockWei
 export function classAttentionBlock(p: ParamReader, prefix: string, config: CaiTConfig, cls: tf.Tensor, patches: tf.Tensor, settings: AttentionSettings, live?: tf.Tensor): tf.Tensor {
   const eps = config.layerNormEps
   const fusable = live === undefined && settings.bias === undefined && cls.dtype === 'float32' && patches.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.classBlock)
-  const weights = fusable ? classBlockWeights(p, prefix) : undefined
+  const weights = fusable ? fusedBlockWeights(p, prefix, CLASS_BLOCK_WEIGHTS) : undefined
   if (weights) {
     // The sites in the op-by-op order: the probabilities (inside the attention), its output, the MLP's output.
     const probs = settings.dropout.site(settings.probsDropout)

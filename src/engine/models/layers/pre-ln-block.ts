@@ -14,7 +14,7 @@ import { layerNorm } from './layer-norm'
 import { mlp } from './mlp'
 import type { ParamReader } from './params'
 
-/** The block kernels' weights under the block's canonical parameter names. */
+/** The block kernels' weights under the block's canonical parameter names (CaiT's class-attention block uses the same names). */
 const PARAM_OF: Record<BlockWeightName, string> = {
   ln1Gamma: 'attn_norm.weight', ln1Beta: 'attn_norm.bias',
   wq: 'attn.q.weight', bq: 'attn.q.bias', wk: 'attn.k.weight', bk: 'attn.k.bias', wv: 'attn.v.weight', bv: 'attn.v.bias',
@@ -37,16 +37,19 @@ export interface PreLnBlockOptions {
   cait?: boolean
 }
 
-/** Every weight of the fused kernels, or undefined when one is missing (e.g. a model without q/k/v biases). */
-function blockWeights(p: ParamReader, prefix: string, cait: boolean): Partial<Record<BlockWeightName, tf.Tensor>> | undefined {
-  const entries = [...BLOCK_WEIGHTS, ...(cait ? CAIT_BLOCK_WEIGHTS : [])].map((name) => [name, p.optional(`${prefix}.${PARAM_OF[name]}`)] as const)
+/**
+ * The named weights of a fused block kernel (the pre-LN block's, or CaiT's class-attention block's), or undefined when
+ * one is missing or not float32 (e.g. a model without q/k/v biases): then the block runs op by op.
+ */
+export function fusedBlockWeights<N extends BlockWeightName>(p: ParamReader, prefix: string, names: readonly N[]): Record<N, tf.Tensor> | undefined {
+  const entries = names.map((name) => [name, p.optional(`${prefix}.${PARAM_OF[name]}`)] as const)
   if (entries.some(([, t]) => t === undefined || t.dtype !== 'float32')) return undefined
-  return Object.fromEntries(entries) as Partial<Record<BlockWeightName, tf.Tensor>>
+  return Object.fromEntries(entries) as Record<N, tf.Tensor>
 }
 
 /** x [B, T, H] -> [B, T, H]; parameters {prefix}.attn_norm.*, {prefix}.attn.{q,k,v,out}.*, {prefix}.mlp_norm.*, {prefix}.mlp.{up,down}.*. */
 export function preLnBlock(p: ParamReader, prefix: string, x: tf.Tensor, settings: AttentionSettings, o: PreLnBlockOptions): tf.Tensor {
-  const weights = o.live === undefined && settings.bias === undefined && x.rank === 3 && x.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.preLnBlock) ? blockWeights(p, prefix, o.cait === true) : undefined
+  const weights = o.live === undefined && settings.bias === undefined && x.rank === 3 && x.dtype === 'float32' && fusedKernelActive(FUSED_KERNELS.preLnBlock) ? fusedBlockWeights(p, prefix, o.cait ? [...BLOCK_WEIGHTS, ...CAIT_BLOCK_WEIGHTS] : BLOCK_WEIGHTS) : undefined
   if (weights) {
     // The sites in the op-by-op order: the probabilities (inside the attention), its output, the MLP's output.
     const probs = settings.dropout.site(settings.probsDropout)
