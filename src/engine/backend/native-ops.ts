@@ -358,6 +358,20 @@ export interface PreLnBlockSettings {
 }
 
 /**
+ * Saves `tensors` and the weights a block kernel's backward pass reads; returns how to get the weights back from what
+ * was kept. TF.js keeps a clone of every saved tensor (a kernel call each): variables outlive the step, so they are
+ * read where they are; other weights (e.g. made by a growth operator inside the step) are saved.
+ */
+function saveWithWeights(save: tf.GradSaveFunc, tensors: tf.Tensor[], weights: tf.Tensor[]): (kept: tf.Tensor[]) => tf.Tensor[] {
+  const unsaved = weights.map((t) => t instanceof tf.Variable)
+  save([...tensors, ...weights.filter((_, i) => !unsaved[i])])
+  return (kept) => {
+    let next = tensors.length
+    return weights.map((t, i) => (unsaved[i] ? t : kept[next++]))
+  }
+}
+
+/**
  * A pre-LN transformer block, y = x2 + drop(MLP(LN2(x2))) with x2 = x + drop(Attn(LN1(x))), as one native kernel per
  * direction (native-block.ts): the same addon calls as the op-by-op block, without its ~130 TF.js kernel calls.
  * x [B, T, H]; q, k, v and out projections [H, H] with biases, MLP up [F, H] and down [H, F] with biases. CaiT's block
@@ -386,15 +400,11 @@ export function preLnBlockFused(x: tf.Tensor, weights: Partial<Record<BlockWeigh
     const maskShape = keyMask?.shape // as in maskedSoftmax: the mask is an input only so that it outlives the tidy
     const named = Object.fromEntries(names.map((name, i) => [name, w[i]]))
     const [y, saved] = run(FUSED_KERNELS.preLnBlock, { x: input, ...named, ...(keyMask ? { keyMask } : {}) }, attrs as unknown as Record<string, number>) as tf.Tensor[]
-    // TF.js keeps a clone of every saved tensor (a kernel call each). Variables outlive the step, so they are read
-    // where they are; other weights (e.g. made by a growth operator inside the step) are saved.
-    const unsaved = w.map((t) => t instanceof tf.Variable)
-    save([input, saved, ...w.filter((_, i) => !unsaved[i])])
+    const weightsFrom = saveWithWeights(save, [input, saved], w)
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => {
-        let next = 2
-        const weightsNow = w.map((t, i) => (unsaved[i] ? t : kept[next++]))
+        const weightsNow = weightsFrom(kept)
         const inputs = { dy, x: kept[0], saved: kept[1], ...Object.fromEntries(names.map((name, i) => [name, weightsNow[i]])) }
         const grads = run(FUSED_KERNELS.preLnBlockGrad, inputs, attrs as unknown as Record<string, number>) as tf.Tensor[]
         return maskShape ? [...grads, tf.zeros(maskShape)] : grads
@@ -440,14 +450,11 @@ export function classAttentionBlockFused(cls: tf.Tensor, patches: tf.Tensor, wei
     const [c, p] = args as tf.Tensor[]
     const named = Object.fromEntries(CLASS_BLOCK_WEIGHTS.map((name, i) => [name, args[2 + i] as tf.Tensor]))
     const [y, saved] = run(FUSED_KERNELS.classBlock, { cls: c, patches: p, ...named }, attrs) as tf.Tensor[]
-    // As in preLnBlockFused: variables are read where they are, other weights are saved (a clone each).
-    const unsaved = w.map((t) => t instanceof tf.Variable)
-    save([c, p, saved, ...w.filter((_, i) => !unsaved[i])])
+    const weightsFrom = saveWithWeights(save, [c, p, saved], w)
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => {
-        let next = 3
-        const weightsNow = w.map((t, i) => (unsaved[i] ? t : kept[next++]))
+        const weightsNow = weightsFrom(kept)
         const inputs = { dy, cls: kept[0], patches: kept[1], saved: kept[2], ...Object.fromEntries(CLASS_BLOCK_WEIGHTS.map((name, i) => [name, weightsNow[i]])) }
         return run(FUSED_KERNELS.classBlockGrad, inputs, attrs) as tf.Tensor[]
       },
