@@ -50,7 +50,10 @@ function folderListing(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
-    .map((file) => `${relative(dir, file)} ${statSync(file).size} ${statSync(file).mtimeMs}`)
+    .map((file) => {
+      const { size, mtimeMs } = statSync(file)
+      return `${relative(dir, file)} ${size} ${mtimeMs}`
+    })
     .sort()
 }
 
